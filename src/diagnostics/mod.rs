@@ -1,0 +1,164 @@
+//! Problems in the user's input, as plain data. Every stage pushes [`Diagnostic`]s into a `Vec` so one run
+//! reports everything; only [`render`] turns them into text, and only the CLI prints that text.
+
+pub mod render;
+
+use crate::source::Span;
+
+/// How bad a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run.
+    Info,
+    /// Fails `evdef check` (unless `--allow-warnings`), but generation still proceeds.
+    #[serde(alias = "warn")]
+    Warning,
+    /// The definitions cannot be compiled.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in output and configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A span with a short text, shown under the snippet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What is there (may be empty).
+    pub text: String,
+}
+
+impl Label {
+    /// A label with text.
+    pub fn new(span: Span, text: impl Into<String>) -> Self {
+        Label {
+            span,
+            text: text.into(),
+        }
+    }
+}
+
+/// One problem in the user's input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable kebab-case code, e.g. `unknown-type`.
+    pub code: &'static str,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Lowercase, no trailing period, names the thing in backticks.
+    pub message: String,
+    /// Where the problem is. `None` only for problems with no place in a file (an empty directory).
+    pub primary: Option<Label>,
+    /// Other places that explain it: the anchor an alias points at, the first of two duplicate keys.
+    pub secondary: Vec<Label>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at a span.
+    pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+        Self::new(Severity::Error, code, message, span)
+    }
+
+    /// A warning at a span.
+    pub fn warning(code: &'static str, message: impl Into<String>, span: Span) -> Self {
+        Self::new(Severity::Warning, code, message, span)
+    }
+
+    /// A diagnostic of any severity at a span, with an empty primary label.
+    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            primary: Some(Label::new(span, "")),
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A diagnostic that has no place in a file.
+    pub fn global(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Set the primary label's text.
+    pub fn with_label(mut self, text: impl Into<String>) -> Self {
+        if let Some(primary) = &mut self.primary {
+            primary.text = text.into();
+        }
+        self
+    }
+
+    /// Add a secondary label.
+    pub fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.secondary.push(Label::new(span, text));
+        self
+    }
+
+    /// Set the help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The primary span, if any.
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|l| l.span)
+    }
+}
+
+/// Whether any diagnostic is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// Sort diagnostics by file and position (stable for equal positions) and drop exact repeats, which arise
+/// when one fragment is reached through several aliases.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    let key = |d: &Diagnostic| d.span().map(|s| (s.file, s.start, s.end));
+    diagnostics.sort_by(|a, b| key(a).cmp(&key(b)));
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.code, key(d), d.message.clone())));
+}
+
+/// The best suggestion for a misspelt word among known ones, if one is close enough.
+pub fn did_you_mean<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(word, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_close_words_only() {
+        let known = ["description", "parameters", "deprecated", "owner"];
+        assert_eq!(did_you_mean("descripton", known), Some("description"));
+        assert_eq!(did_you_mean("paramters", known), Some("parameters"));
+        assert_eq!(did_you_mean("zzz", known), None);
+    }
+}

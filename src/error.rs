@@ -1,0 +1,50 @@
+//! Failures to run (as opposed to problems in the definitions, which are [`crate::Diagnostic`]s).
+
+use std::path::PathBuf;
+
+/// The operation could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A path given by the user does not exist.
+    #[error("path `{}` does not exist", .0.display())]
+    PathNotFound(PathBuf),
+    /// A definitions directory holds no `*.yaml` / `*.yml` file.
+    #[error("no definitions (`*.yaml`, `*.yml`) found in `{}`", .0.display())]
+    NoDefinitions(PathBuf),
+    /// Reading or writing a file failed.
+    #[error("cannot {action} `{}`: {source}", path.display())]
+    Io {
+        /// What was attempted: `read`, `write`, `create directory`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// `evdef.toml` is not valid.
+    #[error("invalid configuration `{}`: {message}", path.display())]
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Options that make no sense together or a bad value.
+    #[error("{0}")]
+    Usage(String),
+    /// The definitions have errors, so nothing can be generated from them. The diagnostics explain.
+    #[error("the definitions have {0} error(s)")]
+    InvalidDefinitions(usize),
+}
+
+impl Error {
+    /// An I/O error with its path.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}

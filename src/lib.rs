@@ -1,0 +1,103 @@
+//! `evdef` compiles a repository of YAML event definitions into JSON Schema, Rust types and documentation,
+//! lints them, and validates event logs against them.
+//!
+//! The pipeline runs one way: text → [`yaml`] (a spanned tree with anchors, aliases and merge keys) →
+//! [`resolve`] → [`model::Catalog`] → [`lint`], [`emit`] and [`validate`]. Problems in the definitions
+//! are [`Diagnostic`]s, collected and returned; failures to run are [`Error`]s.
+
+pub mod config;
+pub mod diagnostics;
+pub mod emit;
+pub mod error;
+pub mod lint;
+pub mod load;
+pub mod model;
+pub mod resolve;
+pub mod source;
+pub mod yaml;
+
+pub use config::Config;
+pub use diagnostics::{Diagnostic, Severity};
+pub use error::Error;
+pub use model::Catalog;
+
+use std::path::PathBuf;
+
+/// The result of compiling a definitions tree: the catalog (as far as it could be resolved) and every
+/// problem found on the way.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The resolved catalog. Events with errors are left out.
+    pub catalog: Catalog,
+    /// Every diagnostic, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// Whether any diagnostic is an error (nothing should be generated then).
+    pub fn has_errors(&self) -> bool {
+        diagnostics::has_errors(&self.diagnostics)
+    }
+}
+
+/// What to compile and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    paths: Vec<PathBuf>,
+    config: Config,
+}
+
+impl Options {
+    /// Options with default configuration and no paths (`./definitions` is used then).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a definitions directory or file.
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.paths.push(path.into());
+        self
+    }
+
+    /// Use this configuration (lint rule levels, naming, envelope).
+    pub fn with_config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The definitions paths: the ones given, else the configuration's.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        if self.paths.is_empty() {
+            self.config.definitions_paths()
+        } else {
+            self.paths.clone()
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+/// Load, parse and resolve the definitions: the front end shared by every command.
+pub fn compile(options: &Options) -> Result<Compiled, Error> {
+    let files = load::discover(&options.paths())?;
+    let mut diagnostics = Vec::new();
+    let (sources, parseable) = load::read(&files, &mut diagnostics)?;
+    let tree = yaml::parse_all(&sources, &parseable, &mut diagnostics);
+    let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
+    diagnostics::sort_and_dedup(&mut diagnostics);
+    Ok(Compiled {
+        catalog,
+        diagnostics,
+    })
+}
+
+/// [`compile`], then every lint rule: what `evdef check` reports.
+pub fn check(options: &Options) -> Result<Compiled, Error> {
+    let mut compiled = compile(options)?;
+    lint::check(&compiled.catalog, &options.config.lint, &mut compiled.diagnostics);
+    diagnostics::sort_and_dedup(&mut compiled.diagnostics);
+    Ok(compiled)
+}

@@ -1,0 +1,273 @@
+//! The resolved model: what every backend, the linter and the validator consume. It knows nothing of
+//! YAML; every item carries an [`Origin`] so any consumer can point back at the definition.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::source::{SourceMap, Span};
+
+/// Every event and fragment of a definitions tree, resolved.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The files the catalog was read from; resolves every [`Span`] to a file, line and column.
+    pub sources: Arc<SourceMap>,
+    /// Events in file order (files sorted by path), then in the order written.
+    pub events: IndexMap<String, Event>,
+    /// Fragments (top-level keys starting with `.`), in file order.
+    pub fragments: IndexMap<String, Fragment>,
+}
+
+impl Catalog {
+    /// An empty catalog over the given sources.
+    pub fn new(sources: Arc<SourceMap>) -> Self {
+        Catalog {
+            sources,
+            events: IndexMap::new(),
+            fragments: IndexMap::new(),
+        }
+    }
+
+    /// The fragment that carries the anchor an [`Inherit`] step went through, if it is a fragment.
+    pub fn fragment_of(&self, step: &Inherit) -> Option<&Fragment> {
+        step.fragment.as_deref().and_then(|f| self.fragments.get(f))
+    }
+}
+
+/// One event definition.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The event name, e.g. `api_created_check_in`.
+    pub name: String,
+    /// Span of the name key.
+    pub name_span: Span,
+    /// `description:`.
+    pub description: Option<String>,
+    /// `deprecated:` (the reason, or `"deprecated"` when given as `true`).
+    pub deprecated: Option<String>,
+    /// `version:`.
+    pub version: Option<String>,
+    /// `owner:`.
+    pub owner: Option<String>,
+    /// `tags:`.
+    pub tags: Vec<String>,
+    /// Parameters in resolved order (merged keys first, in merge order, then explicit keys).
+    pub parameters: IndexMap<String, Parameter>,
+    /// Sample payloads, checked against the event by `evdef check`.
+    pub examples: Vec<Example>,
+}
+
+/// A sample payload from `examples:`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The payload as JSON.
+    pub value: serde_json::Value,
+    /// Where the example is written.
+    pub span: Span,
+}
+
+/// A named set of shared parameters (a top-level `.name` key carrying an anchor).
+#[derive(Debug, Clone)]
+pub struct Fragment {
+    /// The key as written, including the leading dot: `.user`.
+    pub name: String,
+    /// The anchor on its value (`user` for `&user`), if any.
+    pub anchor: Option<String>,
+    /// Span of the key.
+    pub name_span: Span,
+    /// Its parameters, resolved like an event's (empty for an event template, see [`Fragment::is_template`]).
+    pub parameters: IndexMap<String, Parameter>,
+    /// Whether the fragment holds event-level keys (`owner`, `tags`, `parameters`, ...) rather than parameters.
+    pub is_template: bool,
+    /// Fragments this one merges directly, by fragment name, in merge order.
+    pub merges: Vec<String>,
+}
+
+/// A parameter of an event (or a property of an object parameter).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// The key, e.g. `user_id`.
+    pub name: String,
+    /// Type, nullability and constraints.
+    pub schema: Schema,
+    /// Whether the key must be present (default `true`; `string?` or `required: false` make it optional).
+    pub required: bool,
+    /// `description:`.
+    pub description: Option<String>,
+    /// `deprecated:` (the reason, or `"deprecated"` when given as `true`).
+    pub deprecated: Option<String>,
+    /// Where it was written and how it arrived.
+    pub origin: Origin,
+    /// Inherited definitions of the same key that this one overrides, in the order they were overridden.
+    /// Lint uses them (`merge-conflict`, `override-type-change`); backends ignore them.
+    pub shadowed: Vec<Parameter>,
+}
+
+/// The shape of a value: a type, whether `null` is allowed, and constraints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// The type.
+    pub ty: Type,
+    /// Whether `null` is a valid value (distinct from the key being absent).
+    pub nullable: bool,
+    /// `enum`, `pattern`, bounds.
+    pub constraints: Constraints,
+    /// Description of an array's items or a map's values (parameters carry theirs on [`Parameter`]).
+    pub description: Option<String>,
+}
+
+/// A type of the definitions language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// `string`.
+    String,
+    /// `integer`.
+    Integer,
+    /// `number` (alias `float`).
+    Number,
+    /// `boolean`.
+    Boolean,
+    /// `timestamp`: an RFC 3339 date-time string.
+    Timestamp,
+    /// `date`: an RFC 3339 full-date string.
+    Date,
+    /// `uuid`.
+    Uuid,
+    /// `email`.
+    Email,
+    /// `url`.
+    Url,
+    /// `json`: any value.
+    Json,
+    /// `object` with `properties`.
+    Object(IndexMap<String, Parameter>),
+    /// `array` with `items`.
+    Array(Box<Schema>),
+    /// `map`: string keys, with `values`.
+    Map(Box<Schema>),
+}
+
+impl Type {
+    /// Every type name the language accepts (aliases included), for "did you mean" and error messages.
+    pub const NAMES: [&'static str; 14] = [
+        "string",
+        "integer",
+        "number",
+        "float",
+        "boolean",
+        "timestamp",
+        "date",
+        "uuid",
+        "email",
+        "url",
+        "json",
+        "object",
+        "array",
+        "map",
+    ];
+
+    /// The canonical type name (`float` is reported as `number`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Type::String => "string",
+            Type::Integer => "integer",
+            Type::Number => "number",
+            Type::Boolean => "boolean",
+            Type::Timestamp => "timestamp",
+            Type::Date => "date",
+            Type::Uuid => "uuid",
+            Type::Email => "email",
+            Type::Url => "url",
+            Type::Json => "json",
+            Type::Object(_) => "object",
+            Type::Array(_) => "array",
+            Type::Map(_) => "map",
+        }
+    }
+
+    /// The scalar type for a name, or `None` for unknown names and the compound types.
+    pub fn scalar(name: &str) -> Option<Type> {
+        Some(match name {
+            "string" => Type::String,
+            "integer" => Type::Integer,
+            "number" | "float" => Type::Number,
+            "boolean" => Type::Boolean,
+            "timestamp" => Type::Timestamp,
+            "date" => Type::Date,
+            "uuid" => Type::Uuid,
+            "email" => Type::Email,
+            "url" => Type::Url,
+            "json" => Type::Json,
+            _ => return None,
+        })
+    }
+
+    /// A short human form: `string`, `uuid[]`, `map<integer>`, `object`.
+    pub fn display(&self) -> String {
+        match self {
+            Type::Array(items) => format!("{}[]", items.ty.display()),
+            Type::Map(values) => format!("map<{}>", values.ty.display()),
+            other => other.name().to_string(),
+        }
+    }
+}
+
+/// Value constraints. Which apply depends on the type; resolve rejects the ones that do not.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints {
+    /// Allowed values.
+    pub enumeration: Option<Vec<serde_json::Value>>,
+    /// Regular expression (ECMA 262) a string must match.
+    pub pattern: Option<String>,
+    /// Inclusive lower bound of a number.
+    pub minimum: Option<serde_json::Number>,
+    /// Inclusive upper bound of a number.
+    pub maximum: Option<serde_json::Number>,
+    /// Minimum string length, in characters.
+    pub min_length: Option<u64>,
+    /// Maximum string length, in characters.
+    pub max_length: Option<u64>,
+    /// Minimum array length.
+    pub min_items: Option<u64>,
+    /// Maximum array length.
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    /// Whether no constraint is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// Where a parameter was written and the aliases it arrived through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    /// The key as written (in the fragment, for an inherited parameter).
+    pub key: Span,
+    /// The value as written.
+    pub value: Span,
+    /// The merge steps from the event down to the definition, outermost first. Empty when the parameter is
+    /// written in the event itself.
+    pub via: Vec<Inherit>,
+}
+
+impl Origin {
+    /// Whether the parameter arrived through a merge key.
+    pub fn is_inherited(&self) -> bool {
+        !self.via.is_empty()
+    }
+}
+
+/// One merge step: `<<: *user` at `alias`, pointing at `&user` at `anchor`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inherit {
+    /// The anchor's name (`user`), or `None` for an inline mapping merged without an alias.
+    pub anchor_name: Option<String>,
+    /// The `*user` token (or the inline mapping) at the merge site.
+    pub alias: Span,
+    /// The `&user` token.
+    pub anchor: Option<Span>,
+    /// The fragment (`.user`) whose value carries the anchor, if it is a top-level fragment.
+    pub fragment: Option<String>,
+}

@@ -1,0 +1,262 @@
+//! Resolve: the spanned YAML tree → [`Catalog`]. Reads fragments, events and their keys, and hands each
+//! parameter to [`types`]. Every problem is a diagnostic; an event with errors is left out of the catalog.
+
+mod types;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Severity};
+use crate::model::{Catalog, Event, Example, Fragment, Inherit};
+use crate::source::{SourceMap, Span};
+use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
+
+/// The keys an event definition may have.
+pub const EVENT_KEYS: [&str; 7] = [
+    "description",
+    "parameters",
+    "deprecated",
+    "version",
+    "owner",
+    "tags",
+    "examples",
+];
+
+/// Resolve every document of the tree into a catalog.
+pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
+    let mut merger = Merger::new(tree);
+    let mut catalog = Catalog::new(Arc::clone(&sources));
+    let mut fragment_nodes: Vec<(String, Span, NodeId, Option<yaml::Anchor>)> = Vec::new();
+    let mut event_nodes: Vec<(String, Span, NodeId)> = Vec::new();
+    let mut event_spans: HashMap<String, Span> = HashMap::new();
+
+    for doc in &tree.documents {
+        let Some(root) = doc.root else {
+            if sources.get(doc.file).text.trim().is_empty() || tree.documents.iter().filter(|d| d.file == doc.file).count() == 1 {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "empty-file",
+                        format!("`{}` defines nothing", sources.get(doc.file).name),
+                        Span::new(doc.file, 0..0),
+                    )
+                    .with_help("add event definitions, or delete the file"),
+                );
+            }
+            continue;
+        };
+        let root_node = tree.resolved(root);
+        if matches!(&root_node.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty()) {
+            continue;
+        }
+        let Some(top) = merger.mapping(root, diagnostics) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-document",
+                    format!("a definitions file must be a mapping of event names to definitions, not {}", tree.describe(root)),
+                    root_node.span,
+                )
+                .with_label("expected `event_name: {...}`"),
+            );
+            continue;
+        };
+        for entry in &top.entries {
+            let key_span = tree.get(entry.key_node).span;
+            if entry.key.starts_with('.') {
+                let value = tree.deref(entry.value);
+                fragment_nodes.push((entry.key.clone(), key_span, value, tree.get(value).anchor.clone()));
+            } else if doc.prelude {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "event-in-prelude",
+                        format!("prelude files hold only fragments, but `{}` is an event", entry.key),
+                        key_span,
+                    )
+                    .with_help(format!(
+                        "move `{}` to a file whose name does not start with `_`, or rename it `.{}` to make it a fragment",
+                        entry.key, entry.key
+                    )),
+                );
+            } else if let Some(first) = event_spans.get(&entry.key) {
+                diagnostics.push(
+                    Diagnostic::error("duplicate-event", format!("event `{}` is defined twice", entry.key), key_span)
+                        .with_label("second definition")
+                        .with_secondary(*first, "first defined here")
+                        .with_help("event names must be unique across all definitions files"),
+                );
+            } else {
+                event_spans.insert(entry.key.clone(), key_span);
+                event_nodes.push((entry.key.clone(), key_span, entry.value));
+            }
+        }
+    }
+
+    let fragment_by_node: HashMap<NodeId, String> = fragment_nodes
+        .iter()
+        .map(|(name, _, node, _)| (*node, name.clone()))
+        .collect();
+    let mut resolver = types::Resolver::new(&mut merger, &fragment_by_node);
+
+    for (name, name_span, value) in event_nodes {
+        if let Some(event) = resolve_event(&mut resolver, &name, name_span, value, diagnostics) {
+            catalog.events.insert(name, event);
+        }
+    }
+    for (name, name_span, value, anchor) in fragment_nodes {
+        let fragment = resolve_fragment(&mut resolver, name.clone(), name_span, value, anchor, diagnostics);
+        catalog.fragments.insert(name, fragment);
+    }
+    catalog
+}
+
+/// Read an event definition. `None` when it has errors (they are pushed).
+fn resolve_event(
+    r: &mut types::Resolver<'_, '_>,
+    name: &str,
+    name_span: Span,
+    value: NodeId,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Event> {
+    let before = error_count(diagnostics);
+    let tree = r.tree();
+    let Some(def) = r.merger.mapping(value, diagnostics) else {
+        diagnostics.push(
+            Diagnostic::error(
+                "invalid-event",
+                format!("event `{name}` must be a mapping, not {}", tree.describe(value)),
+                tree.get(value).span,
+            )
+            .with_label("expected `description:`, `parameters:`, ...")
+            .with_secondary(name_span, "event defined here"),
+        );
+        return None;
+    };
+    let mut event = Event {
+        name: name.to_string(),
+        name_span,
+        description: None,
+        deprecated: None,
+        version: None,
+        owner: None,
+        tags: Vec::new(),
+        parameters: IndexMap::new(),
+        examples: Vec::new(),
+    };
+    for entry in &def.entries {
+        let mut local = Vec::new();
+        match entry.key.as_str() {
+            "description" => event.description = r.string(entry, &mut local),
+            "owner" => event.owner = r.string(entry, &mut local),
+            "version" => event.version = r.scalar_text(entry, &mut local),
+            "deprecated" => event.deprecated = r.deprecation(entry, &mut local),
+            "tags" => event.tags = r.string_list(entry, &mut local),
+            "parameters" => {
+                if let Some(params) = r.parameters(entry.value, 0, &mut local) {
+                    event.parameters = params;
+                }
+            }
+            "examples" => event.examples = examples(r, entry, &mut local),
+            other => local.push(unknown_key(tree, entry, other, &EVENT_KEYS, &format!("event `{name}`"))),
+        }
+        r.add_inherited_labels(entry, &mut local);
+        diagnostics.append(&mut local);
+    }
+    (error_count(diagnostics) == before).then_some(event)
+}
+
+fn examples(r: &mut types::Resolver<'_, '_>, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Vec<Example> {
+    let tree = r.tree();
+    let NodeKind::Sequence(items) = &tree.resolved(entry.value).kind else {
+        diagnostics.push(
+            Diagnostic::error(
+                "invalid-value",
+                format!("`examples` must be a list of payloads, not {}", tree.describe(entry.value)),
+                tree.get(entry.value).span,
+            )
+            .with_help("write `examples:` followed by `- {param: value, ...}` items"),
+        );
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|&item| {
+            let value = yaml::value::to_json(r.merger, item, diagnostics)?;
+            Some(Example {
+                value,
+                span: tree.get(item).span,
+            })
+        })
+        .collect()
+}
+
+fn resolve_fragment(
+    r: &mut types::Resolver<'_, '_>,
+    name: String,
+    name_span: Span,
+    value: NodeId,
+    anchor: Option<yaml::Anchor>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Fragment {
+    let tree = r.tree();
+    let mut merges = Vec::new();
+    if let NodeKind::Mapping(pairs) = &tree.get(value).kind {
+        for &(k, v) in pairs {
+            if !tree.is_merge_key(k) {
+                continue;
+            }
+            let targets: Vec<NodeId> = match &tree.resolved(v).kind {
+                NodeKind::Sequence(items) => items.clone(),
+                _ => vec![v],
+            };
+            merges.extend(targets.into_iter().filter_map(|t| r.fragment_of(tree.deref(t))));
+        }
+    }
+    let keys: Vec<String> = r
+        .merger
+        .mapping(value, &mut Vec::new())
+        .map(|m| m.entries.iter().map(|e| e.key.clone()).collect())
+        .unwrap_or_default();
+    let is_template = !keys.is_empty()
+        && (keys.iter().any(|k| k == "parameters") || keys.iter().all(|k| EVENT_KEYS.contains(&k.as_str())));
+    let parameters = if is_template {
+        IndexMap::new()
+    } else {
+        r.parameters(value, 0, diagnostics).unwrap_or_default()
+    };
+    Fragment {
+        name,
+        anchor: anchor.map(|a| a.name),
+        name_span,
+        parameters,
+        is_template,
+        merges,
+    }
+}
+
+/// `unknown key` with a suggestion.
+pub(crate) fn unknown_key(tree: &Tree, entry: &Entry, key: &str, known: &[&str], within: &str) -> Diagnostic {
+    let d = Diagnostic::error("unknown-key", format!("unknown key `{key}` in {within}"), tree.get(entry.key_node).span);
+    match did_you_mean(key, known.iter().copied()) {
+        Some(s) => d.with_label(format!("did you mean `{s}`?")).with_help(format!("did you mean `{s}`?")),
+        None => d.with_help(format!("known keys: {}", known.join(", "))),
+    }
+}
+
+fn error_count(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+}
+
+/// Convert the merge steps of an entry to the model's provenance.
+pub(crate) fn inherit_chain(tree: &Tree, fragments: &HashMap<NodeId, String>, entry: &Entry) -> Vec<Inherit> {
+    entry
+        .via
+        .iter()
+        .map(|hop| Inherit {
+            anchor_name: hop.anchor.as_ref().map(|a| a.name.clone()),
+            alias: hop.alias,
+            anchor: hop.anchor.as_ref().map(|a| a.span),
+            fragment: fragments.get(&tree.deref(hop.target)).cloned(),
+        })
+        .collect()
+}

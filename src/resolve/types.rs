@@ -1,0 +1,645 @@
+//! Parameters: the short form (`string?`, `uuid[]`) and the long form (a mapping with `type`, constraints,
+//! `properties`, `items`, `values`), each with its provenance.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::{inherit_chain, unknown_key};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{Constraints, Origin, Parameter, Schema, Type};
+use crate::source::Span;
+use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
+
+/// The keys of a long-form parameter.
+pub const PARAMETER_KEYS: [&str; 16] = [
+    "type",
+    "description",
+    "required",
+    "nullable",
+    "deprecated",
+    "enum",
+    "pattern",
+    "minimum",
+    "maximum",
+    "min_length",
+    "max_length",
+    "min_items",
+    "max_items",
+    "properties",
+    "items",
+    "values",
+];
+
+/// Deepest nesting of `properties` / `items` / `values`.
+const MAX_DEPTH: usize = 64;
+/// Most parameters resolved in one run; aliases can share a large object many times over.
+const PARAMETER_BUDGET: usize = 1_000_000;
+
+/// Resolves parameters, sharing one merger and a budget.
+pub struct Resolver<'m, 't> {
+    pub merger: &'m mut Merger<'t>,
+    fragments: &'m HashMap<NodeId, String>,
+    budget: usize,
+}
+
+impl<'m, 't> Resolver<'m, 't> {
+    pub fn new(merger: &'m mut Merger<'t>, fragments: &'m HashMap<NodeId, String>) -> Self {
+        Resolver {
+            merger,
+            fragments,
+            budget: PARAMETER_BUDGET,
+        }
+    }
+
+    pub fn tree(&self) -> &'t Tree {
+        self.merger.tree()
+    }
+
+    /// The fragment whose value is this node.
+    pub fn fragment_of(&self, node: NodeId) -> Option<String> {
+        self.fragments.get(&node).cloned()
+    }
+
+    /// When an entry was inherited, every problem found in it also points at the alias that brought it in.
+    pub fn add_inherited_labels(&self, entry: &Entry, diagnostics: &mut [Diagnostic]) {
+        let Some(first) = entry.via.first() else { return };
+        let name = first
+            .anchor
+            .as_ref()
+            .map_or_else(|| "an inline mapping".to_string(), |a| format!("`*{}`", a.name));
+        for d in diagnostics.iter_mut() {
+            if !d.secondary.iter().any(|l| l.span == first.alias) {
+                d.secondary.push(crate::diagnostics::Label::new(first.alias, format!("inherited through {name} here")));
+            }
+        }
+    }
+
+    /// A mapping of parameters (`parameters:` or `properties:`). `None` if it is not a mapping.
+    pub fn parameters(
+        &mut self,
+        node: NodeId,
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<IndexMap<String, Parameter>> {
+        let tree = self.tree();
+        let resolved = tree.resolved(node);
+        if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty() || s.value == "null" && s.plain) {
+            return Some(IndexMap::new());
+        }
+        let Some(merged) = self.merger.mapping(node, diagnostics) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    format!("parameters must be a mapping of names to types, not {}", tree.describe(node)),
+                    tree.get(node).span,
+                )
+                .with_help("write `name: type` pairs, e.g. `user_id: integer`"),
+            );
+            return None;
+        };
+        let mut out = IndexMap::new();
+        for entry in &merged.entries {
+            let mut local = Vec::new();
+            if let Some(p) = self.parameter(entry, depth, &mut local) {
+                out.insert(entry.key.clone(), p);
+            }
+            self.add_inherited_labels(entry, &mut local);
+            diagnostics.append(&mut local);
+        }
+        Some(out)
+    }
+
+    /// One parameter from its entry, with overridden definitions resolved into `shadowed`.
+    fn parameter(&mut self, entry: &Entry, depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<Parameter> {
+        let tree = self.tree();
+        if self.budget == 0 {
+            return None;
+        }
+        self.budget -= 1;
+        if self.budget == 0 {
+            diagnostics.push(
+                Diagnostic::error(
+                    "alias-expansion-limit",
+                    format!("definitions expand to more than {PARAMETER_BUDGET} parameters"),
+                    tree.get(entry.value).span,
+                )
+                .with_label("expansion stopped here")
+                .with_help("this looks like an alias bomb; share large objects through fewer aliases"),
+            );
+            return None;
+        }
+        let mut p = self.parameter_body(entry, depth, diagnostics)?;
+        for old in &entry.shadowed {
+            // Problems in overridden definitions are reported where the fragment itself is resolved.
+            if let Some(s) = self.parameter_body(old, depth, &mut Vec::new()) {
+                p.shadowed.push(s);
+            }
+        }
+        Some(p)
+    }
+
+    fn parameter_body(&mut self, entry: &Entry, depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<Parameter> {
+        let tree = self.tree();
+        let origin = Origin {
+            key: tree.get(entry.key_node).span,
+            value: tree.get(entry.value).span,
+            via: inherit_chain(tree, self.fragments, entry),
+        };
+        let mut p = Parameter {
+            name: entry.key.clone(),
+            schema: Schema {
+                ty: Type::Json,
+                nullable: false,
+                constraints: Constraints::default(),
+                description: None,
+            },
+            required: true,
+            description: None,
+            deprecated: None,
+            origin,
+            shadowed: Vec::new(),
+        };
+        let value = entry.value;
+        match &tree.resolved(value).kind {
+            NodeKind::Scalar(s) if !(s.plain && (s.value.is_empty() || s.value == "null")) => {
+                let (schema, optional) = self.short_form(&s.value, tree.get(value).span, depth, diagnostics)?;
+                p.schema = schema;
+                p.required = !optional;
+            }
+            NodeKind::Mapping(_) => {
+                let (schema, optional, desc, deprecated, required) = self.long_form(value, depth, diagnostics)?;
+                p.schema = schema;
+                p.description = desc;
+                p.deprecated = deprecated;
+                p.required = required.unwrap_or(true) && !optional;
+            }
+            _ => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "missing-type",
+                        format!("parameter `{}` has no type", entry.key),
+                        tree.get(entry.key_node).span,
+                    )
+                    .with_help(format!("give it a type, e.g. `{}: string`; known types: {}", entry.key, Type::NAMES.join(", "))),
+                );
+                return None;
+            }
+        }
+        Some(p)
+    }
+
+    /// `string`, `string?`, `uuid[]`, `integer[]?`: the schema and whether it is optional.
+    fn short_form(&mut self, text: &str, span: Span, _depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<(Schema, bool)> {
+        let trimmed = text.trim();
+        let (rest, optional) = match trimmed.strip_suffix('?') {
+            Some(r) => (r.trim_end(), true),
+            None => (trimmed, false),
+        };
+        let (base, array) = match rest.strip_suffix("[]") {
+            Some(b) => (b.trim_end(), true),
+            None => (rest, false),
+        };
+        let ty = match Type::scalar(base) {
+            Some(t) => t,
+            None => {
+                diagnostics.push(self.type_error(base, text, span));
+                return None;
+            }
+        };
+        let scalar = Schema {
+            ty,
+            nullable: false,
+            constraints: Constraints::default(),
+            description: None,
+        };
+        let schema = if array {
+            Schema {
+                ty: Type::Array(Box::new(scalar)),
+                ..Schema::plain()
+            }
+        } else {
+            scalar
+        };
+        Some((schema, optional))
+    }
+
+    fn type_error(&self, base: &str, written: &str, span: Span) -> Diagnostic {
+        let d = match base {
+            "object" | "array" | "map" => {
+                let key = match base {
+                    "object" => "properties",
+                    "array" => "items",
+                    _ => "values",
+                };
+                return Diagnostic::error(
+                    "missing-type",
+                    format!("`{base}` needs `{key}`, so it cannot be written in the short form"),
+                    span,
+                )
+                .with_help(format!("use the long form: `type: {base}` with `{key}:`, or `json` for any value"));
+            }
+            _ if base.contains('?') || base.contains('[') => {
+                return Diagnostic::error("unknown-type", format!("cannot read the type `{written}`"), span)
+                    .with_help("the short form is `type`, `type?`, `type[]` or `type[]?`");
+            }
+            _ => Diagnostic::error("unknown-type", format!("unknown type `{base}`"), span),
+        };
+        match did_you_mean(base, Type::NAMES) {
+            Some(s) => d
+                .with_label(format!("did you mean `{s}`?"))
+                .with_help(format!("did you mean `{s}`? known types: {}", Type::NAMES.join(", "))),
+            None => d.with_help(format!("known types: {}", Type::NAMES.join(", "))),
+        }
+    }
+
+    /// A long-form definition: (schema, optional from `type: x?`, description, deprecated, required).
+    #[allow(clippy::type_complexity)]
+    fn long_form(
+        &mut self,
+        node: NodeId,
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<(Schema, bool, Option<String>, Option<String>, Option<bool>)> {
+        let tree = self.tree();
+        let merged = self.merger.mapping(node, diagnostics)?;
+        if depth >= MAX_DEPTH {
+            diagnostics.push(Diagnostic::error(
+                "too-deep",
+                format!("parameters nest more than {MAX_DEPTH} levels deep"),
+                tree.get(node).span,
+            ));
+            return None;
+        }
+        let errors_before = diagnostics.len();
+        let mut schema = Schema::plain();
+        let mut optional = false;
+        let mut description = None;
+        let mut deprecated = None;
+        let mut required = None;
+        let mut type_name: Option<(String, Span)> = None;
+        for entry in &merged.entries {
+            let mut local = Vec::new();
+            match entry.key.as_str() {
+                "type" => {
+                    if let Some(t) = self.string(entry, &mut local) {
+                        type_name = Some((t, tree.get(entry.value).span));
+                    }
+                }
+                "description" => description = self.string(entry, &mut local),
+                "deprecated" => deprecated = self.deprecation(entry, &mut local),
+                "required" => required = self.boolean(entry, &mut local),
+                "nullable" => schema.nullable = self.boolean(entry, &mut local).unwrap_or(false),
+                "pattern" => {
+                    if let Some(p) = self.string(entry, &mut local) {
+                        if let Err(e) = fancy_regex::Regex::new(&p) {
+                            local.push(
+                                Diagnostic::error("invalid-pattern", format!("invalid regular expression `{p}`"), tree.get(entry.value).span)
+                                    .with_label(e.to_string()),
+                            );
+                        }
+                        schema.constraints.pattern = Some(p);
+                    }
+                }
+                "minimum" => schema.constraints.minimum = self.number(entry, &mut local),
+                "maximum" => schema.constraints.maximum = self.number(entry, &mut local),
+                "min_length" => schema.constraints.min_length = self.count(entry, &mut local),
+                "max_length" => schema.constraints.max_length = self.count(entry, &mut local),
+                "min_items" => schema.constraints.min_items = self.count(entry, &mut local),
+                "max_items" => schema.constraints.max_items = self.count(entry, &mut local),
+                "enum" | "properties" | "items" | "values" => {}
+                "format" => local.push(
+                    Diagnostic::error("unknown-key", "unknown key `format` in a parameter", tree.get(entry.key_node).span)
+                        .with_help("the format is implied by the type: use `timestamp`, `date`, `uuid`, `email` or `url`"),
+                ),
+                other => local.push(unknown_key(tree, entry, other, &PARAMETER_KEYS, "a parameter")),
+            }
+            self.add_inherited_labels(entry, &mut local);
+            diagnostics.append(&mut local);
+        }
+        let get = |k: &str| merged.get(k);
+        // The type: explicit, or `object` when only `properties` is given.
+        let (name, type_span) = match type_name {
+            Some(t) => t,
+            None if get("properties").is_some() => ("object".to_string(), tree.get(node).span),
+            None => {
+                diagnostics.push(
+                    Diagnostic::error("missing-type", "parameter has no `type`", tree.get(node).span)
+                        .with_help(format!("add `type:`; known types: {}", Type::NAMES.join(", "))),
+                );
+                return None;
+            }
+        };
+        let structural = |key: &str, diagnostics: &mut Vec<Diagnostic>| -> Option<Entry> {
+            let found = get(key).cloned();
+            if found.is_none() {
+                diagnostics.push(
+                    Diagnostic::error("missing-key", format!("type `{name}` needs `{key}`"), type_span)
+                        .with_help(format!("add `{key}:` next to `type: {name}`")),
+                );
+            }
+            found
+        };
+        schema.ty = match name.trim() {
+            "object" => {
+                let props = structural("properties", diagnostics)?;
+                Type::Object(self.parameters(props.value, depth + 1, diagnostics)?)
+            }
+            "array" => {
+                let items = structural("items", diagnostics)?;
+                Type::Array(Box::new(self.item_schema(&items, depth + 1, diagnostics)?))
+            }
+            "map" => {
+                let values = structural("values", diagnostics)?;
+                Type::Map(Box::new(self.item_schema(&values, depth + 1, diagnostics)?))
+            }
+            other => {
+                let (s, opt) = self.short_form(other, type_span, depth, diagnostics)?;
+                optional = opt;
+                s.ty
+            }
+        };
+        for (key, applies) in [
+            ("properties", matches!(schema.ty, Type::Object(_))),
+            ("items", matches!(schema.ty, Type::Array(_))),
+            ("values", matches!(schema.ty, Type::Map(_))),
+        ] {
+            if let Some(e) = get(key)
+                && !applies
+            {
+                diagnostics.push(
+                    Diagnostic::error("invalid-constraint", format!("`{key}` does not apply to type `{name}`"), tree.get(e.key_node).span),
+                );
+            }
+        }
+        if let Some(e) = get("enum") {
+            schema.constraints.enumeration = self.enumeration(&schema.ty, e, diagnostics);
+        }
+        check_constraints(&schema, &name, &merged, tree, diagnostics);
+        if diagnostics.len() > errors_before && diagnostics[errors_before..].iter().any(|d| d.severity == crate::Severity::Error) {
+            return None;
+        }
+        Some((schema, optional, description, deprecated, required))
+    }
+
+    /// `items:` / `values:`: a short type or a long form (whose `required` makes no sense and is rejected).
+    fn item_schema(&mut self, entry: &Entry, depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<Schema> {
+        let tree = self.tree();
+        match &tree.resolved(entry.value).kind {
+            NodeKind::Scalar(s) => {
+                let (schema, optional) = self.short_form(&s.value, tree.get(entry.value).span, depth, diagnostics)?;
+                if optional {
+                    diagnostics.push(
+                        Diagnostic::error("invalid-constraint", format!("`{}` items cannot be optional", entry.key), tree.get(entry.value).span)
+                            .with_help("use `nullable: true` to allow null items"),
+                    );
+                    return None;
+                }
+                Some(schema)
+            }
+            NodeKind::Mapping(_) => {
+                let (mut schema, optional, description, _, required) = self.long_form(entry.value, depth, diagnostics)?;
+                if optional || required.is_some() {
+                    diagnostics.push(
+                        Diagnostic::error("invalid-constraint", format!("`{}` cannot be optional or required", entry.key), tree.get(entry.value).span)
+                            .with_help("use `nullable: true` to allow null items"),
+                    );
+                    return None;
+                }
+                schema.description = description;
+                Some(schema)
+            }
+            _ => {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-value",
+                    format!("`{}` must be a type, not {}", entry.key, tree.describe(entry.value)),
+                    tree.get(entry.value).span,
+                ));
+                None
+            }
+        }
+    }
+
+    /// `enum:` values, read as the parameter's type (so `enum: [yes, no]` on a string stays strings).
+    fn enumeration(&mut self, ty: &Type, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Value>> {
+        let tree = self.tree();
+        let NodeKind::Sequence(items) = &tree.resolved(entry.value).kind else {
+            diagnostics.push(Diagnostic::error(
+                "invalid-value",
+                format!("`enum` must be a list, not {}", tree.describe(entry.value)),
+                tree.get(entry.value).span,
+            ));
+            return None;
+        };
+        if items.is_empty() {
+            diagnostics.push(Diagnostic::error("invalid-value", "`enum` is empty", tree.get(entry.value).span).with_help("list at least one value"));
+            return None;
+        }
+        let mut values = Vec::new();
+        let mut seen = Vec::<(Value, Span)>::new();
+        for &item in items {
+            let span = tree.get(item).span;
+            let v = match (ty, tree.scalar(item)) {
+                (Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url, Some(s)) => Some(Value::String(s.value.clone())),
+                (_, _) => yaml::value::to_json(self.merger, item, diagnostics),
+            }?;
+            let fits = match ty {
+                Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url => v.is_string(),
+                Type::Integer => v.is_i64() || v.is_u64(),
+                Type::Number => v.is_number(),
+                Type::Boolean => v.is_boolean(),
+                Type::Json => true,
+                Type::Object(_) | Type::Array(_) | Type::Map(_) => false,
+            };
+            if !fits {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-constraint",
+                    format!("enum value `{v}` is not a valid `{}`", ty.name()),
+                    span,
+                ));
+                continue;
+            }
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == v) {
+                diagnostics.push(
+                    Diagnostic::error("duplicate-enum-value", format!("enum value `{v}` is listed twice"), span)
+                        .with_secondary(*first, "first listed here"),
+                );
+                continue;
+            }
+            seen.push((v.clone(), span));
+            values.push(v);
+        }
+        Some(values)
+    }
+
+    pub fn string(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+        let tree = self.tree();
+        match tree.scalar(entry.value) {
+            Some(s) if !(s.plain && (s.value.is_empty() || s.value == "null" || s.value == "~")) => Some(s.value.clone()),
+            _ => {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-value",
+                    format!("`{}` must be a string, not {}", entry.key, tree.describe(entry.value)),
+                    tree.get(entry.value).span,
+                ));
+                None
+            }
+        }
+    }
+
+    /// Any scalar, as text (`version: 2` → `"2"`).
+    pub fn scalar_text(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+        self.string(entry, diagnostics)
+    }
+
+    pub fn boolean(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<bool> {
+        let tree = self.tree();
+        match tree.scalar(entry.value).map(yaml::value::scalar) {
+            Some(Value::Bool(b)) => Some(b),
+            _ => {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-value",
+                    format!("`{}` must be `true` or `false`, not {}", entry.key, tree.describe(entry.value)),
+                    tree.get(entry.value).span,
+                ));
+                None
+            }
+        }
+    }
+
+    /// `deprecated: true`, `deprecated: false`, or `deprecated: <reason>`.
+    pub fn deprecation(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+        let tree = self.tree();
+        match tree.scalar(entry.value) {
+            Some(s) => match yaml::value::scalar(s) {
+                Value::Bool(true) => Some("deprecated".into()),
+                Value::Bool(false) => None,
+                _ => Some(s.value.clone()),
+            },
+            None => {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-value",
+                    format!("`deprecated` must be `true` or a reason, not {}", tree.describe(entry.value)),
+                    tree.get(entry.value).span,
+                ));
+                None
+            }
+        }
+    }
+
+    pub fn string_list(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+        let tree = self.tree();
+        let items = match &tree.resolved(entry.value).kind {
+            NodeKind::Sequence(items) => items.clone(),
+            _ => {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-value",
+                    format!("`{}` must be a list of strings, not {}", entry.key, tree.describe(entry.value)),
+                    tree.get(entry.value).span,
+                ));
+                return Vec::new();
+            }
+        };
+        items
+            .into_iter()
+            .filter_map(|item| match tree.scalar(item) {
+                Some(s) => Some(s.value.clone()),
+                None => {
+                    diagnostics.push(Diagnostic::error(
+                        "invalid-value",
+                        format!("`{}` must be a list of strings, not {}", entry.key, tree.describe(item)),
+                        tree.get(item).span,
+                    ));
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn number(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<serde_json::Number> {
+        let tree = self.tree();
+        match tree.scalar(entry.value).map(yaml::value::scalar) {
+            Some(Value::Number(n)) => Some(n),
+            _ => {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-value",
+                    format!("`{}` must be a number, not {}", entry.key, tree.describe(entry.value)),
+                    tree.get(entry.value).span,
+                ));
+                None
+            }
+        }
+    }
+
+    fn count(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<u64> {
+        let tree = self.tree();
+        match tree.scalar(entry.value).map(yaml::value::scalar) {
+            Some(Value::Number(n)) if n.is_u64() => n.as_u64(),
+            _ => {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-value",
+                    format!("`{}` must be a whole number ≥ 0, not {}", entry.key, tree.describe(entry.value)),
+                    tree.get(entry.value).span,
+                ));
+                None
+            }
+        }
+    }
+}
+
+impl Schema {
+    /// A non-nullable `json` schema without constraints, to be filled in.
+    pub fn plain() -> Schema {
+        Schema {
+            ty: Type::Json,
+            nullable: false,
+            constraints: Constraints::default(),
+            description: None,
+        }
+    }
+}
+
+/// Constraints that do not apply to the type, and bounds that contradict each other.
+fn check_constraints(schema: &Schema, type_name: &str, merged: &yaml::Merged, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) {
+    let ty = &schema.ty;
+    let stringy = matches!(ty, Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url);
+    let numeric = matches!(ty, Type::Integer | Type::Number);
+    let array = matches!(ty, Type::Array(_));
+    for (key, applies) in [
+        ("pattern", stringy),
+        ("min_length", stringy),
+        ("max_length", stringy),
+        ("minimum", numeric),
+        ("maximum", numeric),
+        ("min_items", array),
+        ("max_items", array),
+    ] {
+        if let Some(e) = merged.get(key)
+            && !applies
+        {
+            diagnostics.push(
+                Diagnostic::error("invalid-constraint", format!("`{key}` does not apply to type `{type_name}`"), tree.get(e.key_node).span)
+                    .with_label(format!("`{type_name}` has no {}", if stringy { "such constraint" } else { "such bound" })),
+            );
+        }
+    }
+    let c = &schema.constraints;
+    let pairs = [
+        ("minimum", "maximum", c.minimum.as_ref().and_then(serde_json::Number::as_f64), c.maximum.as_ref().and_then(serde_json::Number::as_f64)),
+        ("min_length", "max_length", c.min_length.map(|v| v as f64), c.max_length.map(|v| v as f64)),
+        ("min_items", "max_items", c.min_items.map(|v| v as f64), c.max_items.map(|v| v as f64)),
+    ];
+    for (lo_key, hi_key, lo, hi) in pairs {
+        if let (Some(lo), Some(hi)) = (lo, hi)
+            && lo > hi
+            && let (Some(lo_e), Some(hi_e)) = (merged.get(lo_key), merged.get(hi_key))
+        {
+            diagnostics.push(
+                Diagnostic::error("invalid-constraint", format!("`{lo_key}` is greater than `{hi_key}`"), tree.get(lo_e.value).span)
+                    .with_secondary(tree.get(hi_e.value).span, format!("`{hi_key}` is here"))
+                    .with_help("no value can satisfy both bounds"),
+            );
+        }
+    }
+}

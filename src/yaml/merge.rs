@@ -1,0 +1,254 @@
+//! YAML 1.1 merge keys, exactly as PyYAML's `flatten_mapping` applies them, with provenance.
+//!
+//! PyYAML builds one list: the entries of every `<<` in order (a sequence `<<: [*a, *b]` contributes its
+//! mappings in reverse), then the explicit entries; a dict built from that list keeps each key at its first
+//! position with its last value. So a later `<<` wins over an earlier one, the earlier mapping of a
+//! sequence wins, and explicit keys always win. Deduplicating a nested mapping's list first gives the same
+//! result, which is what keeps merges linear: each mapping is flattened once and memoized.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use super::node::{Anchor, NodeId, NodeKind, Tree};
+use crate::diagnostics::Diagnostic;
+use crate::source::Span;
+
+/// One merge step an entry arrived through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hop {
+    /// The `*name` token, or the inline mapping when merged without an alias.
+    pub alias: Span,
+    /// The anchor on the merged mapping.
+    pub anchor: Option<Anchor>,
+    /// The merged mapping.
+    pub target: NodeId,
+}
+
+/// A key of a flattened mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key's text.
+    pub key: String,
+    /// The key node, where the winning definition was written.
+    pub key_node: NodeId,
+    /// The value node (may be an alias: use [`Tree::deref`]).
+    pub value: NodeId,
+    /// Merge steps from the flattened mapping to where the entry was written, outermost first.
+    pub via: Vec<Hop>,
+    /// Definitions of the same key that this one overrode, oldest first (capped at [`SHADOW_LIMIT`]).
+    pub shadowed: Vec<Entry>,
+}
+
+/// A mapping with its merge keys applied: keys in PyYAML's order, each once.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Merged {
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
+impl Merged {
+    /// The entry for a key.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+}
+
+/// Overridden definitions kept per key; they feed lint only, so a bound keeps a merge bomb small.
+pub const SHADOW_LIMIT: usize = 8;
+
+/// Bounds the work of merging, so a hostile file fails with a diagnostic instead of exhausting memory.
+#[derive(Debug, Clone, Copy)]
+pub struct MergeBudget {
+    /// Entries copied in all merges of one run.
+    pub max_entries: usize,
+}
+
+impl Default for MergeBudget {
+    fn default() -> Self {
+        MergeBudget {
+            max_entries: 2_000_000,
+        }
+    }
+}
+
+/// Flattens mappings, memoizing each one.
+pub struct Merger<'t> {
+    tree: &'t Tree,
+    memo: HashMap<NodeId, Rc<Merged>>,
+    in_progress: Vec<NodeId>,
+    spent: usize,
+    budget: MergeBudget,
+}
+
+impl<'t> Merger<'t> {
+    /// A merger over a tree.
+    pub fn new(tree: &'t Tree) -> Self {
+        Self::with_budget(tree, MergeBudget::default())
+    }
+
+    /// A merger with an explicit budget.
+    pub fn with_budget(tree: &'t Tree, budget: MergeBudget) -> Self {
+        Merger {
+            tree,
+            memo: HashMap::new(),
+            in_progress: Vec::new(),
+            spent: 0,
+            budget,
+        }
+    }
+
+    /// The tree.
+    pub fn tree(&self) -> &'t Tree {
+        self.tree
+    }
+
+    /// The flattened mapping at `id` (after following an alias), or `None` if it is not a mapping.
+    /// Problems (merging a non-mapping, a merge too large) are pushed once per mapping.
+    pub fn mapping(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Option<Rc<Merged>> {
+        let id = self.tree.deref(id);
+        if !matches!(self.tree.get(id).kind, NodeKind::Mapping(_)) {
+            return None;
+        }
+        Some(self.flatten(id, diagnostics))
+    }
+
+    fn flatten(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Rc<Merged> {
+        if let Some(done) = self.memo.get(&id) {
+            return Rc::clone(done);
+        }
+        let tree = self.tree;
+        let NodeKind::Mapping(pairs) = &tree.get(id).kind else {
+            return Rc::default();
+        };
+        if self.in_progress.contains(&id) {
+            // Unreachable for trees built by `yaml::parse_all`, which cuts alias cycles; kept as a guard.
+            return Rc::default();
+        }
+        self.in_progress.push(id);
+        let mut merged: Vec<Entry> = Vec::new();
+        let mut explicit: Vec<Entry> = Vec::new();
+        for &(key, value) in pairs {
+            if tree.is_merge_key(key) {
+                self.merge_value(value, &mut merged, diagnostics);
+            } else if let Some(scalar) = tree.scalar(key) {
+                explicit.push(Entry {
+                    key: scalar.value.clone(),
+                    key_node: key,
+                    value,
+                    via: Vec::new(),
+                    shadowed: Vec::new(),
+                });
+            }
+        }
+        self.in_progress.pop();
+        let result = Rc::new(dedup(merged.into_iter().chain(explicit)));
+        self.memo.insert(id, Rc::clone(&result));
+        result
+    }
+
+    /// Append the entries a `<<` value contributes, in PyYAML's order.
+    fn merge_value(&mut self, value: NodeId, out: &mut Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) {
+        let tree = self.tree;
+        let target = tree.deref(value);
+        match &tree.get(target).kind {
+            NodeKind::Mapping(_) => self.merge_one(value, out, diagnostics),
+            NodeKind::Sequence(items) => {
+                let mut ok = Vec::new();
+                for &item in items {
+                    if matches!(tree.resolved(item).kind, NodeKind::Mapping(_)) {
+                        ok.push(item);
+                    } else {
+                        diagnostics.push(non_mapping(tree, item));
+                    }
+                }
+                // Earlier mappings of the sequence win: they come later in the list.
+                for &item in ok.iter().rev() {
+                    self.merge_one(item, out, diagnostics);
+                }
+            }
+            _ => {
+                if !matches!(tree.get(target).kind, NodeKind::Alias { target: None, .. }) {
+                    diagnostics.push(non_mapping(tree, value));
+                }
+            }
+        }
+    }
+
+    fn merge_one(&mut self, value: NodeId, out: &mut Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) {
+        let target = self.tree.deref(value);
+        let sub = self.flatten(target, diagnostics);
+        self.spent += sub.entries.len();
+        if self.spent > self.budget.max_entries {
+            if self.spent - sub.entries.len() <= self.budget.max_entries {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "merge-too-large",
+                        format!(
+                            "merges expand to more than {} entries",
+                            self.budget.max_entries
+                        ),
+                        self.tree.get(value).span,
+                    )
+                    .with_label("expansion stopped here")
+                    .with_help("this looks like a merge bomb; merge each fragment once"),
+                );
+            }
+            return;
+        }
+        let hop = Hop {
+            alias: self.tree.get(value).span,
+            anchor: self.tree.get(target).anchor.clone(),
+            target,
+        };
+        out.extend(sub.entries.iter().map(|e| {
+            let mut e = e.clone();
+            e.via.insert(0, hop.clone());
+            for s in &mut e.shadowed {
+                s.via.insert(0, hop.clone());
+            }
+            e
+        }));
+    }
+}
+
+/// Keep each key at its first position with its last value, recording what was overridden.
+fn dedup(entries: impl Iterator<Item = Entry>) -> Merged {
+    let mut by_key: IndexMap<String, Entry> = IndexMap::new();
+    for entry in entries {
+        match by_key.get_mut(&entry.key) {
+            Some(existing) => {
+                let mut old = std::mem::replace(existing, entry);
+                let mut shadowed = std::mem::take(&mut old.shadowed);
+                shadowed.push(old);
+                shadowed.append(&mut existing.shadowed);
+                shadowed.truncate(SHADOW_LIMIT);
+                existing.shadowed = shadowed;
+            }
+            None => {
+                by_key.insert(entry.key.clone(), entry);
+            }
+        }
+    }
+    Merged {
+        entries: by_key.into_values().collect(),
+    }
+}
+
+fn non_mapping(tree: &Tree, value: NodeId) -> Diagnostic {
+    let node = tree.get(value);
+    let mut d = Diagnostic::error(
+        "merge-non-mapping",
+        format!("`<<` can only merge mappings, not {}", tree.describe(value)),
+        node.span,
+    )
+    .with_label("not a mapping")
+    .with_help("merge a fragment's mapping with `<<: *name`, or several with `<<: [*a, *b]`");
+    if let NodeKind::Alias { target: Some(t), name } = &node.kind
+        && let Some(anchor) = &tree.get(*t).anchor
+    {
+        d = d.with_secondary(anchor.span, format!("`&{name}` is defined here"));
+    }
+    d
+}

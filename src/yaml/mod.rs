@@ -1,0 +1,370 @@
+//! YAML front end: turns `granit-parser` events into a spanned [`Tree`], links aliases to anchors (prelude
+//! anchors are visible in every file), rejects alias cycles and duplicate keys, and resolves merge keys
+//! ([`merge`]). It knows nothing about events.
+
+pub mod merge;
+pub mod node;
+pub mod value;
+
+use std::collections::HashMap;
+
+use granit_parser::{Event, Parser};
+
+pub use merge::{Entry, Hop, MergeBudget, Merged, Merger};
+pub use node::{Anchor, Document, Node, NodeId, NodeKind, Scalar, Tree};
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::source::{FileId, SourceMap, Span};
+
+/// Maximum nesting of collections. Deeper input is rejected by the parser with a diagnostic.
+pub const NESTING_LIMIT: usize = 128;
+
+/// Whether a file name marks a prelude (`_common.yaml`).
+pub fn is_prelude(sources: &SourceMap, file: FileId) -> bool {
+    sources
+        .path(file)
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('_'))
+}
+
+/// Parse every file (preludes first, each group in path order) into one tree. `parseable[i]` is false for
+/// files that could not be decoded (already diagnosed).
+pub fn parse_all(sources: &SourceMap, parseable: &[bool], diagnostics: &mut Vec<Diagnostic>) -> Tree {
+    let mut tree = Tree::default();
+    let mut prelude_anchors: HashMap<String, (NodeId, Span)> = HashMap::new();
+    let (preludes, others): (Vec<_>, Vec<_>) = sources
+        .files()
+        .filter(|(id, _)| parseable.get(*id as usize).copied().unwrap_or(false))
+        .map(|(id, _)| id)
+        .partition(|id| is_prelude(sources, *id));
+    for file in preludes {
+        let before = tree.documents.len();
+        parse_file(sources, file, true, &prelude_anchors, &mut tree, diagnostics);
+        // Anchors defined in this prelude become visible to every later file.
+        for doc in &tree.documents[before..] {
+            let Some(root) = doc.root else { continue };
+            collect_anchors(&tree, root, &mut |name, id, span| {
+                if let Some((_, first)) = prelude_anchors.get(name) {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "duplicate-anchor",
+                            format!("anchor `&{name}` is defined in more than one prelude"),
+                            span,
+                        )
+                        .with_label("this definition wins")
+                        .with_secondary(*first, "first defined here"),
+                    );
+                }
+                prelude_anchors.insert(name.to_string(), (id, span));
+            });
+        }
+    }
+    for file in others {
+        parse_file(sources, file, false, &prelude_anchors, &mut tree, diagnostics);
+    }
+    tree
+}
+
+/// Every anchor in the subtree under `root` (aliases not followed), in document order.
+fn collect_anchors(tree: &Tree, root: NodeId, f: &mut impl FnMut(&str, NodeId, Span)) {
+    let mut stack = vec![root];
+    let mut order = Vec::new();
+    while let Some(id) = stack.pop() {
+        let node = tree.get(id);
+        if let Some(anchor) = &node.anchor {
+            order.push((anchor.span, anchor.name.clone(), id));
+        }
+        match &node.kind {
+            NodeKind::Sequence(items) => stack.extend(items.iter().rev()),
+            NodeKind::Mapping(entries) => {
+                stack.extend(entries.iter().rev().flat_map(|(k, v)| [*v, *k]))
+            }
+            _ => {}
+        }
+    }
+    order.sort_by_key(|(span, _, _)| span.start);
+    for (span, name, id) in order {
+        f(&name, id, span);
+    }
+}
+
+/// An open collection while building.
+enum Frame {
+    Sequence { id: NodeId, items: Vec<NodeId> },
+    Mapping { id: NodeId, entries: Vec<(NodeId, NodeId)>, key: Option<NodeId> },
+}
+
+impl Frame {
+    fn id(&self) -> NodeId {
+        match self {
+            Frame::Sequence { id, .. } | Frame::Mapping { id, .. } => *id,
+        }
+    }
+}
+
+struct Builder<'a> {
+    file: FileId,
+    tree: &'a mut Tree,
+    stack: Vec<Frame>,
+    /// granit anchor id → node, for this document.
+    anchors: HashMap<usize, NodeId>,
+    /// Anchor names defined so far in this document (for "did you mean").
+    anchor_names: Vec<String>,
+    prelude_anchors: &'a HashMap<String, (NodeId, Span)>,
+    last_node: Option<NodeId>,
+    root: Option<NodeId>,
+}
+
+impl Builder<'_> {
+    fn push_node(&mut self, kind: NodeKind, span: Span) -> NodeId {
+        let id = NodeId::try_from(self.tree.nodes.len()).unwrap_or(NodeId::MAX);
+        self.tree.nodes.push(Node {
+            kind,
+            span,
+            anchor: None,
+        });
+        self.last_node = Some(id);
+        id
+    }
+
+    /// Attach a finished node to its parent (or make it the root).
+    fn attach(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) {
+        match self.stack.last_mut() {
+            None => self.root = Some(id),
+            Some(Frame::Sequence { items, .. }) => items.push(id),
+            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
+                None => {
+                    if !matches!(self.tree.get(id).kind, NodeKind::Scalar(_) | NodeKind::Alias { .. }) {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "complex-key",
+                                "mapping keys must be scalars",
+                                self.tree.get(id).span,
+                            )
+                            .with_label("a collection used as a key"),
+                        );
+                    }
+                    *key = Some(id);
+                }
+                Some(k) => entries.push((k, id)),
+            },
+        }
+    }
+
+    fn close(&mut self, end: usize, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(frame) = self.stack.pop() else { return };
+        let id = frame.id();
+        let kind = match frame {
+            Frame::Sequence { items, .. } => NodeKind::Sequence(items),
+            Frame::Mapping { entries, .. } => {
+                self.check_duplicate_keys(&entries, diagnostics);
+                NodeKind::Mapping(entries)
+            }
+        };
+        let node = &mut self.tree.nodes[id as usize];
+        node.kind = kind;
+        node.span.end = node.span.end.max(u32::try_from(end).unwrap_or(u32::MAX));
+        self.attach(id, diagnostics);
+    }
+
+    /// Two ordinary keys with the same text in one mapping: an error pointing at both. Merge keys may repeat.
+    fn check_duplicate_keys(&self, entries: &[(NodeId, NodeId)], diagnostics: &mut Vec<Diagnostic>) {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for (key, _) in entries {
+            if self.tree.is_merge_key(*key) {
+                continue;
+            }
+            let Some(scalar) = self.tree.scalar(*key) else { continue };
+            let span = self.tree.get(*key).span;
+            if let Some(first) = seen.get(scalar.value.as_str()) {
+                diagnostics.push(
+                    Diagnostic::error("duplicate-key", format!("duplicate key `{}`", scalar.value), span)
+                        .with_label("second definition")
+                        .with_secondary(*first, "first defined here")
+                        .with_help("remove one of them; to override an inherited key, merge it with `<<` instead"),
+                );
+            } else {
+                seen.insert(&scalar.value, span);
+            }
+        }
+    }
+
+    fn alias(&mut self, target: Option<NodeId>, name: String, span: Span, diagnostics: &mut Vec<Diagnostic>) {
+        // An alias to a collection that is still open would make the tree cyclic (`a: &a {b: *a}`).
+        let target = match target {
+            Some(t) if self.stack.iter().any(|f| f.id() == t) => {
+                let anchor_span = self.tree.get(t).anchor.as_ref().map(|a| a.span);
+                let mut d = Diagnostic::error(
+                    "alias-cycle",
+                    format!("alias `*{name}` refers to a node that contains it"),
+                    span,
+                )
+                .with_label("this alias is inside its own anchor")
+                .with_help("a definition cannot include itself; move the shared part to its own fragment");
+                if let Some(a) = anchor_span {
+                    d = d.with_secondary(a, "anchor defined here");
+                }
+                diagnostics.push(d);
+                None
+            }
+            other => other,
+        };
+        let id = self.push_node(NodeKind::Alias { name, target }, span);
+        self.attach(id, diagnostics);
+    }
+}
+
+fn parse_file(
+    sources: &SourceMap,
+    file: FileId,
+    prelude: bool,
+    prelude_anchors: &HashMap<String, (NodeId, Span)>,
+    tree: &mut Tree,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let text = &sources.get(file).text;
+    let options = granit_parser::options! {
+        emit_anchor_events: true,
+        emit_unresolved_aliases: true,
+        emit_comments: false,
+        flow_nesting_limit: NESTING_LIMIT,
+        block_nesting_limit: NESTING_LIMIT,
+    };
+    let span_of = |s: &granit_parser::Span| {
+        let range = s.byte_range().unwrap_or(0..0);
+        Span::new(file, range)
+    };
+    let mut b = Builder {
+        file,
+        tree,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        anchor_names: Vec::new(),
+        prelude_anchors,
+        last_node: None,
+        root: None,
+    };
+    let mut any_document = false;
+    for next in Parser::new_from_str_with_options(text, options) {
+        let (event, span) = match next {
+            Ok(pair) => pair,
+            Err(e) => {
+                let at = e.marker().byte_offset().unwrap_or(0);
+                let message = e.to_string();
+                // granit appends " at byte N line L column C"; our renderer shows the position itself.
+                let info = message.split(" at byte ").next().unwrap_or(&message).to_string();
+                let mut d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {info}"), Span::new(file, at..at))
+                    .with_label(info.clone());
+                if info.contains("nest") || info.contains("recursion") {
+                    d = d.with_help(format!("definitions may nest at most {NESTING_LIMIT} levels deep"));
+                } else if text.contains('\t') && (info.contains("tab") || info.contains("indent")) {
+                    d = d.with_help("YAML indentation must use spaces, not tabs");
+                }
+                diagnostics.push(d);
+                // The rest of the file cannot be trusted; earlier complete documents are kept.
+                return;
+            }
+        };
+        let sp = span_of(&span);
+        match event {
+            Event::StreamStart | Event::StreamEnd => {}
+            Event::DocumentStart(..) => {
+                b.anchors.clear();
+                b.anchor_names.clear();
+                b.root = None;
+                b.stack.clear();
+            }
+            Event::DocumentEnd => {
+                any_document = true;
+                b.tree.documents.push(Document {
+                    root: b.root.take(),
+                    file,
+                    prelude,
+                });
+            }
+            Event::Scalar(value, style, anchor_id, tag) => {
+                let scalar = Scalar {
+                    value: value.into_owned(),
+                    plain: matches!(style, granit_parser::ScalarStyle::Plain),
+                    tag: tag.map(|t| t.to_string()),
+                };
+                let id = b.push_node(NodeKind::Scalar(scalar), sp);
+                if anchor_id != 0 {
+                    b.anchors.insert(anchor_id, id);
+                }
+                b.attach(id, diagnostics);
+            }
+            Event::SequenceStart(_, anchor_id, _) => {
+                let id = b.push_node(NodeKind::Sequence(Vec::new()), sp);
+                if anchor_id != 0 {
+                    b.anchors.insert(anchor_id, id);
+                }
+                b.stack.push(Frame::Sequence { id, items: Vec::new() });
+            }
+            Event::MappingStart(_, anchor_id, _) => {
+                let id = b.push_node(NodeKind::Mapping(Vec::new()), sp);
+                if anchor_id != 0 {
+                    b.anchors.insert(anchor_id, id);
+                }
+                b.stack.push(Frame::Mapping {
+                    id,
+                    entries: Vec::new(),
+                    key: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let end = b.tree.nodes.len().checked_sub(1).map_or(sp.end as usize, |last| {
+                    (b.tree.nodes[last].span.end as usize).max(sp.end as usize)
+                });
+                b.close(end, diagnostics);
+            }
+            Event::Anchor(_, name) => {
+                if let Some(id) = b.last_node {
+                    b.anchor_names.push(name.to_string());
+                    b.tree.nodes[id as usize].anchor = Some(Anchor {
+                        name: name.into_owned(),
+                        span: sp,
+                    });
+                }
+            }
+            Event::Alias(anchor_id) => {
+                let target = b.anchors.get(&anchor_id).copied();
+                let name = sources.get(file).slice(sp).trim_start_matches('*').to_string();
+                b.alias(target, name, sp, diagnostics);
+            }
+            Event::UnresolvedAlias(name) => {
+                let name = name.into_owned();
+                let target = b.prelude_anchors.get(&name).map(|(id, _)| *id);
+                if target.is_none() {
+                    let known: Vec<&str> = b
+                        .anchor_names
+                        .iter()
+                        .map(String::as_str)
+                        .chain(b.prelude_anchors.keys().map(String::as_str))
+                        .collect();
+                    let mut d = Diagnostic::error("undefined-alias", format!("undefined alias `*{name}`"), sp)
+                        .with_label("no anchor with this name");
+                    d = match did_you_mean(&name, known.iter().copied()) {
+                        Some(s) => d.with_help(format!("did you mean `*{s}`?")),
+                        None => d.with_help(
+                            "define the anchor earlier in this document, or in a prelude file (`_*.yaml`) to share it",
+                        ),
+                    };
+                    diagnostics.push(d);
+                }
+                b.alias(target, name, sp, diagnostics);
+            }
+            // Comments (disabled in the options) and any event a later granit version adds carry no data.
+            _ => {}
+        }
+    }
+    let _ = b.file;
+    if !any_document {
+        // A file with no document at all (empty or only comments) still counts as loaded.
+        b.tree.documents.push(Document {
+            root: None,
+            file,
+            prelude,
+        });
+    }
+}
