@@ -1,6 +1,6 @@
 //! `evdef check`: parse, resolve, lint; print diagnostics in the chosen format.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -22,9 +22,23 @@ pub struct CheckArgs {
     /// Exit 0 when there are warnings but no errors.
     #[arg(long)]
     allow_warnings: bool,
+    /// Print the documentation of a lint rule (e.g. `merge-conflict`) and exit.
+    #[arg(long, value_name = "CODE")]
+    explain: Option<String>,
 }
 
 pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
+    if let Some(code) = &args.explain {
+        let Some(rule) = evdef::lint::Rule::from_code(code) else {
+            let known: Vec<&str> = evdef::lint::Rule::ALL.iter().map(|r| r.code()).collect();
+            return Err(Error::Usage(format!(
+                "unknown rule `{code}`; rules: {}",
+                known.join(", ")
+            )));
+        };
+        super::write_stdout(format!("# {}\n\n{}", rule.code(), rule.explanation()).as_bytes())?;
+        return Ok(Outcome::Clean);
+    }
     let options = args.definitions.options(&args.paths)?;
     let compiled = evdef::check(&options)?;
     let sources = &compiled.catalog.sources;
@@ -44,11 +58,16 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
             ));
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
-        other => super::write_stdout(render::render(sources, diagnostics, other, false).as_bytes())?,
+        other => {
+            super::write_stdout(render::render(sources, diagnostics, other, false).as_bytes())?
+        }
     }
     let fails = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (d.severity == Severity::Warning && !args.allow_warnings)
     });
-    let _ = std::io::stderr().is_terminal();
-    Ok(if fails { Outcome::Findings } else { Outcome::Clean })
+    Ok(if fails {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }

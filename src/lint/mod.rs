@@ -1,7 +1,184 @@
-//! Lint rules over the resolved catalog. Placeholder until the rules land.
-use crate::config::LintConfig;
-use crate::diagnostics::Diagnostic;
-use crate::model::Catalog;
+//! Lint: rules over the resolved catalog that catch sloppy definitions (clashing merges, type-changing
+//! overrides, missing descriptions, names off the convention). One rule per file under `rules/`; the
+//! [`Rule`] enum lists them with their codes and default severities.
 
-/// Run every enabled rule.
-pub fn check(_catalog: &Catalog, _config: &LintConfig, _diagnostics: &mut Vec<Diagnostic>) {}
+mod rules;
+
+use crate::config::{LintConfig, RuleLevel};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{Catalog, Parameter, Type};
+
+pub use rules::{EventWithoutDescription, MergeConflict, NameOffConvention, OverrideTypeChange};
+
+/// The default naming convention: `snake_case`.
+pub const DEFAULT_NAMING: &str = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$";
+
+/// Every lint rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// `merge-conflict`: see [`MergeConflict`].
+    MergeConflict,
+    /// `override-type-change`: see [`OverrideTypeChange`].
+    OverrideTypeChange,
+    /// `missing-description`: see [`EventWithoutDescription`].
+    MissingDescription,
+    /// `naming-convention`: see [`NameOffConvention`].
+    NamingConvention,
+}
+
+impl Rule {
+    /// All rules, in the order they run.
+    pub const ALL: [Rule; 4] = [
+        Rule::MergeConflict,
+        Rule::OverrideTypeChange,
+        Rule::MissingDescription,
+        Rule::NamingConvention,
+    ];
+
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::MergeConflict => "merge-conflict",
+            Rule::OverrideTypeChange => "override-type-change",
+            Rule::MissingDescription => "missing-description",
+            Rule::NamingConvention => "naming-convention",
+        }
+    }
+
+    /// Severity unless `[lint.rules]` says otherwise.
+    pub fn default_severity(self) -> Severity {
+        Severity::Warning
+    }
+
+    /// The rule's documentation (`evdef check --explain CODE`).
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Rule::MergeConflict => rules::merge_conflict::EXPLANATION,
+            Rule::OverrideTypeChange => rules::override_type_change::EXPLANATION,
+            Rule::MissingDescription => rules::missing_description::EXPLANATION,
+            Rule::NamingConvention => rules::naming_convention::EXPLANATION,
+        }
+    }
+
+    /// The rule with this code.
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// Run every enabled rule, at its configured severity.
+pub fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagnostic>) {
+    for code in config.rules.keys() {
+        if Rule::from_code(code).is_none() {
+            let known: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
+            let mut d = Diagnostic::global(
+                Severity::Error,
+                "unknown-rule",
+                format!("`[lint.rules]` names unknown rule `{code}`"),
+            )
+            .with_help(format!("known rules: {}", known.join(", ")));
+            if let Some(s) = crate::diagnostics::did_you_mean(code, known.iter().copied()) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            diagnostics.push(d);
+        }
+    }
+    for rule in Rule::ALL {
+        let severity = match config.rules.get(rule.code()) {
+            Some(RuleLevel::Off) => continue,
+            Some(RuleLevel::Error) => Severity::Error,
+            Some(RuleLevel::Warn) => Severity::Warning,
+            Some(RuleLevel::Info) => Severity::Info,
+            None => rule.default_severity(),
+        };
+        let mut found = Vec::new();
+        match rule {
+            Rule::MergeConflict => MergeConflict::check(catalog, &mut found),
+            Rule::OverrideTypeChange => OverrideTypeChange::check(catalog, &mut found),
+            Rule::MissingDescription => EventWithoutDescription::check(catalog, &mut found),
+            Rule::NamingConvention => {
+                let pattern = config.naming.as_deref().unwrap_or(DEFAULT_NAMING);
+                match fancy_regex::Regex::new(pattern) {
+                    Ok(re) => NameOffConvention::new(re).check(catalog, &mut found),
+                    Err(e) => found.push(Diagnostic::global(
+                        Severity::Error,
+                        "invalid-config",
+                        format!("`[lint] naming` is not a valid regular expression: {e}"),
+                    )),
+                }
+            }
+        }
+        // A fragment's parameter is reachable from every event that merges it: report each place once.
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|d| seen.insert((d.code, d.span())));
+        for mut d in found {
+            if d.code == rule.code() {
+                d.severity = severity;
+            }
+            diagnostics.push(d);
+        }
+    }
+}
+
+/// Every parameter of the catalog (events and fragments, nested properties included) with a display path
+/// such as `api_created_check_in.location.lat`.
+pub(crate) fn all_parameters(catalog: &Catalog) -> Vec<(String, &Parameter)> {
+    fn walk<'c>(
+        prefix: &str,
+        params: &'c indexmap::IndexMap<String, Parameter>,
+        out: &mut Vec<(String, &'c Parameter)>,
+    ) {
+        for (name, p) in params {
+            let path = format!("{prefix}.{name}");
+            out.push((path.clone(), p));
+            let mut schema = &p.schema;
+            while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
+                schema = inner;
+            }
+            if let Type::Object(props) = &schema.ty {
+                walk(&path, props, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (name, e) in &catalog.events {
+        walk(name, &e.parameters, &mut out);
+    }
+    for (name, f) in &catalog.fragments {
+        walk(name, &f.parameters, &mut out);
+    }
+    out
+}
+
+/// Whether two definitions of a parameter differ in anything a consumer would notice.
+pub(crate) fn differs(a: &Parameter, b: &Parameter) -> bool {
+    a.required != b.required || !same_schema(&a.schema, &b.schema)
+}
+
+fn same_schema(a: &crate::model::Schema, b: &crate::model::Schema) -> bool {
+    if a.nullable != b.nullable || a.constraints != b.constraints {
+        return false;
+    }
+    match (&a.ty, &b.ty) {
+        (Type::Object(x), Type::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((kx, px), (ky, py))| kx == ky && !differs(px, py))
+        }
+        (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => same_schema(x, y),
+        (x, y) => x.name() == y.name(),
+    }
+}
+
+/// A short form of a parameter's definition for messages: `string?`, `integer | null`, `uuid[]`.
+pub(crate) fn describe(p: &Parameter) -> String {
+    let mut s = p.schema.ty.display();
+    if p.schema.nullable {
+        s.push_str(" | null");
+    }
+    if !p.required {
+        s.push_str(" (optional)");
+    }
+    s
+}

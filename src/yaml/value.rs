@@ -18,26 +18,33 @@ pub fn to_json(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
     let mut budget = VALUE_BUDGET;
-    convert(merger, id, &mut budget, diagnostics)
+    convert(merger, id, None, &mut budget, diagnostics)
 }
 
+/// `alias` is the outermost alias on the path from the converted root, which the diagnostic points at.
 fn convert(
     merger: &mut Merger<'_>,
     id: NodeId,
+    alias: Option<crate::source::Span>,
     budget: &mut usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
     let tree = merger.tree();
+    let alias = alias
+        .or_else(|| matches!(tree.get(id).kind, NodeKind::Alias { .. }).then(|| tree.get(id).span));
     if *budget == 0 {
-        diagnostics.push(
-            Diagnostic::error(
-                "alias-expansion-limit",
-                format!("value expands to more than {VALUE_BUDGET} nodes"),
-                tree.get(id).span,
-            )
-            .with_label("expansion stopped here")
-            .with_help("this looks like an alias bomb (billion laughs); reference large values once"),
-        );
+        let here = tree.get(id).span;
+        let mut d = Diagnostic::error(
+            "alias-expansion-limit",
+            format!("value expands to more than {VALUE_BUDGET} nodes"),
+            alias.unwrap_or(here),
+        )
+        .with_label("this alias expands too far")
+        .with_help("this looks like an alias bomb (billion laughs); reference large values once");
+        if alias.is_some() {
+            d = d.with_secondary(here, "expansion stopped here");
+        }
+        diagnostics.push(d);
         return None;
     }
     *budget -= 1;
@@ -48,7 +55,7 @@ fn convert(
         NodeKind::Sequence(items) => {
             let mut out = Vec::with_capacity(items.len());
             for &item in items {
-                out.push(convert(merger, item, budget, diagnostics)?);
+                out.push(convert(merger, item, alias, budget, diagnostics)?);
             }
             Some(Value::Array(out))
         }
@@ -58,7 +65,7 @@ fn convert(
             for entry in &merged.entries {
                 out.insert(
                     entry.key.clone(),
-                    convert(merger, entry.value, budget, diagnostics)?,
+                    convert(merger, entry.value, alias, budget, diagnostics)?,
                 );
             }
             Some(Value::Object(out))
@@ -72,8 +79,12 @@ pub fn scalar(s: &Scalar) -> Value {
         return match tag.strip_prefix("tag:yaml.org,2002:") {
             Some("str") => Value::String(s.value.clone()),
             Some("null") => Value::Null,
-            Some("bool") => core(&s.value).filter(Value::is_boolean).unwrap_or(Value::String(s.value.clone())),
-            Some("int" | "float") => core(&s.value).filter(Value::is_number).unwrap_or(Value::String(s.value.clone())),
+            Some("bool") => core(&s.value)
+                .filter(Value::is_boolean)
+                .unwrap_or(Value::String(s.value.clone())),
+            Some("int" | "float") => core(&s.value)
+                .filter(Value::is_number)
+                .unwrap_or(Value::String(s.value.clone())),
             _ => Value::String(s.value.clone()),
         };
     }
@@ -115,7 +126,10 @@ fn core(text: &str) -> Option<Value> {
         && digits
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
-        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
+        && digits
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if looks_float && let Ok(f) = text.parse::<f64>() {
         return Number::from_f64(f).map(Value::Number);
     }
@@ -141,10 +155,18 @@ mod tests {
             ("0x1f", Value::from(31)),
         ];
         for (text, expected) in cases {
-            let s = Scalar { value: text.into(), plain: true, tag: None };
+            let s = Scalar {
+                value: text.into(),
+                plain: true,
+                tag: None,
+            };
             assert_eq!(scalar(&s), expected, "{text}");
         }
-        let quoted = Scalar { value: "12".into(), plain: false, tag: None };
+        let quoted = Scalar {
+            value: "12".into(),
+            plain: false,
+            tag: None,
+        };
         assert_eq!(scalar(&quoted), Value::from("12"));
     }
 }

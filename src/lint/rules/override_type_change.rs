@@ -1,0 +1,52 @@
+//! `override-type-change`: an explicit key overrides an inherited one with another type.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Catalog;
+
+#[doc = include_str!("override_type_change.md")]
+pub struct OverrideTypeChange;
+
+/// The rule's documentation.
+pub const EXPLANATION: &str = include_str!("override_type_change.md");
+
+impl OverrideTypeChange {
+    /// Run the rule.
+    pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+        for (path, p) in super::super::all_parameters(catalog) {
+            if p.origin.is_inherited() {
+                continue;
+            }
+            for old in &p.shadowed {
+                let Some(hop) = old.origin.via.first() else {
+                    continue;
+                };
+                if old.schema.ty.display() == p.schema.ty.display() {
+                    continue;
+                }
+                let from = hop
+                    .fragment
+                    .clone()
+                    .or_else(|| hop.anchor_name.as_ref().map(|a| format!("&{a}")))
+                    .unwrap_or_else(|| "an inline mapping".into());
+                out.push(
+                    Diagnostic::warning(
+                        "override-type-change",
+                        format!(
+                            "`{path}` overrides the `{}` inherited from `{from}` with `{}`",
+                            old.schema.ty.display(),
+                            p.schema.ty.display()
+                        ),
+                        p.origin.key,
+                    )
+                    .with_label(format!("now `{}`", p.schema.ty.display()))
+                    .with_secondary(
+                        old.origin.key,
+                        format!("inherited as `{}` here", old.schema.ty.display()),
+                    )
+                    .with_secondary(hop.alias, "merged here")
+                    .with_help("rename the parameter, or change the type in the fragment"),
+                );
+            }
+        }
+    }
+}
