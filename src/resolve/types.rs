@@ -198,6 +198,8 @@ impl<'m, 't> Resolver<'m, 't> {
                 p.deprecated = deprecated;
                 p.required = required.unwrap_or(true) && !optional;
             }
+            // An undefined or cyclic alias has been reported where it is written.
+            NodeKind::Alias { target: None, .. } => return None,
             _ => {
                 diagnostics.push(
                     Diagnostic::error(
@@ -783,14 +785,7 @@ fn check_constraints(
                     format!("`{key}` does not apply to type `{type_name}`"),
                     tree.get(e.key_node).span,
                 )
-                .with_label(format!(
-                    "`{type_name}` has no {}",
-                    if stringy {
-                        "such constraint"
-                    } else {
-                        "such bound"
-                    }
-                )),
+                .with_label(format!("not a constraint of `{type_name}`")),
             );
         }
     }
