@@ -191,9 +191,21 @@ fn write_yaml(value: &Value, indent: usize, out: &mut String) {
         }
         Value::Array(items) if !items.is_empty() => {
             for v in items {
-                out.push_str(&pad);
-                out.push('-');
-                write_child(v, indent, out);
+                match v {
+                    // `- key: value` with the mapping's first key on the dash's line.
+                    Value::Object(m) if !m.is_empty() => {
+                        let mut item = String::new();
+                        write_yaml(v, indent + 2, &mut item);
+                        out.push_str(&pad);
+                        out.push_str("- ");
+                        out.push_str(&item[indent + 2..]);
+                    }
+                    _ => {
+                        out.push_str(&pad);
+                        out.push('-');
+                        write_child(v, indent, out);
+                    }
+                }
             }
         }
         other => {

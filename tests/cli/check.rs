@@ -1,0 +1,123 @@
+//! `evdef check`: exit codes, formats, bad paths.
+
+use insta_cmd::assert_cmd_snapshot;
+
+use super::{evdef, fixture, run};
+
+#[test]
+fn clean_definitions_exit_zero() {
+    assert_cmd_snapshot!(evdef().args(["check", &fixture("cli/seed")]));
+}
+
+#[test]
+fn every_bad_input_exits_one_and_names_file_line_col() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diagnostics");
+    let mut dirs: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().file_name()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let dir = dir.to_string_lossy();
+        let path = fixture(&format!("diagnostics/{dir}"));
+        let (code, _, stderr) = run(evdef().args(["check", &path]));
+        assert_eq!(code, 1, "{dir}: exit code\n{stderr}");
+        // `file:line:col` as the renderer's header or inline position.
+        let located = regex_lite_find(&stderr, &path);
+        assert!(located, "{dir}: no file:line:col in\n{stderr}");
+    }
+}
+
+/// Whether `text` contains `<path>/<file>:<line>:<col>`.
+fn regex_lite_find(text: &str, path: &str) -> bool {
+    text.match_indices(path).any(|(i, _)| {
+        let rest = &text[i + path.len()..];
+        let Some(rest) = rest.strip_prefix('/') else { return false };
+        let Some(colon) = rest.find(':') else { return false };
+        let mut parts = rest[colon + 1..].splitn(3, |c: char| !c.is_ascii_digit());
+        let line = parts.next().unwrap_or("");
+        let col = parts.next().unwrap_or("");
+        !line.is_empty() && !col.is_empty()
+    })
+}
+
+#[test]
+fn json_format_has_line_and_column() {
+    let (code, stdout, _) = run(evdef().args(["check", "--format", "json", &fixture("diagnostics/typo-in-key")]));
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn github_format_is_workflow_commands() {
+    assert_cmd_snapshot!(evdef().args(["check", "--format", "github", &fixture("diagnostics/duplicate-event-across-files")]));
+}
+
+#[test]
+fn sarif_format_is_valid_sarif_shape() {
+    let (code, stdout, _) = run(evdef().args(["check", "--format", "sarif", &fixture("lint/merge-conflict")]));
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(region["startColumn"].as_u64().unwrap() >= 1);
+    }
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn warnings_fail_unless_allowed() {
+    let path = fixture("lint/missing-description");
+    assert_eq!(run(evdef().args(["check", &path])).0, 1);
+    assert_eq!(run(evdef().args(["check", "--allow-warnings", &path])).0, 0);
+}
+
+#[test]
+fn missing_path_exits_two() {
+    assert_cmd_snapshot!(evdef().args(["check", "does/not/exist"]));
+}
+
+#[test]
+fn directory_without_yaml_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not yaml").unwrap();
+    let (code, _, stderr) = run(evdef().args(["check"]).arg(dir.path()));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no definitions"), "{stderr}");
+}
+
+#[test]
+fn bad_flag_exits_two() {
+    let (code, _, stderr) = run(evdef().args(["check", "--format", "xml"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("xml"), "{stderr}");
+}
+
+#[test]
+fn explain_prints_rule_docs() {
+    assert_cmd_snapshot!(evdef().args(["check", "--explain", "override-type-change"]));
+}
+
+#[test]
+fn config_is_found_by_walking_up_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs");
+    std::fs::create_dir_all(defs.join("nested")).unwrap();
+    std::fs::write(defs.join("a.yaml"), "app_opened:\n  parameters:\n    x: string\n").unwrap();
+    std::fs::write(
+        dir.path().join("evdef.toml"),
+        "[definitions]\npaths = [\"defs\"]\n[lint.rules]\nmissing-description = \"off\"\n",
+    )
+    .unwrap();
+    // From a subdirectory: the config is found above, its paths are relative to it, the rule is off.
+    let mut cmd = super::evdef();
+    cmd.current_dir(defs.join("nested")).arg("check");
+    let (code, _, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+    // A path on the command line wins over the configured one.
+    let mut cmd = super::evdef();
+    cmd.current_dir(defs.join("nested")).args(["check", "does-not-exist"]);
+    assert_eq!(run(&mut cmd).0, 2);
+}

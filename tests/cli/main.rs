@@ -1,0 +1,38 @@
+//! CLI tests: the real `evdef` binary, with exit codes, stdout and stderr snapshotted.
+
+mod check;
+mod explain;
+mod resolve;
+
+use std::path::Path;
+use std::process::Command;
+
+/// `evdef` with the crate root as working directory, no colours and no user configuration.
+pub fn evdef() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_evdef"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// A fixture path relative to the crate root.
+pub fn fixture(path: &str) -> String {
+    let p = Path::new("tests/fixtures").join(path);
+    assert!(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(&p).exists(),
+        "missing fixture {}",
+        p.display()
+    );
+    p.display().to_string()
+}
+
+/// Run and return (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("evdef runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
