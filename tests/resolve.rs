@@ -1,0 +1,78 @@
+//! Snapshots of the resolved catalog (`evdef resolve` JSON): one definitions tree per case under
+//! `tests/fixtures/resolve/<case>/`, and the shipped `definitions/`. Paths are given relative to the crate
+//! root (cargo runs integration tests there), so the origins in the snapshots are stable.
+
+use std::path::Path;
+
+use evdef::Options;
+
+/// Compile a definitions tree given relative to the crate root; no diagnostic is expected.
+fn resolved(relative: &Path) -> serde_json::Value {
+    let compiled = evdef::compile(&Options::new().with_path(relative)).unwrap();
+    let messages: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(messages.is_empty(), "{}: {messages:#?}", relative.display());
+    evdef::emit::resolved::to_json(&compiled.catalog)
+}
+
+#[test]
+fn resolve_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    insta::glob!("fixtures/resolve/*", |path| {
+        let relative = path.strip_prefix(root).unwrap();
+        insta::assert_json_snapshot!(resolved(relative));
+    });
+}
+
+#[test]
+fn resolve_shipped_definitions() {
+    let catalog = resolved(Path::new("definitions"));
+    let events = catalog["events"].as_object().unwrap();
+    assert!(events.len() >= 30, "only {} events", events.len());
+    for prefix in ["api_", "ios_", "android_", "crm_"] {
+        assert!(
+            events.keys().any(|k| k.starts_with(prefix)),
+            "no `{prefix}` events"
+        );
+    }
+    insta::assert_json_snapshot!(catalog);
+}
+
+/// The seed event of DESIGN.md resolves to its parameters in PyYAML's order, each merged one through the
+/// fragment it came from.
+#[test]
+fn seed_event_resolves_in_order() {
+    let catalog = resolved(Path::new("definitions"));
+    let event = &catalog["events"]["api_created_check_in"];
+    let params = event["parameters"].as_object().unwrap();
+    let names: Vec<&str> = params.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "user_id",
+            "user_email",
+            "client_id",
+            "client_version",
+            "checkin_id",
+            "business_id",
+            "insecure_mode",
+            "offline_checkin",
+            "checkin_at"
+        ]
+    );
+    assert_eq!(params["client_version"]["required"], false);
+    assert_eq!(params["checkin_at"]["type"], "timestamp");
+    assert_eq!(params["user_id"]["origin"]["via"][0]["fragment"], ".user");
+    assert_eq!(
+        params["business_id"]["origin"]["via"][0]["fragment"],
+        ".checkin"
+    );
+    assert!(
+        params["insecure_mode"]["origin"]
+            .get("via")
+            .is_none_or(|v| v.as_array().unwrap().is_empty())
+    );
+}
