@@ -8,6 +8,8 @@
 //!
 //! Recording the answers: `python3 tests/pyyaml/merge_cases.py table` and `... random 300`.
 
+#![allow(clippy::unwrap_used, clippy::print_stderr)] // a test binary: panics are failures, notes go to stderr
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};

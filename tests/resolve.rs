@@ -2,6 +2,8 @@
 //! `tests/fixtures/resolve/<case>/`, and the shipped `definitions/`. Paths are given relative to the crate
 //! root (cargo runs integration tests there), so the origins in the snapshots are stable.
 
+#![allow(clippy::unwrap_used)] // a test binary: a panic is a failure
+
 use std::path::Path;
 
 use evdef::Options;

@@ -78,7 +78,10 @@ pub fn load_str(name: &str, text: &str) -> (Tree, Vec<Diagnostic>) {
 /// Every document of a tree as JSON with merge keys applied, in order: what `yaml.safe_load_all` returns,
 /// but with scalars typed by the YAML 1.2 core schema. An empty document is `null`; `None` marks a document
 /// whose conversion failed (diagnosed).
-pub fn documents_to_json(tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> Vec<Option<serde_json::Value>> {
+pub fn documents_to_json(
+    tree: &Tree,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Option<serde_json::Value>> {
     let mut merger = Merger::new(tree);
     tree.documents
         .iter()
