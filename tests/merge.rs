@@ -146,6 +146,10 @@ fn recorded_random_cases_match_pyyaml() {
     }
     assert!(count >= 300, "only {count} recorded cases");
     assert!(
+        !text.contains("\"error\""),
+        "the recorded generator made invalid YAML"
+    );
+    assert!(
         failures.is_empty(),
         "{} of {count} cases disagree:\n{}",
         failures.len(),
@@ -198,6 +202,10 @@ fn fresh_random_cases_match_pyyaml_live() {
     let results: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(results.len(), texts.len());
 
+    // Both loaders rejecting a case would count as agreement; the generator must make valid YAML.
+    let rejected = results.iter().filter(|r| r.get("error").is_some()).count();
+    assert_eq!(rejected, 0, "PyYAML rejected {rejected} generated cases");
+
     let mut failures = Vec::new();
     for (i, (text, expected)) in texts.iter().zip(&results).enumerate() {
         if let Err(e) = compare(&format!("seed {seed} case {i}"), text, expected) {
@@ -225,19 +233,39 @@ fn generator_is_deterministic() {
         (0..5).map(|_| g.document()).collect()
     };
     assert_eq!(a, b);
-    assert!(
-        a.iter().any(|d| d.contains("<<: [")),
-        "sequence merges are generated"
-    );
+    let many: Vec<String> = {
+        let mut g = Generator::new(11);
+        (0..200).map(|_| g.document()).collect()
+    };
+    for (construct, what) in [
+        ("<<: [", "sequence merges"),
+        ("<<: {", "inline merges"),
+        (" <<: ", "nested merges"),
+        ("&m", "anchors inside merges"),
+        ("&k", "anchored merge keys"),
+        (" :", "aliased merge keys"),
+        ("\n<<", "merges in the root mapping"),
+        ("'<<'", "quoted `<<` keys"),
+    ] {
+        assert!(
+            many.iter().any(|d| d.contains(construct)),
+            "no {what} generated"
+        );
+    }
 }
 
 /// Random documents full of merge keys: fragments merging earlier fragments, several `<<` per mapping,
 /// sequence and inline merges, explicit keys before and after merges, keys from a small pool so merges
-/// overlap, nested mappings with merges of their own. Scalars are ones YAML 1.1 (PyYAML) and the YAML 1.2
+/// overlap, nested mappings with merges of their own, anchors inside merges, aliased `<<` keys, merges in
+/// the root mapping. Scalars are ones YAML 1.1 (PyYAML) and the YAML 1.2
 /// core schema (evdef) read alike. An independent twin of the generator in `tests/pyyaml/merge_cases.py`.
 struct Generator {
     state: u64,
     counter: u32,
+    /// Anchors on inline merge mappings, usable once their mapping is closed.
+    later: Vec<String>,
+    /// Anchored `<<` keys.
+    key_anchors: Vec<String>,
 }
 
 const KEYS: [&str; 7] = ["a", "b", "c", "d", "e", "f", "g"];
@@ -247,6 +275,8 @@ impl Generator {
         Generator {
             state: seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1,
             counter: 0,
+            later: Vec::new(),
+            key_anchors: Vec::new(),
         }
     }
 
@@ -291,18 +321,31 @@ impl Generator {
         format!("*{}", anchors[self.below(anchors.len())])
     }
 
-    fn inline(&mut self, max: usize) -> String {
+    /// A flow mapping; sometimes with a merge of its own, sometimes anchored for later merges.
+    fn inline(&mut self, anchors: &[String], max: usize) -> String {
         let keys = self.keys(max);
-        let body: Vec<String> = keys
+        let mut body: Vec<String> = keys
             .iter()
             .map(|k| format!("{k}: {}", self.scalar()))
             .collect();
-        format!("{{{}}}", body.join(", "))
+        if !anchors.is_empty() && self.chance(20) {
+            let at = self.below(body.len() + 1);
+            let alias = self.alias(anchors);
+            body.insert(at, format!("<<: {alias}"));
+        }
+        let text = format!("{{{}}}", body.join(", "));
+        if self.chance(10) {
+            self.counter += 1;
+            let name = format!("m{}", self.counter);
+            self.later.push(name.clone());
+            return format!("&{name} {text}");
+        }
+        text
     }
 
     fn merge_value(&mut self, anchors: &[String], indent: usize) -> String {
         if anchors.is_empty() || self.chance(15) {
-            return self.inline(3);
+            return self.inline(anchors, 3);
         }
         if self.chance(35) {
             return self.alias(anchors);
@@ -312,7 +355,7 @@ impl Generator {
                 if self.chance(80) {
                     self.alias(anchors)
                 } else {
-                    self.inline(2)
+                    self.inline(anchors, 2)
                 }
             })
             .collect();
@@ -324,7 +367,37 @@ impl Generator {
         }
     }
 
-    fn mapping(&mut self, anchors: &[String], indent: usize, depth: usize, out: &mut Vec<String>) {
+    /// `<<`, an anchored `&kN <<`, or an alias `*kN :` to an earlier anchored merge key (the same node,
+    /// so still a merge key).
+    fn merge_key(&mut self) -> String {
+        if !self.key_anchors.is_empty() && self.chance(8) {
+            let at = self.below(self.key_anchors.len());
+            return format!("*{} :", self.key_anchors[at]);
+        }
+        if self.chance(6) {
+            self.counter += 1;
+            let name = format!("k{}", self.counter);
+            self.key_anchors.push(name.clone());
+            return format!("&{name} <<:");
+        }
+        "<<:".to_string()
+    }
+
+    /// A merge entry; anchors made inside its value become usable afterwards.
+    fn merge_entry(&mut self, anchors: &mut Vec<String>, pad: &str, indent: usize) -> String {
+        let key = self.merge_key();
+        let value = self.merge_value(anchors, indent);
+        anchors.append(&mut self.later);
+        format!("{pad}{key} {value}")
+    }
+
+    fn mapping(
+        &mut self,
+        anchors: &mut Vec<String>,
+        indent: usize,
+        depth: usize,
+        out: &mut Vec<String>,
+    ) {
         let pad = " ".repeat(indent);
         let mut items: Vec<Option<&str>> = self.keys(4).into_iter().map(Some).collect();
         if self.chance(8) {
@@ -345,8 +418,8 @@ impl Generator {
         for item in items {
             match item {
                 None => {
-                    let value = self.merge_value(anchors, indent);
-                    out.push(format!("{pad}<<: {value}"));
+                    let entry = self.merge_entry(anchors, &pad, indent);
+                    out.push(entry);
                 }
                 Some(key) if depth < 2 && self.chance(15) => {
                     out.push(format!("{pad}{key}:"));
@@ -365,17 +438,25 @@ impl Generator {
     }
 
     fn document(&mut self) -> String {
+        self.later.clear();
+        self.key_anchors.clear();
         let mut anchors = Vec::new();
         let mut lines = Vec::new();
         for i in 0..1 + self.below(5) {
             let name = format!("f{i}");
             lines.push(format!(".{name}: &{name}"));
-            self.mapping(&anchors, 2, 1, &mut lines);
+            // Anchors made inside the fragment are usable after it; the fragment's own only once it closes.
+            self.mapping(&mut anchors, 2, 1, &mut lines);
             anchors.push(name);
+        }
+        if self.chance(20) {
+            // Merges in the document's root mapping.
+            let entry = self.merge_entry(&mut anchors, "", 0);
+            lines.push(entry);
         }
         for i in 0..1 + self.below(3) {
             lines.push(format!("r{i}:"));
-            self.mapping(&anchors, 2, 0, &mut lines);
+            self.mapping(&mut anchors, 2, 0, &mut lines);
         }
         lines.join("\n") + "\n"
     }

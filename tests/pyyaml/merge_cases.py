@@ -57,6 +57,8 @@ class Gen:
     def __init__(self, rng):
         self.rng = rng
         self.counter = 0
+        self.later = []  # anchors on inline merge mappings, usable once their mapping is closed
+        self.key_anchors = []  # anchored `<<` keys
 
     def scalar(self):
         self.counter += 1
@@ -74,24 +76,45 @@ class Gen:
     def alias(self, anchors):
         return "*" + self.rng.choice(anchors)
 
+    def inline(self, anchors, max_keys):
+        """A flow mapping; sometimes with a merge of its own, sometimes anchored for later merges."""
+        keys = self.rng.sample(self.KEYS, self.rng.randint(0, max_keys))
+        body = [f"{k}: {self.scalar()}" for k in keys]
+        if anchors and self.rng.random() < 0.2:
+            body.insert(self.rng.randint(0, len(body)), f"<<: {self.alias(anchors)}")
+        text = "{" + ", ".join(body) + "}"
+        if self.rng.random() < 0.1:
+            self.counter += 1
+            name = f"m{self.counter}"
+            text = f"&{name} {text}"
+            self.later.append(name)
+        return text
+
     def merge_value(self, anchors, indent):
         r = self.rng.random()
-        if r < 0.45 or not anchors:
-            if not anchors or r > 0.4:
-                keys = self.rng.sample(self.KEYS, self.rng.randint(0, 3))
-                return "{" + ", ".join(f"{k}: {self.scalar()}" for k in keys) + "}"
+        if not anchors or r < 0.15:
+            return self.inline(anchors, 3)
+        if r < 0.45:
             return self.alias(anchors)
         items = []
         for _ in range(self.rng.randint(1, 4)):
-            if self.rng.random() < 0.8:
-                items.append(self.alias(anchors))
-            else:
-                k = self.rng.choice(self.KEYS)
-                items.append("{" + f"{k}: {self.scalar()}" + "}")
+            items.append(self.alias(anchors) if self.rng.random() < 0.8 else self.inline(anchors, 2))
         if self.rng.random() < 0.7:
             return "[" + ", ".join(items) + "]"
         pad = " " * (indent + 2)
         return "\n" + "".join(f"{pad}- {i}\n" for i in items).rstrip("\n")
+
+    def merge_key(self):
+        """`<<`, an anchored `&kN <<`, or an alias `*kN :` to an earlier anchored merge key (the same node)."""
+        r = self.rng.random()
+        if self.key_anchors and r < 0.08:
+            return f"*{self.rng.choice(self.key_anchors)} :"
+        if r < 0.14:
+            self.counter += 1
+            name = f"k{self.counter}"
+            self.key_anchors.append(name)
+            return f"&{name} <<:"
+        return "<<:"
 
     def mapping(self, anchors, indent, depth):
         """Lines of a block mapping body at `indent`."""
@@ -107,7 +130,10 @@ class Gen:
         lines = []
         for kind, k in items:
             if kind == "merge":
-                lines.append(f"{pad}<<: {self.merge_value(anchors, indent)}")
+                key = self.merge_key()
+                lines.append(f"{pad}{key} {self.merge_value(anchors, indent)}")
+                anchors.extend(self.later)
+                self.later.clear()
             elif depth < 2 and self.rng.random() < 0.15:
                 lines.append(f"{pad}{k}:")
                 lines.extend(self.mapping(anchors, indent + 2, depth + 1))
@@ -118,13 +144,21 @@ class Gen:
         return lines
 
     def document(self):
+        self.later, self.key_anchors = [], []
         anchors = []
         lines = []
         for i in range(self.rng.randint(1, 5)):
             name = f"f{i}"
             lines.append(f".{name}: &{name}")
-            lines.extend(self.mapping(anchors, 2, 1))
-            anchors.append(name)
+            # Anchors made inside the fragment are usable after it; the fragment's own only after it closes.
+            inner = list(anchors)
+            lines.extend(self.mapping(inner, 2, 1))
+            anchors = inner + [name]
+        if self.rng.random() < 0.2:
+            # Merges in the document's root mapping.
+            lines.append(f"{self.merge_key()} {self.merge_value(anchors, 0)}")
+            anchors.extend(self.later)
+            self.later.clear()
         for i in range(self.rng.randint(1, 3)):
             lines.append(f"r{i}:")
             lines.extend(self.mapping(anchors, 2, 0))
