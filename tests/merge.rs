@@ -157,20 +157,49 @@ fn recorded_random_cases_match_pyyaml() {
     );
 }
 
-/// Fresh random documents compared with PyYAML live, when it is installed.
-#[test]
-fn fresh_random_cases_match_pyyaml_live() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let has_pyyaml = Command::new("python3")
+fn has_pyyaml() -> bool {
+    let found = Command::new("python3")
         .args(["-c", "import yaml"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if !has_pyyaml {
+    if !found {
         eprintln!(
             "note: python3 with PyYAML not found; live comparison skipped (recorded cases still ran)"
         );
+    }
+    found
+}
+
+/// PyYAML's answers for these texts, from `tests/pyyaml/merge_cases.py load` (`yaml.safe_load_all`) or
+/// `load-core` (the same merge keys, core-schema scalars).
+fn pyyaml_load(command: &str, texts: &[String]) -> Vec<Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pyyaml/merge_cases.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .arg(command)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(texts).unwrap().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "merge_cases.py load failed");
+    let results: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(results.len(), texts.len());
+    results
+}
+
+/// Fresh random documents compared with PyYAML live, when it is installed.
+#[test]
+fn fresh_random_cases_match_pyyaml_live() {
+    if !has_pyyaml() {
         return;
     }
     let seed: u64 = std::env::var("EVDEF_MERGE_SEED")
@@ -183,24 +212,7 @@ fn fresh_random_cases_match_pyyaml_live() {
         .unwrap_or(300);
     let mut generator = Generator::new(seed);
     let texts: Vec<String> = (0..count).map(|_| generator.document()).collect();
-
-    let mut child = Command::new("python3")
-        .arg(root.join("tests/pyyaml/merge_cases.py"))
-        .arg("load")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::to_string(&texts).unwrap().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "merge_cases.py load failed");
-    let results: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(results.len(), texts.len());
+    let results = pyyaml_load("load", &texts);
 
     // Both loaders rejecting a case would count as agreement; the generator must make valid YAML.
     let rejected = results.iter().filter(|r| r.get("error").is_some()).count();
@@ -460,4 +472,68 @@ impl Generator {
         }
         lines.join("\n") + "\n"
     }
+}
+
+/// Every document of the shipped catalog, with the preludes pasted in front (PyYAML has no preludes), reads
+/// the same in evdef and PyYAML: every merge, every value, every key in the same order. Live only, so the
+/// catalog can change without re-recording anything.
+#[test]
+fn shipped_catalog_matches_pyyaml_live() {
+    if !has_pyyaml() {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("definitions");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    // Directives and document markers are dropped; each `---` starts a new document.
+    let documents = |path: &Path| -> Vec<String> {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut docs = vec![String::new()];
+        for line in text.lines() {
+            if line.starts_with("---") {
+                docs.push(String::new());
+            } else if !line.starts_with('%') && line != "..." {
+                let doc = docs.last_mut().unwrap();
+                doc.push_str(line);
+                doc.push('\n');
+            }
+        }
+        docs.retain(|d| {
+            d.lines()
+                .any(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        });
+        docs
+    };
+    let is_prelude = |p: &Path| p.file_name().unwrap().to_string_lossy().starts_with('_');
+    let prelude: String = files
+        .iter()
+        .filter(|p| is_prelude(p))
+        .flat_map(|p| documents(p))
+        .collect();
+    let mut names = Vec::new();
+    let mut texts = Vec::new();
+    for path in files.iter().filter(|p| !is_prelude(p)) {
+        for (i, doc) in documents(path).into_iter().enumerate() {
+            names.push(format!("{} document {}", path.display(), i + 1));
+            texts.push(format!("{prelude}{doc}"));
+        }
+    }
+    assert!(texts.len() >= 5, "catalog documents: {}", texts.len());
+    // Core-schema scalars: an unquoted timestamp or `yes` in a definition is legitimate and is no merge issue.
+    let results = pyyaml_load("load-core", &texts);
+    let mut failures = Vec::new();
+    for ((name, text), expected) in names.iter().zip(&texts).zip(&results) {
+        assert!(
+            expected.get("error").is_none(),
+            "PyYAML rejects {name}: {expected}"
+        );
+        if let Err(e) = compare(name, text, expected) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

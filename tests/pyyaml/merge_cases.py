@@ -7,6 +7,7 @@ need Python: the answers are committed next to the cases.
     python3 tests/pyyaml/merge_cases.py table          # tests/fixtures/merge/<case>.yaml -> <case>.expected.json
     python3 tests/pyyaml/merge_cases.py random [N]     # tests/fixtures/merge-random/cases.jsonl (seeded, reproducible)
     python3 tests/pyyaml/merge_cases.py load           # stdin: JSON list of YAML texts; stdout: JSON list of results
+    python3 tests/pyyaml/merge_cases.py load-core      # the same with core-schema scalars (see CoreScalarLoader)
 
 A result is {"documents": [...]} (every document, as `yaml.safe_load_all` returns it, key order kept) or
 {"error": "<first line of PyYAML's message>"}.
@@ -26,9 +27,30 @@ RANDOM = os.path.join(ROOT, "fixtures", "merge-random", "cases.jsonl")
 SEED = 20240305
 
 
-def load(text):
+class CoreScalarLoader(yaml.SafeLoader):
+    """`yaml.SafeLoader` (same merge keys) with scalars typed closer to the YAML 1.2 core schema evdef uses:
+    no timestamps, and only true/false are booleans. For real definitions files (`load-core`), where an
+    unquoted timestamp or a `yes` is legitimate and must not count as a merge disagreement."""
+
+
+CoreScalarLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+CoreScalarLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def load(text, loader=yaml.SafeLoader):
     try:
-        return {"documents": list(yaml.safe_load_all(text))}
+        return {"documents": list(yaml.load_all(text, Loader=loader))}
     except yaml.YAMLError as e:
         return {"error": str(e).splitlines()[0]}
 
@@ -184,9 +206,10 @@ def main():
         record_table()
     elif cmd == "random":
         record_random(int(sys.argv[2]) if len(sys.argv) > 2 else 300)
-    elif cmd == "load":
+    elif cmd in ("load", "load-core"):
+        loader = yaml.SafeLoader if cmd == "load" else CoreScalarLoader
         texts = json.load(sys.stdin)
-        json.dump([load(t) for t in texts], sys.stdout, ensure_ascii=False)
+        json.dump([load(t, loader) for t in texts], sys.stdout, ensure_ascii=False)
     else:
         sys.exit(f"unknown command {cmd!r}; see the docstring")
 
