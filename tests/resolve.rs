@@ -78,3 +78,30 @@ fn seed_event_resolves_in_order() {
             .is_none_or(|v| v.as_array().unwrap().is_empty())
     );
 }
+
+/// Two fragments with one name (here in two documents of a file, where reusing the anchor is legal YAML)
+/// would silently collapse into one catalog entry: a warning points at both.
+#[test]
+fn duplicate_fragment_names_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("events.yaml"),
+        ".local: &local\n  a: string\nfirst:\n  description: One\n  parameters: {<<: *local}\n---\n\
+         .local: &local\n  b: string\nsecond:\n  description: Two\n  parameters: {<<: *local}\n",
+    )
+    .unwrap();
+    let compiled = evdef::compile(&Options::new().with_path(dir.path())).unwrap();
+    let codes: Vec<&str> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_ref())
+        .collect();
+    assert_eq!(codes, ["duplicate-fragment"]);
+    let d = &compiled.diagnostics[0];
+    assert_eq!(d.severity, evdef::Severity::Warning);
+    assert_eq!(d.secondary.len(), 1);
+    // Each event still got its own document's fragment.
+    let events = &compiled.catalog.events;
+    assert!(events["first"].parameters.contains_key("a"));
+    assert!(events["second"].parameters.contains_key("b"));
+}
