@@ -91,11 +91,7 @@ fn duplicate_fragment_names_are_reported() {
     )
     .unwrap();
     let compiled = evdef::compile(&Options::new().with_path(dir.path())).unwrap();
-    let codes: Vec<&str> = compiled
-        .diagnostics
-        .iter()
-        .map(|d| d.code.as_ref())
-        .collect();
+    let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["duplicate-fragment"]);
     let d = &compiled.diagnostics[0];
     assert_eq!(d.severity, evdef::Severity::Warning);
