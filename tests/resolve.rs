@@ -101,3 +101,41 @@ fn duplicate_fragment_names_are_reported() {
     assert!(events["first"].parameters.contains_key("a"));
     assert!(events["second"].parameters.contains_key("b"));
 }
+
+/// The shipped catalog stays clean for the `merge-conflict` and `override-type-change` lints: no parameter
+/// of any event (at any depth) overrides another definition.
+#[test]
+fn shipped_catalog_overrides_nothing() {
+    fn walk(
+        prefix: &str,
+        params: &indexmap::IndexMap<String, evdef::model::Parameter>,
+        out: &mut Vec<String>,
+    ) {
+        for (name, p) in params {
+            let path = format!("{prefix}.{name}");
+            if !p.shadowed.is_empty() {
+                out.push(path.clone());
+            }
+            let mut schema = &p.schema;
+            loop {
+                match &schema.ty {
+                    evdef::model::Type::Array(inner) | evdef::model::Type::Map(inner) => {
+                        schema = inner
+                    }
+                    evdef::model::Type::Object(props) => {
+                        walk(&path, props, out);
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+    let compiled = evdef::compile(&Options::new().with_path("definitions")).unwrap();
+    let mut overrides = Vec::new();
+    for (name, event) in &compiled.catalog.events {
+        assert!(event.description.is_some(), "{name} has no description");
+        walk(name, &event.parameters, &mut overrides);
+    }
+    assert!(overrides.is_empty(), "{overrides:?}");
+}
