@@ -114,7 +114,24 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
             catalog.events.insert(name, event);
         }
     }
+    let mut fragment_spans: HashMap<String, Span> = HashMap::new();
     for (name, name_span, value, anchor) in fragment_nodes {
+        // The catalog keys fragments by name (provenance and docs name them), so a second `.name` would
+        // silently replace the first.
+        if let Some(first) = fragment_spans.insert(name.clone(), name_span) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "duplicate-fragment",
+                    format!("fragment `{name}` is defined twice"),
+                    name_span,
+                )
+                .with_label("this definition replaces the first in the catalog")
+                .with_secondary(first, "first defined here")
+                .with_help(
+                    "give each fragment its own name; anchors may still be reused across documents",
+                ),
+            );
+        }
         let fragment = resolve_fragment(
             &mut resolver,
             name.clone(),

@@ -83,6 +83,33 @@ pub fn parse_all(
     tree
 }
 
+/// Parse one YAML text on its own, as the only (non-prelude) file of a run. For comparing evdef's reading of
+/// YAML with other loaders (`tests/merge.rs` checks it against PyYAML); `name` only labels diagnostics.
+pub fn load_str(name: &str, text: &str) -> (Tree, Vec<Diagnostic>) {
+    let mut sources = SourceMap::new();
+    sources.add(crate::source::SourceFile::new(name, name, text));
+    let mut diagnostics = Vec::new();
+    let tree = parse_all(&sources, &[true], &mut diagnostics);
+    (tree, diagnostics)
+}
+
+/// Every document of a tree as JSON with merge keys applied, in order: what `yaml.safe_load_all` returns,
+/// but with scalars typed by the YAML 1.2 core schema. An empty document is `null`; `None` marks a document
+/// whose conversion failed (diagnosed).
+pub fn documents_to_json(
+    tree: &Tree,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Option<serde_json::Value>> {
+    let mut merger = Merger::new(tree);
+    tree.documents
+        .iter()
+        .map(|doc| match doc.root {
+            Some(root) => value::to_json(&mut merger, root, diagnostics),
+            None => Some(serde_json::Value::Null),
+        })
+        .collect()
+}
+
 /// Every anchor in the subtree under `root` (aliases not followed), in document order.
 fn collect_anchors(tree: &Tree, root: NodeId, f: &mut impl FnMut(&str, NodeId, Span)) {
     let mut stack = vec![root];

@@ -109,9 +109,10 @@ impl Tree {
         }
     }
 
-    /// Whether a key node is a merge key: a plain `<<` or one tagged `!!merge`.
+    /// Whether a key node is a merge key: a plain `<<` or one tagged `!!merge`, or an alias to such a key
+    /// (`&m <<: *a` then `*m : *b` merges twice in PyYAML, where the alias is the same node).
     pub fn is_merge_key(&self, id: NodeId) -> bool {
-        match &self.get(id).kind {
+        match &self.resolved(id).kind {
             NodeKind::Scalar(s) => match &s.tag {
                 Some(tag) => tag == MERGE_TAG,
                 None => s.plain && s.value == "<<",
