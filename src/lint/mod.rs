@@ -120,32 +120,57 @@ pub fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagn
     }
 }
 
-/// Every parameter of the catalog (events and fragments, nested properties included) with a display path
-/// such as `api_created_check_in.location.lat`.
-pub(crate) fn all_parameters(catalog: &Catalog) -> Vec<(String, &Parameter)> {
+/// A parameter and where it sits: its event or fragment and the object parameters above it.
+pub(crate) struct Located<'c> {
+    owner: &'c str,
+    parents: Vec<&'c str>,
+    /// The parameter.
+    pub param: &'c Parameter,
+}
+
+impl Located<'_> {
+    /// A display path such as `api_created_check_in.location.lat` (built only for messages).
+    pub fn path(&self) -> String {
+        let mut path = self.owner.to_string();
+        for part in self.parents.iter().chain([&self.param.name.as_str()]) {
+            path.push('.');
+            path.push_str(part);
+        }
+        path
+    }
+}
+
+/// Every parameter of the catalog (events and fragments, nested properties included).
+pub(crate) fn all_parameters(catalog: &Catalog) -> Vec<Located<'_>> {
     fn walk<'c>(
-        prefix: &str,
+        owner: &'c str,
+        parents: &[&'c str],
         params: &'c indexmap::IndexMap<String, Parameter>,
-        out: &mut Vec<(String, &'c Parameter)>,
+        out: &mut Vec<Located<'c>>,
     ) {
-        for (name, p) in params {
-            let path = format!("{prefix}.{name}");
-            out.push((path.clone(), p));
+        for p in params.values() {
+            out.push(Located {
+                owner,
+                parents: parents.to_vec(),
+                param: p,
+            });
             let mut schema = &p.schema;
             while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
                 schema = inner;
             }
             if let Type::Object(props) = &schema.ty {
-                walk(&path, props, out);
+                let mut nested = parents.to_vec();
+                nested.push(&p.name);
+                walk(owner, &nested, props, out);
             }
         }
     }
     let mut out = Vec::new();
     for (name, e) in &catalog.events {
-        walk(name, &e.parameters, &mut out);
+        walk(name, &[], &e.parameters, &mut out);
     }
     for (name, f) in &catalog.fragments {
-        walk(name, &f.parameters, &mut out);
+        walk(name, &[], &f.parameters, &mut out);
     }
     out
 }

@@ -68,7 +68,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
             if entry.key.starts_with('.') {
                 let value = tree.deref(entry.value);
                 fragment_nodes.push((
-                    entry.key.clone(),
+                    entry.key.to_string(),
                     key_span,
                     value,
                     tree.get(value).anchor.clone(),
@@ -85,7 +85,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
                         entry.key, entry.key
                     )),
                 );
-            } else if let Some(first) = event_spans.get(&entry.key) {
+            } else if let Some(first) = event_spans.get(&*entry.key) {
                 diagnostics.push(
                     Diagnostic::error(
                         "duplicate-event",
@@ -97,8 +97,8 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
                     .with_help("event names must be unique across all definitions files"),
                 );
             } else {
-                event_spans.insert(entry.key.clone(), key_span);
-                event_nodes.push((entry.key.clone(), key_span, entry.value));
+                event_spans.insert(entry.key.to_string(), key_span);
+                event_nodes.push((entry.key.to_string(), key_span, entry.value));
             }
         }
     }
@@ -183,7 +183,7 @@ fn resolve_event(
     };
     for entry in &def.entries {
         let mut local = Vec::new();
-        match entry.key.as_str() {
+        match &*entry.key {
             "description" => event.description = r.string(entry, &mut local),
             "owner" => event.owner = r.string(entry, &mut local),
             "version" => event.version = r.scalar_text(entry, &mut local),
@@ -291,7 +291,7 @@ fn resolve_fragment(
     let keys: Vec<String> = r
         .merger
         .mapping(value, &mut Vec::new())
-        .map(|m| m.entries.iter().map(|e| e.key.clone()).collect())
+        .map(|m| m.entries.iter().map(|e| e.key.to_string()).collect())
         .unwrap_or_default();
     let is_template = !keys.is_empty()
         && (keys.iter().any(|k| k == "parameters")
@@ -348,11 +348,14 @@ pub(crate) fn inherit_chain(
     entry
         .via
         .iter()
-        .map(|hop| Inherit {
-            anchor_name: hop.anchor.as_ref().map(|a| a.name.clone()),
-            alias: hop.alias,
-            anchor: hop.anchor.as_ref().map(|a| a.span),
-            fragment: fragments.get(&tree.deref(hop.target)).cloned(),
+        .map(|hop| {
+            let anchor = tree.get(hop.target).anchor.as_ref();
+            Inherit {
+                anchor_name: anchor.map(|a| a.name.clone()),
+                alias: hop.alias,
+                anchor: anchor.map(|a| a.span),
+                fragment: fragments.get(&tree.deref(hop.target)).cloned(),
+            }
         })
         .collect()
 }

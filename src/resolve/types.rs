@@ -42,6 +42,12 @@ pub struct Resolver<'m, 't> {
     pub merger: &'m mut Merger<'t>,
     fragments: &'m HashMap<NodeId, String>,
     budget: usize,
+    /// A fragment's parameter is the same in every event that merges it, but for its provenance: resolve
+    /// it once. Keyed by (key node, value node, depth); the value counts the parameters it contains.
+    /// The problems found are kept too: every event that inherits a broken parameter must fail (the copies
+    /// are merged away when diagnostics are deduplicated).
+    #[allow(clippy::type_complexity)]
+    memo: HashMap<(NodeId, NodeId, usize), (Option<(Parameter, usize)>, Vec<Diagnostic>)>,
 }
 
 impl<'m, 't> Resolver<'m, 't> {
@@ -50,6 +56,7 @@ impl<'m, 't> Resolver<'m, 't> {
             merger,
             fragments,
             budget: PARAMETER_BUDGET,
+            memo: HashMap::new(),
         }
     }
 
@@ -67,7 +74,7 @@ impl<'m, 't> Resolver<'m, 't> {
         let Some(first) = entry.via.first() else {
             return;
         };
-        let name = first.anchor.as_ref().map_or_else(
+        let name = self.tree().get(first.target).anchor.as_ref().map_or_else(
             || "an inline mapping".to_string(),
             |a| format!("`*{}`", a.name),
         );
@@ -112,7 +119,7 @@ impl<'m, 't> Resolver<'m, 't> {
         for entry in &merged.entries {
             let mut local = Vec::new();
             if let Some(p) = self.parameter(entry, depth, &mut local) {
-                out.insert(entry.key.clone(), p);
+                out.insert(entry.key.to_string(), p);
             }
             self.add_inherited_labels(entry, &mut local);
             diagnostics.append(&mut local);
@@ -127,32 +134,63 @@ impl<'m, 't> Resolver<'m, 't> {
         depth: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Parameter> {
-        let tree = self.tree();
-        if self.budget == 0 {
-            return None;
-        }
-        self.budget -= 1;
-        if self.budget == 0 {
-            diagnostics.push(
-                Diagnostic::error(
-                    "alias-expansion-limit",
-                    format!("definitions expand to more than {PARAMETER_BUDGET} parameters"),
-                    tree.get(entry.value).span,
-                )
-                .with_label("expansion stopped here")
-                .with_help(
-                    "this looks like an alias bomb; share large objects through fewer aliases",
-                ),
-            );
-            return None;
-        }
-        let mut p = self.parameter_body(entry, depth, diagnostics)?;
+        let mut p = self.memoized(entry, depth, diagnostics)?;
         for old in &entry.shadowed {
             // Problems in overridden definitions are reported where the fragment itself is resolved.
-            if let Some(s) = self.parameter_body(old, depth, &mut Vec::new()) {
+            if let Some(s) = self.memoized(old, depth, &mut Vec::new()) {
                 p.shadowed.push(s);
             }
         }
+        Some(p)
+    }
+
+    /// [`Self::parameter_body`] once per definition; later uses clone it and set their own provenance.
+    /// Every use counts all the parameters it contains against the budget, so aliases that share one large
+    /// object many times over fail with a diagnostic instead of building an exponential model.
+    fn memoized(
+        &mut self,
+        entry: &Entry,
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Parameter> {
+        let key = (entry.key_node, entry.value, depth);
+        let cached = match self.memo.get(&key) {
+            Some((hit, found)) => {
+                diagnostics.extend(found.iter().cloned());
+                hit.clone()
+            }
+            None => {
+                let mut found = Vec::new();
+                let body = self.parameter_body(entry, depth, &mut found);
+                let hit = body.map(|p| {
+                    let size = count(&p);
+                    (p, size)
+                });
+                diagnostics.extend(found.iter().cloned());
+                self.memo.insert(key, (hit.clone(), found));
+                hit
+            }
+        };
+        let (mut p, size) = cached?;
+        if size > self.budget {
+            if self.budget > 0 {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "alias-expansion-limit",
+                        format!("definitions expand to more than {PARAMETER_BUDGET} parameters"),
+                        self.tree().get(entry.value).span,
+                    )
+                    .with_label("expansion stopped here")
+                    .with_help(
+                        "this looks like an alias bomb; share large objects through fewer aliases",
+                    ),
+                );
+            }
+            self.budget = 0;
+            return None;
+        }
+        self.budget -= size;
+        p.origin.via = inherit_chain(self.tree(), self.fragments, entry);
         Some(p)
     }
 
@@ -166,10 +204,10 @@ impl<'m, 't> Resolver<'m, 't> {
         let origin = Origin {
             key: tree.get(entry.key_node).span,
             value: tree.get(entry.value).span,
-            via: inherit_chain(tree, self.fragments, entry),
+            via: Vec::new(),
         };
         let mut p = Parameter {
-            name: entry.key.clone(),
+            name: entry.key.to_string(),
             schema: Schema {
                 ty: Type::Json,
                 nullable: false,
@@ -325,7 +363,7 @@ impl<'m, 't> Resolver<'m, 't> {
         let mut type_name: Option<(String, Span)> = None;
         for entry in &merged.entries {
             let mut local = Vec::new();
-            match entry.key.as_str() {
+            match &*entry.key {
                 "type" => {
                     if let Some(t) = self.string(entry, &mut local) {
                         type_name = Some((t, tree.get(entry.value).span));
@@ -738,6 +776,18 @@ impl<'m, 't> Resolver<'m, 't> {
             }
         }
     }
+}
+
+/// Parameters in a parameter's definition, itself included.
+fn count(p: &Parameter) -> usize {
+    fn in_schema(s: &Schema) -> usize {
+        match &s.ty {
+            Type::Object(props) => props.values().map(count).sum(),
+            Type::Array(inner) | Type::Map(inner) => in_schema(inner),
+            _ => 0,
+        }
+    }
+    1 + in_schema(&p.schema)
 }
 
 impl Schema {

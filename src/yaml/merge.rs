@@ -11,32 +11,71 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-use super::node::{Anchor, NodeId, NodeKind, Tree};
+use super::node::{NodeId, NodeKind, Tree};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
-/// One merge step an entry arrived through.
-#[derive(Debug, Clone, PartialEq)]
+/// One merge step an entry arrived through. `Copy`: entries are copied through every merge, and a
+/// merge chain ten fragments deep must not cost ten string allocations per key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hop {
     /// The `*name` token, or the inline mapping when merged without an alias.
     pub alias: Span,
-    /// The anchor on the merged mapping.
-    pub anchor: Option<Anchor>,
-    /// The merged mapping.
+    /// The merged mapping (its anchor, if any, is `tree.get(target).anchor`).
     pub target: NodeId,
+}
+
+/// The merge steps of an entry, outermost first, as a shared list: adding the outer step of a merge is one
+/// small allocation however deep the chain is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Via(Option<Rc<Link>>);
+
+#[derive(Debug, PartialEq)]
+struct Link {
+    hop: Hop,
+    next: Via,
+}
+
+impl Via {
+    /// No merge step: the entry is written in the mapping itself.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The outermost step.
+    pub fn first(&self) -> Option<Hop> {
+        self.0.as_ref().map(|l| l.hop)
+    }
+
+    /// The steps, outermost first.
+    pub fn iter(&self) -> impl Iterator<Item = Hop> + '_ {
+        let mut at = self.0.as_deref();
+        std::iter::from_fn(move || {
+            let link = at?;
+            at = link.next.0.as_deref();
+            Some(link.hop)
+        })
+    }
+
+    fn prepend(&self, hop: Hop) -> Via {
+        Via(Some(Rc::new(Link {
+            hop,
+            next: self.clone(),
+        })))
+    }
 }
 
 /// A key of a flattened mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// The key's text.
-    pub key: String,
+    pub key: Rc<str>,
     /// The key node, where the winning definition was written.
     pub key_node: NodeId,
     /// The value node (may be an alias: use [`Tree::deref`]).
     pub value: NodeId,
     /// Merge steps from the flattened mapping to where the entry was written, outermost first.
-    pub via: Vec<Hop>,
+    pub via: Via,
     /// Definitions of the same key that this one overrode, oldest first (capped at [`SHADOW_LIMIT`]).
     pub shadowed: Vec<Entry>,
 }
@@ -51,7 +90,7 @@ pub struct Merged {
 impl Merged {
     /// The entry for a key.
     pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == key)
+        self.entries.iter().find(|e| &*e.key == key)
     }
 }
 
@@ -134,10 +173,10 @@ impl<'t> Merger<'t> {
                 self.merge_value(value, &mut merged, diagnostics);
             } else if let Some(scalar) = tree.scalar(key) {
                 explicit.push(Entry {
-                    key: scalar.value.clone(),
+                    key: Rc::from(scalar.value.as_str()),
                     key_node: key,
                     value,
-                    via: Vec::new(),
+                    via: Via::default(),
                     shadowed: Vec::new(),
                 });
             }
@@ -209,23 +248,30 @@ impl<'t> Merger<'t> {
         }
         let hop = Hop {
             alias: self.tree.get(value).span,
-            anchor: self.tree.get(target).anchor.clone(),
             target,
         };
         out.extend(sub.entries.iter().map(|e| {
-            let mut e = e.clone();
-            e.via.insert(0, hop.clone());
-            for s in &mut e.shadowed {
-                s.via.insert(0, hop.clone());
+            Entry {
+                key: Rc::clone(&e.key),
+                key_node: e.key_node,
+                value: e.value,
+                via: e.via.prepend(hop),
+                shadowed: e
+                    .shadowed
+                    .iter()
+                    .map(|s| Entry {
+                        via: s.via.prepend(hop),
+                        ..s.clone()
+                    })
+                    .collect(),
             }
-            e
         }));
     }
 }
 
 /// Keep each key at its first position with its last value, recording what was overridden.
 fn dedup(entries: impl Iterator<Item = Entry>) -> Merged {
-    let mut by_key: IndexMap<String, Entry> = IndexMap::new();
+    let mut by_key: IndexMap<Rc<str>, Entry> = IndexMap::new();
     for entry in entries {
         match by_key.get_mut(&entry.key) {
             Some(existing) => {
@@ -237,7 +283,7 @@ fn dedup(entries: impl Iterator<Item = Entry>) -> Merged {
                 existing.shadowed = shadowed;
             }
             None => {
-                by_key.insert(entry.key.clone(), entry);
+                by_key.insert(Rc::clone(&entry.key), entry);
             }
         }
     }

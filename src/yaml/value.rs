@@ -64,7 +64,7 @@ fn convert(
             let mut out = Map::new();
             for entry in &merged.entries {
                 out.insert(
-                    entry.key.clone(),
+                    entry.key.to_string(),
                     convert(merger, entry.value, alias, budget, diagnostics)?,
                 );
             }

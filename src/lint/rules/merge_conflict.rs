@@ -12,7 +12,8 @@ pub const EXPLANATION: &str = include_str!("merge_conflict.md");
 impl MergeConflict {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        for (path, p) in super::super::all_parameters(catalog) {
+        for located in super::super::all_parameters(catalog) {
+            let p = located.param;
             let Some(win_hop) = p.origin.via.first() else {
                 continue;
             };
@@ -24,7 +25,7 @@ impl MergeConflict {
                 if old_hop.alias == win_hop.alias || !super::super::differs(p, old) {
                     continue;
                 }
-                out.push(conflict(&path, p, old));
+                out.push(conflict(&located.path(), p, old));
             }
         }
     }

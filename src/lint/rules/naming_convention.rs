@@ -42,14 +42,16 @@ impl NameOffConvention {
             }
         }
         // Parameters are reported where they are written, once, even when inherited by many events.
-        for (path, p) in super::super::all_parameters(catalog) {
+        for located in super::super::all_parameters(catalog) {
+            let p = located.param;
             if !self.matches(&p.name) && !p.origin.is_inherited() {
                 out.push(
                     Diagnostic::warning(
                         "naming-convention",
                         format!(
-                            "parameter name `{}` (`{path}`) does not follow the naming convention",
-                            p.name
+                            "parameter name `{}` (`{}`) does not follow the naming convention",
+                            p.name,
+                            located.path()
                         ),
                         p.origin.key,
                     )

@@ -12,7 +12,8 @@ pub const EXPLANATION: &str = include_str!("override_type_change.md");
 impl OverrideTypeChange {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        for (path, p) in super::super::all_parameters(catalog) {
+        for located in super::super::all_parameters(catalog) {
+            let p = located.param;
             if p.origin.is_inherited() {
                 continue;
             }
@@ -32,7 +33,8 @@ impl OverrideTypeChange {
                     Diagnostic::warning(
                         "override-type-change",
                         format!(
-                            "`{path}` overrides the `{}` inherited from `{from}` with `{}`",
+                            "`{}` overrides the `{}` inherited from `{from}` with `{}`",
+                            located.path(),
                             old.schema.ty.display(),
                             p.schema.ty.display()
                         ),

@@ -1,0 +1,59 @@
+//! `evdef check` on a generated catalog of 10,000 events in 100 files with 50 fragments and deep merges,
+//! against parsing the same files with `granit-parser` alone (the floor: no tree, no merges, no lint).
+//! Target: check ≤ 2× parse-only.
+
+#[path = "support/catalog.rs"]
+mod catalog;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+fn main() {
+    divan::main();
+}
+
+fn tree() -> &'static (tempfile::TempDir, Vec<PathBuf>) {
+    static TREE: OnceLock<(tempfile::TempDir, Vec<PathBuf>)> = OnceLock::new();
+    TREE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        catalog::write(dir.path());
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        (dir, files)
+    })
+}
+
+#[divan::bench(sample_count = 10)]
+fn check() -> usize {
+    let (dir, _) = tree();
+    let compiled = evdef::check(&evdef::Options::new().with_path(dir.path())).unwrap();
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{:?}",
+        compiled.diagnostics.first()
+    );
+    assert_eq!(
+        compiled.catalog.events.len(),
+        catalog::FILES * catalog::EVENTS_PER_FILE
+    );
+    compiled.catalog.events.len()
+}
+
+#[divan::bench(sample_count = 10)]
+fn parse_only() -> usize {
+    let (_, files) = tree();
+    let mut events = 0;
+    for path in files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let options =
+            granit_parser::options! { emit_anchor_events: true, emit_unresolved_aliases: true };
+        for event in granit_parser::Parser::new_from_str_with_options(&text, options) {
+            let _ = event.unwrap();
+            events += 1;
+        }
+    }
+    events
+}

@@ -1,0 +1,75 @@
+//! Generates a large definitions tree for benchmarks: 50 fragments in a prelude, chained ten deep by
+//! merge keys, and 10,000 events in 100 files, each merging several fragments.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Fragments in the prelude.
+pub const FRAGMENTS: usize = 50;
+/// Definition files besides the prelude.
+pub const FILES: usize = 100;
+/// Events per file.
+pub const EVENTS_PER_FILE: usize = 100;
+
+const TYPES: [&str; 8] = [
+    "integer",
+    "string",
+    "uuid",
+    "timestamp",
+    "email",
+    "boolean",
+    "number?",
+    "url",
+];
+
+/// Write the tree under `dir`.
+pub fn write(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut prelude = String::new();
+    for f in 0..FRAGMENTS {
+        let _ = writeln!(prelude, ".frag_{f}: &frag_{f}");
+        // Chains of ten: fragment 9 inherits from 8, which inherits from 7, ... down to 0.
+        if f % 10 != 0 {
+            let _ = writeln!(prelude, "  <<: *frag_{}", f - 1);
+        }
+        for p in 0..4 {
+            let _ = writeln!(prelude, "  f{f}_p{p}: {}", TYPES[(f + p) % TYPES.len()]);
+        }
+        let _ = writeln!(
+            prelude,
+            "  f{f}_tier:\n    type: string\n    enum: [bronze, silver, gold]\n    description: tier {f}"
+        );
+    }
+    std::fs::write(dir.join("_fragments.yaml"), prelude).unwrap();
+    for file in 0..FILES {
+        let mut text = String::from("%YAML 1.1\n---\n");
+        for e in 0..EVENTS_PER_FILE {
+            let n = file * EVENTS_PER_FILE + e;
+            let _ = writeln!(text, "source{file}_event_{n}:");
+            let _ = writeln!(
+                text,
+                "  description: Generated event number {n} for the benchmark"
+            );
+            let _ = writeln!(text, "  owner: team-{}", file % 7);
+            let _ = writeln!(text, "  parameters:");
+            let _ = writeln!(text, "    <<: *frag_{}", (n * 7) % FRAGMENTS);
+            let _ = writeln!(
+                text,
+                "    <<: [*frag_{}, *frag_{}]",
+                (n * 3) % FRAGMENTS,
+                (n * 11 + 5) % FRAGMENTS
+            );
+            let _ = writeln!(
+                text,
+                "    amount_{n}:\n      type: integer\n      minimum: 0\n      maximum: 100000"
+            );
+            let _ = writeln!(text, "    note: string?");
+            let _ = writeln!(
+                text,
+                "    location:\n      type: object\n      properties:\n        lat: number\n        lon: number"
+            );
+            let _ = writeln!(text, "    tags: string[]");
+        }
+        std::fs::write(dir.join(format!("source_{file:03}.yaml")), text).unwrap();
+    }
+}
