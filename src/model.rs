@@ -248,8 +248,9 @@ pub struct Origin {
     /// The value as written.
     pub value: Span,
     /// The merge steps from the event down to the definition, outermost first. Empty when the parameter is
-    /// written in the event itself.
-    pub via: Vec<Inherit>,
+    /// written in the event itself. Shared: every parameter that came through the same merges holds the
+    /// same list.
+    pub via: Arc<[Inherit]>,
 }
 
 impl Origin {

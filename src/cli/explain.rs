@@ -63,7 +63,7 @@ fn write_parameters(
         if p.origin.via.is_empty() {
             let _ = writeln!(out, "{pad}    written at {}", sources.locate(p.origin.key));
         } else {
-            for step in &p.origin.via {
+            for step in p.origin.via.iter() {
                 let what = match (&step.fragment, &step.anchor_name) {
                     (Some(f), Some(a)) => format!("{f} (&{a})"),
                     (None, Some(a)) => format!("&{a}"),

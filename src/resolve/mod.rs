@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::model::{Catalog, Event, Example, Fragment, Inherit};
@@ -107,13 +108,36 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         .iter()
         .map(|(name, _, node, _)| (*node, name.clone()))
         .collect();
-    let mut resolver = types::Resolver::new(&mut merger, &fragment_by_node);
 
-    for (name, name_span, value) in event_nodes {
-        if let Some(event) = resolve_event(&mut resolver, &name, name_span, value, diagnostics) {
-            catalog.events.insert(name, event);
+    // Events are independent: resolve them in one chunk per core, each with its own merge memo (fragments
+    // are then flattened once per chunk, which is cheap next to the events). Order is kept.
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = event_nodes.len().div_ceil(threads).max(256);
+    let resolved: Vec<(Vec<(String, Option<Event>)>, Vec<Diagnostic>)> = event_nodes
+        .par_chunks(chunk)
+        .map(|events| {
+            let mut merger = Merger::new(tree);
+            let mut resolver = types::Resolver::new(&mut merger, &fragment_by_node);
+            let mut found = Vec::new();
+            let out = events
+                .iter()
+                .map(|(name, span, value)| {
+                    let event = resolve_event(&mut resolver, name, *span, *value, &mut found);
+                    (name.clone(), event)
+                })
+                .collect();
+            (out, found)
+        })
+        .collect();
+    for (events, mut found) in resolved {
+        diagnostics.append(&mut found);
+        for (name, event) in events {
+            if let Some(event) = event {
+                catalog.events.insert(name, event);
+            }
         }
     }
+    let mut resolver = types::Resolver::new(&mut merger, &fragment_by_node);
     let mut fragment_spans: HashMap<String, Span> = HashMap::new();
     for (name, name_span, value, anchor) in fragment_nodes {
         // The catalog keys fragments by name (provenance and docs name them), so a second `.name` would

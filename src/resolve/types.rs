@@ -2,15 +2,16 @@
 //! `properties`, `items`, `values`), each with its provenance.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::{inherit_chain, unknown_key};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::model::{Constraints, Origin, Parameter, Schema, Type};
+use crate::model::{Constraints, Inherit, Origin, Parameter, Schema, Type};
 use crate::source::Span;
-use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
+use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree, Via};
 
 /// The keys of a long-form parameter.
 pub const PARAMETER_KEYS: [&str; 16] = [
@@ -48,6 +49,8 @@ pub struct Resolver<'m, 't> {
     /// are merged away when diagnostics are deduplicated).
     #[allow(clippy::type_complexity)]
     memo: HashMap<(NodeId, NodeId, usize), (Option<(Parameter, usize)>, Vec<Diagnostic>)>,
+    chains: HashMap<usize, (Via, Arc<[Inherit]>)>,
+    no_via: Arc<[Inherit]>,
 }
 
 impl<'m, 't> Resolver<'m, 't> {
@@ -57,6 +60,8 @@ impl<'m, 't> Resolver<'m, 't> {
             fragments,
             budget: PARAMETER_BUDGET,
             memo: HashMap::new(),
+            chains: HashMap::new(),
+            no_via: Arc::from([]),
         }
     }
 
@@ -67,6 +72,21 @@ impl<'m, 't> Resolver<'m, 't> {
     /// The fragment whose value is this node.
     pub fn fragment_of(&self, node: NodeId) -> Option<String> {
         self.fragments.get(&node).cloned()
+    }
+
+    /// The model's provenance for an entry, built once per distinct merge chain and shared. The cache holds
+    /// the chain itself, which keeps its identity from being reused.
+    fn inherit_chain(&mut self, entry: &Entry) -> Arc<[Inherit]> {
+        if entry.via.is_empty() {
+            return Arc::clone(&self.no_via);
+        }
+        if let Some((_, chain)) = self.chains.get(&entry.via.id()) {
+            return Arc::clone(chain);
+        }
+        let chain: Arc<[Inherit]> = inherit_chain(self.tree(), self.fragments, entry).into();
+        self.chains
+            .insert(entry.via.id(), (entry.via.clone(), Arc::clone(&chain)));
+        chain
     }
 
     /// When an entry was inherited, every problem found in it also points at the alias that brought it in.
@@ -115,7 +135,7 @@ impl<'m, 't> Resolver<'m, 't> {
             );
             return None;
         };
-        let mut out = IndexMap::new();
+        let mut out = IndexMap::with_capacity(merged.entries.len());
         for entry in &merged.entries {
             let mut local = Vec::new();
             if let Some(p) = self.parameter(entry, depth, &mut local) {
@@ -190,7 +210,7 @@ impl<'m, 't> Resolver<'m, 't> {
             return None;
         }
         self.budget -= size;
-        p.origin.via = inherit_chain(self.tree(), self.fragments, entry);
+        p.origin.via = self.inherit_chain(entry);
         Some(p)
     }
 
@@ -204,7 +224,7 @@ impl<'m, 't> Resolver<'m, 't> {
         let origin = Origin {
             key: tree.get(entry.key_node).span,
             value: tree.get(entry.value).span,
-            via: Vec::new(),
+            via: Arc::from([]),
         };
         let mut p = Parameter {
             name: entry.key.to_string(),

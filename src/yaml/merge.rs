@@ -57,6 +57,12 @@ impl Via {
         })
     }
 
+    /// Identity of the shared list (0 for the empty one). Two entries with the same id came through the
+    /// same merge steps. Only meaningful while the list is alive.
+    pub fn id(&self) -> usize {
+        self.0.as_ref().map_or(0, |l| Rc::as_ptr(l) as usize)
+    }
+
     fn prepend(&self, hop: Hop) -> Via {
         Via(Some(Rc::new(Link {
             hop,
@@ -182,8 +188,12 @@ impl<'t> Merger<'t> {
             }
         }
         self.in_progress.pop();
-        let result = Rc::new(dedup(merged.into_iter().chain(explicit)));
-        self.memo.insert(id, Rc::clone(&result));
+        merged.append(&mut explicit);
+        let result = Rc::new(dedup(merged.into_iter()));
+        // Only an anchored mapping can be reached again (through an alias): remember just those.
+        if tree.get(id).anchor.is_some() {
+            self.memo.insert(id, Rc::clone(&result));
+        }
         result
     }
 
@@ -250,17 +260,26 @@ impl<'t> Merger<'t> {
             alias: self.tree.get(value).span,
             target,
         };
+        // Entries that came through the same steps share one list after this step too, so later stages can
+        // work once per distinct chain (see `Via::id`).
+        let mut shared: HashMap<usize, Via> = HashMap::new();
+        let mut prepend = |via: &Via| {
+            shared
+                .entry(via.id())
+                .or_insert_with(|| via.prepend(hop))
+                .clone()
+        };
         out.extend(sub.entries.iter().map(|e| {
             Entry {
                 key: Rc::clone(&e.key),
                 key_node: e.key_node,
                 value: e.value,
-                via: e.via.prepend(hop),
+                via: prepend(&e.via),
                 shadowed: e
                     .shadowed
                     .iter()
                     .map(|s| Entry {
-                        via: s.via.prepend(hop),
+                        via: prepend(&s.via),
                         ..s.clone()
                     })
                     .collect(),
@@ -270,8 +289,8 @@ impl<'t> Merger<'t> {
 }
 
 /// Keep each key at its first position with its last value, recording what was overridden.
-fn dedup(entries: impl Iterator<Item = Entry>) -> Merged {
-    let mut by_key: IndexMap<Rc<str>, Entry> = IndexMap::new();
+fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
+    let mut by_key: IndexMap<Rc<str>, Entry> = IndexMap::with_capacity(entries.len());
     for entry in entries {
         match by_key.get_mut(&entry.key) {
             Some(existing) => {

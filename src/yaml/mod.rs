@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use granit_parser::{Event, Parser};
 
-pub use merge::{Entry, Hop, MergeBudget, Merged, Merger};
+pub use merge::{Entry, Hop, MergeBudget, Merged, Merger, Via};
 pub use node::{Anchor, Document, Node, NodeId, NodeKind, Scalar, Tree};
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
