@@ -2,6 +2,8 @@
 //! against parsing the same files with `granit-parser` alone (the floor: no tree, no merges, no lint).
 //! Target: check ≤ 2× parse-only.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "support/catalog.rs"]
 mod catalog;
 

@@ -1,6 +1,8 @@
 //! Every bad-input and lint fixture directory is checked, and its rendered diagnostics are snapshotted.
 //! A new case is a new directory under `tests/fixtures/diagnostics/` or `tests/fixtures/lint/<rule-code>/`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use evdef::diagnostics::render;
@@ -44,7 +46,11 @@ fn bad_inputs_are_reported_with_positions() {
             "{name}: a bad input must fail `evdef check`"
         );
         for d in &compiled.diagnostics {
-            assert!(d.primary.is_some(), "{name}: `{}` has no position", d.message);
+            assert!(
+                d.primary.is_some(),
+                "{name}: `{}` has no position",
+                d.message
+            );
         }
         insta::assert_snapshot!(format!("diagnostics__{name}"), text);
     }

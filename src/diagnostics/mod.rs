@@ -142,7 +142,7 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 /// when one fragment is reached through several aliases.
 pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
     let key = |d: &Diagnostic| d.span().map(|s| (s.file, s.start, s.end));
-    diagnostics.sort_by(|a, b| key(a).cmp(&key(b)));
+    diagnostics.sort_by_key(key);
     let mut seen = std::collections::HashSet::new();
     diagnostics.retain(|d| seen.insert((d.code, key(d), d.message.clone())));
 }

@@ -113,7 +113,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
     // are then flattened once per chunk, which is cheap next to the events). Order is kept.
     let threads = rayon::current_num_threads().max(1);
     let chunk = event_nodes.len().div_ceil(threads).max(256);
-    let resolved: Vec<(Vec<(String, Option<Event>)>, Vec<Diagnostic>)> = event_nodes
+    let resolved: Vec<ChunkResult> = event_nodes
         .par_chunks(chunk)
         .map(|events| {
             let mut merger = Merger::new(tree);
@@ -168,6 +168,9 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
     }
     catalog
 }
+
+/// The events of one parallel chunk (`None`: the event has errors) and the diagnostics found.
+type ChunkResult = (Vec<(String, Option<Event>)>, Vec<Diagnostic>);
 
 /// Read an event definition. `None` when it has errors (they are pushed).
 fn resolve_event(

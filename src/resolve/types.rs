@@ -117,7 +117,7 @@ impl<'m, 't> Resolver<'m, 't> {
     ) -> Option<IndexMap<String, Parameter>> {
         let tree = self.tree();
         let resolved = tree.resolved(node);
-        if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty() || s.value == "null" && s.plain)
+        if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && (s.value.is_empty() || s.value == "null"))
         {
             return Some(IndexMap::new());
         }

@@ -12,7 +12,10 @@ fn clean_definitions_exit_zero() {
 #[test]
 fn every_bad_input_exits_one_and_names_file_line_col() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diagnostics");
-    let mut dirs: Vec<_> = std::fs::read_dir(root).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     dirs.sort();
     for dir in dirs {
         let dir = dir.to_string_lossy();
@@ -29,8 +32,12 @@ fn every_bad_input_exits_one_and_names_file_line_col() {
 fn regex_lite_find(text: &str, path: &str) -> bool {
     text.match_indices(path).any(|(i, _)| {
         let rest = &text[i + path.len()..];
-        let Some(rest) = rest.strip_prefix('/') else { return false };
-        let Some(colon) = rest.find(':') else { return false };
+        let Some(rest) = rest.strip_prefix('/') else {
+            return false;
+        };
+        let Some(colon) = rest.find(':') else {
+            return false;
+        };
         let mut parts = rest[colon + 1..].splitn(3, |c: char| !c.is_ascii_digit());
         let line = parts.next().unwrap_or("");
         let col = parts.next().unwrap_or("");
@@ -40,7 +47,12 @@ fn regex_lite_find(text: &str, path: &str) -> bool {
 
 #[test]
 fn json_format_has_line_and_column() {
-    let (code, stdout, _) = run(evdef().args(["check", "--format", "json", &fixture("diagnostics/typo-in-key")]));
+    let (code, stdout, _) = run(evdef().args([
+        "check",
+        "--format",
+        "json",
+        &fixture("diagnostics/typo-in-key"),
+    ]));
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     insta::assert_json_snapshot!(v);
@@ -48,12 +60,22 @@ fn json_format_has_line_and_column() {
 
 #[test]
 fn github_format_is_workflow_commands() {
-    assert_cmd_snapshot!(evdef().args(["check", "--format", "github", &fixture("diagnostics/duplicate-event-across-files")]));
+    assert_cmd_snapshot!(evdef().args([
+        "check",
+        "--format",
+        "github",
+        &fixture("diagnostics/duplicate-event-across-files")
+    ]));
 }
 
 #[test]
 fn sarif_format_is_valid_sarif_shape() {
-    let (code, stdout, _) = run(evdef().args(["check", "--format", "sarif", &fixture("lint/merge-conflict")]));
+    let (code, stdout, _) = run(evdef().args([
+        "check",
+        "--format",
+        "sarif",
+        &fixture("lint/merge-conflict"),
+    ]));
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
@@ -105,7 +127,11 @@ fn config_is_found_by_walking_up_and_flags_win() {
     let dir = tempfile::tempdir().unwrap();
     let defs = dir.path().join("defs");
     std::fs::create_dir_all(defs.join("nested")).unwrap();
-    std::fs::write(defs.join("a.yaml"), "app_opened:\n  parameters:\n    x: string\n").unwrap();
+    std::fs::write(
+        defs.join("a.yaml"),
+        "app_opened:\n  parameters:\n    x: string\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("evdef.toml"),
         "[definitions]\npaths = [\"defs\"]\n[lint.rules]\nmissing-description = \"off\"\n",
@@ -118,6 +144,7 @@ fn config_is_found_by_walking_up_and_flags_win() {
     assert_eq!(code, 0, "{stderr}");
     // A path on the command line wins over the configured one.
     let mut cmd = super::evdef();
-    cmd.current_dir(defs.join("nested")).args(["check", "does-not-exist"]);
+    cmd.current_dir(defs.join("nested"))
+        .args(["check", "does-not-exist"]);
     assert_eq!(run(&mut cmd).0, 2);
 }

@@ -1,5 +1,7 @@
 //! CLI tests: the real `evdef` binary, with exit codes, stdout and stderr snapshotted.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod check;
 mod explain;
 mod resolve;

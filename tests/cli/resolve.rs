@@ -9,13 +9,22 @@ fn seed_resolves_to_json_with_merged_order_and_origins() {
     let (code, stdout, stderr) = run(evdef().args(["resolve", &fixture("cli/seed")]));
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let params = v["events"]["api_created_check_in"]["parameters"].as_object().unwrap();
+    let params = v["events"]["api_created_check_in"]["parameters"]
+        .as_object()
+        .unwrap();
     let keys: Vec<&str> = params.keys().map(String::as_str).collect();
     assert_eq!(
         keys,
         [
-            "user_id", "user_email", "client_id", "client_version", "checkin_id", "business_id",
-            "insecure_mode", "offline_checkin", "checkin_at"
+            "user_id",
+            "user_email",
+            "client_id",
+            "client_version",
+            "checkin_id",
+            "business_id",
+            "insecure_mode",
+            "offline_checkin",
+            "checkin_at"
         ]
     );
     assert_eq!(params["checkin_at"]["type"], "timestamp");
@@ -31,7 +40,8 @@ fn yaml_format() {
 
 #[test]
 fn errors_stop_resolve_with_exit_one() {
-    let (code, stdout, stderr) = run(evdef().args(["resolve", &fixture("diagnostics/unknown-type")]));
+    let (code, stdout, stderr) =
+        run(evdef().args(["resolve", &fixture("diagnostics/unknown-type")]));
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
     assert!(stderr.contains("unknown type `strnig`"), "{stderr}");
