@@ -1,0 +1,1 @@
+//! Unit tests of the Rust backend on small inline catalogs.
