@@ -113,6 +113,7 @@ pub fn generate(catalog: &Catalog, options: &RustOptions) -> Result<String, Vec<
     let mut generator = items::Generator::new(catalog, options);
     let tokens = generator.file();
     if generator.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        crate::diagnostics::sort_and_dedup(&mut generator.diagnostics);
         return Err(generator.diagnostics);
     }
     render(tokens).map_err(|message| {

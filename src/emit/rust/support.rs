@@ -19,20 +19,15 @@ pub fn module(time: TimeTypes) -> TokenStream {
             /// A parameter that is optional and nullable: absent, `null` and a value are three different things.
             ///
             /// Absent fields are left out when serializing; `Null` is written as `null`.
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
             pub enum OptionalNullable<T> {
                 /// The key is not in the event.
+                #[default]
                 Absent,
                 /// The key is present with the value `null`.
                 Null,
                 /// The key is present with a value.
                 Value(T),
-            }
-
-            impl<T> ::std::default::Default for OptionalNullable<T> {
-                fn default() -> Self {
-                    OptionalNullable::Absent
-                }
             }
 
             impl<T> OptionalNullable<T> {
