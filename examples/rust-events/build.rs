@@ -2,7 +2,7 @@
 
 fn main() {
     evdef::Build::new()
-        .definitions("definitions")
+        .definitions("../../definitions")
         .emit_rust(std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("events.rs"))
         .unwrap();
 }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use evdef::emit::rust::{RustOptions, TimeTypes};
 use evdef::Error;
+use evdef::emit::rust::{RustOptions, TimeTypes};
 
 use super::{DefinitionsArgs, Outcome};
 

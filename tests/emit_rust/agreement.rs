@@ -26,31 +26,56 @@ const VALID: [&str; 3] = [
 
 fn value_schema(s: &Schema) -> Value {
     let mut v = match &s.ty {
-        Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url => json!({"type": "string"}),
+        Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url => {
+            json!({"type": "string"})
+        }
         Type::Integer => json!({"type": "integer"}),
         Type::Number => json!({"type": "number"}),
         Type::Boolean => json!({"type": "boolean"}),
         Type::Json => json!({}),
         Type::Object(properties) => object_schema(properties),
         Type::Array(items) => json!({"type": "array", "items": value_schema(items)}),
-        Type::Map(values) => json!({"type": "object", "additionalProperties": value_schema(values)}),
+        Type::Map(values) => {
+            json!({"type": "object", "additionalProperties": value_schema(values)})
+        }
     };
     if let Some(values) = &s.constraints.enumeration {
         v["enum"] = Value::Array(values.clone());
     }
-    if s.nullable { json!({"anyOf": [v, {"type": "null"}]}) } else { v }
+    if s.nullable {
+        json!({"anyOf": [v, {"type": "null"}]})
+    } else {
+        v
+    }
 }
 
 fn object_schema(properties: &IndexMap<String, Parameter>) -> Value {
-    let props: serde_json::Map<String, Value> =
-        properties.iter().map(|(k, p)| (k.clone(), value_schema(&p.schema))).collect();
-    let required: Vec<&String> = properties.iter().filter(|(_, p)| p.required).map(|(k, _)| k).collect();
+    let props: serde_json::Map<String, Value> = properties
+        .iter()
+        .map(|(k, p)| (k.clone(), value_schema(&p.schema)))
+        .collect();
+    let required: Vec<&String> = properties
+        .iter()
+        .filter(|(_, p)| p.required)
+        .map(|(k, _)| k)
+        .collect();
     json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
 }
 
 /// Every value at every position of `v` replaced, removed, or extended with an unknown key.
 fn mutations(v: &Value) -> Vec<Value> {
-    let candidates = [json!(null), json!(true), json!(7), json!(-1.5), json!("pro"), json!("bogus"), json!([]), json!(["x"]), json!({}), json!({"theme": "dark"})];
+    let candidates = [
+        json!(null),
+        json!(true),
+        json!(7),
+        json!(-1.5),
+        json!("pro"),
+        json!("bogus"),
+        json!([]),
+        json!(["x"]),
+        json!({}),
+        json!({"theme": "dark"}),
+    ];
     let mut out: Vec<Value> = candidates.to_vec();
     match v {
         Value::Object(map) => {
@@ -82,9 +107,15 @@ fn mutations(v: &Value) -> Vec<Value> {
     out
 }
 
-fn schema_verdict(catalog: &evdef::Catalog, validators: &IndexMap<String, jsonschema::Validator>, line: &Value) -> bool {
+fn schema_verdict(
+    catalog: &evdef::Catalog,
+    validators: &IndexMap<String, jsonschema::Validator>,
+    line: &Value,
+) -> bool {
     let _ = catalog;
-    let Some(name) = line.get("event").and_then(Value::as_str) else { return false };
+    let Some(name) = line.get("event").and_then(Value::as_str) else {
+        return false;
+    };
     validators.get(name).is_some_and(|v| v.is_valid(line))
 }
 
@@ -97,7 +128,10 @@ fn generated_types_agree_with_json_schema_on_mutated_events() {
         .map(|(name, event)| {
             let mut schema = object_schema(&event.parameters);
             schema["properties"]["event"] = json!({"const": name});
-            schema["required"].as_array_mut().unwrap().insert(0, json!("event"));
+            schema["required"]
+                .as_array_mut()
+                .unwrap()
+                .insert(0, json!("event"));
             (name.clone(), jsonschema::validator_for(&schema).unwrap())
         })
         .collect();
@@ -115,7 +149,15 @@ fn generated_types_agree_with_json_schema_on_mutated_events() {
             }
         }
     }
-    assert!(disagreements.is_empty(), "{} of {lines} lines disagree:\n{}", disagreements.len(), disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} of {lines} lines disagree:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
     // The mutations must exercise both verdicts, not only rejections.
-    assert!(lines > 400 && accepted > 50, "{lines} lines, {accepted} accepted");
+    assert!(
+        lines > 400 && accepted > 50,
+        "{lines} lines, {accepted} accepted"
+    );
 }

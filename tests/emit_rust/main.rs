@@ -14,7 +14,12 @@ use evdef::{Catalog, Options};
 /// Compile a fixture catalog; panics on definitions errors (fixtures are meant to resolve).
 pub fn catalog(path: &Path) -> Catalog {
     let compiled = evdef::compile(&Options::new().with_path(path)).unwrap();
-    assert!(!compiled.has_errors(), "{}: {:#?}", path.display(), compiled.diagnostics);
+    assert!(
+        !compiled.has_errors(),
+        "{}: {:#?}",
+        path.display(),
+        compiled.diagnostics
+    );
     compiled.catalog
 }
 

@@ -38,7 +38,9 @@ fn payload_field_and_allowed_additional_parameters() {
 
 #[test]
 fn chrono_and_uuid_types() {
-    let options = RustOptions::default().with_time_types(TimeTypes::Chrono).with_uuid(true);
+    let options = RustOptions::default()
+        .with_time_types(TimeTypes::Chrono)
+        .with_uuid(true);
     let path = Path::new("tests/fixtures/emit-rust/basic");
     insta::assert_snapshot!(snapshot(path, &options));
 }
@@ -47,8 +49,14 @@ fn chrono_and_uuid_types() {
 fn time_types() {
     let options = RustOptions::default().with_time_types(TimeTypes::Time);
     let code = snapshot(Path::new("tests/fixtures/emit-rust/basic"), &options);
-    assert!(code.contains("pub checkin_at: evdef_support::Timestamp,"), "{code}");
-    assert!(code.contains("pub struct Timestamp(pub ::time::OffsetDateTime);"), "{code}");
+    assert!(
+        code.contains("pub checkin_at: evdef_support::Timestamp,"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub struct Timestamp(pub ::time::OffsetDateTime);"),
+        "{code}"
+    );
 }
 
 #[test]

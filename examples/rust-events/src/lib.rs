@@ -1,4 +1,4 @@
-//! Typed events, generated at build time by evdef from `definitions/` (see `build.rs`).
+//! Typed events, generated at build time by evdef from the shipped catalog `../../definitions` (see `build.rs`).
 
 /// The generated types: one struct per event and `Event`, which parses any log line.
 #[allow(missing_docs)]

@@ -7,7 +7,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{names, support, Namespace, RustOptions, TimeTypes};
+use super::{Namespace, RustOptions, TimeTypes, names, support};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Catalog, Event, Parameter, Schema, Type};
 use crate::source::Span;
@@ -35,7 +35,13 @@ impl<'a> Generator<'a> {
     pub fn new(catalog: &'a Catalog, options: &'a RustOptions) -> Self {
         let mut types = Namespace::default();
         let mut diagnostics = Vec::new();
-        types.claim("Event", "the generated `Event` enum".into(), None, "type", &mut diagnostics);
+        types.claim(
+            "Event",
+            "the generated `Event` enum".into(),
+            None,
+            "type",
+            &mut diagnostics,
+        );
         Generator {
             catalog,
             options,
@@ -68,11 +74,22 @@ impl<'a> Generator<'a> {
     fn event(&mut self, event: &'a Event) -> Option<(Ident, &'a str, bool)> {
         let ty = names::type_name(&event.name);
         let what = format!("event `{}`", event.name);
-        if !self.types.claim(&ty, what, Some(event.name_span), "type", &mut self.diagnostics) {
+        if !self.types.claim(
+            &ty,
+            what,
+            Some(event.name_span),
+            "type",
+            &mut self.diagnostics,
+        ) {
             return None;
         }
         let ident = format_ident!("{}", ty);
-        let fields = self.fields(&ty, &format!("event `{}`", event.name), &event.parameters, true);
+        let fields = self.fields(
+            &ty,
+            &format!("event `{}`", event.name),
+            &event.parameters,
+            true,
+        );
         let mut doc = Vec::new();
         if let Some(d) = &event.description {
             doc.push(d.clone());
@@ -87,7 +104,15 @@ impl<'a> Generator<'a> {
             facts.push(format!("Version: {version}."));
         }
         if !event.tags.is_empty() {
-            facts.push(format!("Tags: {}.", event.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")));
+            facts.push(format!(
+                "Tags: {}.",
+                event
+                    .tags
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         if !facts.is_empty() {
             doc.push(String::new());
@@ -97,7 +122,10 @@ impl<'a> Generator<'a> {
         let deprecated = deprecated_attr(event.deprecated.as_deref());
         let deny = self.deny();
         let name = &event.name;
-        let allow = event.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
+        let allow = event
+            .deprecated
+            .as_ref()
+            .map(|_| quote!(#[allow(deprecated)]));
         self.items.push(quote! {
             #doc
             #deprecated
@@ -124,7 +152,9 @@ impl<'a> Generator<'a> {
     }
 
     fn deny(&self) -> Option<TokenStream> {
-        self.options.deny_unknown_fields.then(|| quote!(#[serde(deny_unknown_fields)]))
+        self.options
+            .deny_unknown_fields
+            .then(|| quote!(#[serde(deny_unknown_fields)]))
     }
 
     /// `enum Event`, tagged by the envelope's name field.
@@ -146,7 +176,9 @@ impl<'a> Generator<'a> {
                 #ident(#ident),
             }
         });
-        let names = variants.iter().map(|(ident, name, _)| quote!(Event::#ident(_) => #name,));
+        let names = variants
+            .iter()
+            .map(|(ident, name, _)| quote!(Event::#ident(_) => #name,));
         let doc = format!(
             " Any event, read from a log line by its `{tag}` field: `serde_json::from_str::<Event>(line)`."
         );
@@ -176,12 +208,21 @@ impl<'a> Generator<'a> {
     }
 
     /// The fields of a struct. `owner` is the struct's type name (prefix of nested type names).
-    fn fields(&mut self, owner: &str, owner_what: &str, parameters: &'a IndexMap<String, Parameter>, is_event: bool) -> Vec<TokenStream> {
+    fn fields(
+        &mut self,
+        owner: &str,
+        owner_what: &str,
+        parameters: &'a IndexMap<String, Parameter>,
+        is_event: bool,
+    ) -> Vec<TokenStream> {
         let mut namespace = Namespace::default();
         let mut fields = Vec::new();
         for p in parameters.values() {
             let what = format!("parameter `{}` of {owner_what}", p.name);
-            if is_event && self.options.payload_field.is_empty() && p.name == self.options.name_field {
+            if is_event
+                && self.options.payload_field.is_empty()
+                && p.name == self.options.name_field
+            {
                 self.diagnostics.push(
                     Diagnostic::error(
                         "rust-name-collision",
@@ -195,7 +236,13 @@ impl<'a> Generator<'a> {
             }
             let ident = names::field(&p.name);
             let short = format!("parameter `{}`", p.name);
-            if !namespace.claim(&ident, short, Some(p.origin.key), "field", &mut self.diagnostics) {
+            if !namespace.claim(
+                &ident,
+                short,
+                Some(p.origin.key),
+                "field",
+                &mut self.diagnostics,
+            ) {
                 continue;
             }
             let site = Site {
@@ -248,7 +295,10 @@ impl<'a> Generator<'a> {
         let constraints = constraint_notes(&p.schema);
         if !constraints.is_empty() {
             doc.push(String::new());
-            doc.push(format!("Constraints (checked by `evdef validate`, not by this type): {}.", constraints.join(", ")));
+            doc.push(format!(
+                "Constraints (checked by `evdef validate`, not by this type): {}.",
+                constraints.join(", ")
+            ));
         }
         doc
     }
@@ -328,13 +378,26 @@ impl<'a> Generator<'a> {
     }
 
     /// A nested struct for an object.
-    fn object(&mut self, properties: &'a IndexMap<String, Parameter>, _schema: &Schema, site: &Site<'_>) -> TokenStream {
+    fn object(
+        &mut self,
+        properties: &'a IndexMap<String, Parameter>,
+        _schema: &Schema,
+        site: &Site<'_>,
+    ) -> TokenStream {
         let ident = format_ident!("{}", site.name);
-        if !self.types.claim(&site.name, site.what.clone(), Some(site.span), "type", &mut self.diagnostics) {
+        if !self.types.claim(
+            &site.name,
+            site.what.clone(),
+            Some(site.span),
+            "type",
+            &mut self.diagnostics,
+        ) {
             return quote!(#ident);
         }
         let fields = self.fields(&site.name, &site.what, properties, false);
-        let doc = doc_attrs(&[site.description.map_or_else(|| format!("The value of {}.", site.what), str::to_string)]);
+        let doc = doc_attrs(&[site
+            .description
+            .map_or_else(|| format!("The value of {}.", site.what), str::to_string)]);
         let deny = self.deny();
         self.items.push(quote! {
             #doc
@@ -349,7 +412,10 @@ impl<'a> Generator<'a> {
 
     /// A Rust enum for `enum:` on a string-like or integer type; `None` (plain type) otherwise.
     fn enumeration(&mut self, ty: &Type, values: &[Value], site: &Site<'_>) -> Option<TokenStream> {
-        let string_like = matches!(ty, Type::String | Type::Email | Type::Url | Type::Timestamp | Type::Date | Type::Uuid);
+        let string_like = matches!(
+            ty,
+            Type::String | Type::Email | Type::Url | Type::Timestamp | Type::Date | Type::Uuid
+        );
         if string_like {
             let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
             if strings.len() != values.len() {
@@ -369,7 +435,13 @@ impl<'a> Generator<'a> {
 
     fn claim_enum(&mut self, site: &Site<'_>) -> Ident {
         let ident = format_ident!("{}", site.name);
-        self.types.claim(&site.name, site.what.clone(), Some(site.span), "type", &mut self.diagnostics);
+        self.types.claim(
+            &site.name,
+            site.what.clone(),
+            Some(site.span),
+            "type",
+            &mut self.diagnostics,
+        );
         ident
     }
 
@@ -389,7 +461,9 @@ impl<'a> Generator<'a> {
             let v = format_ident!("{}", variant);
             quote!(#ident::#v => #value,)
         });
-        let doc = doc_attrs(&[site.description.map_or_else(|| format!("The values of {}.", site.what), str::to_string)]);
+        let doc = doc_attrs(&[site
+            .description
+            .map_or_else(|| format!("The values of {}.", site.what), str::to_string)]);
         self.items.push(quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -413,7 +487,13 @@ impl<'a> Generator<'a> {
         let ident = self.claim_enum(site);
         let variants: Vec<Ident> = values
             .iter()
-            .map(|v| if *v < 0 { format_ident!("VMinus{}", v.unsigned_abs()) } else { format_ident!("V{}", v.unsigned_abs()) })
+            .map(|v| {
+                if *v < 0 {
+                    format_ident!("VMinus{}", v.unsigned_abs())
+                } else {
+                    format_ident!("V{}", v.unsigned_abs())
+                }
+            })
             .collect();
         let literal = |v: i64| {
             let abs = Literal::u64_unsuffixed(v.unsigned_abs());
@@ -434,9 +514,15 @@ impl<'a> Generator<'a> {
             let lit = literal(*value);
             quote!(#ident::#v => #lit,)
         });
-        let expected = values.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let expected = values
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         let message = format!("invalid value {{}}, expected one of {expected}");
-        let doc = doc_attrs(&[site.description.map_or_else(|| format!("The values of {}.", site.what), str::to_string)]);
+        let doc = doc_attrs(&[site
+            .description
+            .map_or_else(|| format!("The values of {}.", site.what), str::to_string)]);
         self.items.push(quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -478,7 +564,11 @@ impl<'a> Generator<'a> {
 /// | no | yes | `OptionalNullable<T>` | `Absent` | `Null` |
 ///
 /// `json` holds `null` itself, so it is `Value` when required and `Option<Value>` when optional.
-fn presence(schema: &Schema, required: bool, inner: TokenStream) -> (TokenStream, Option<TokenStream>) {
+fn presence(
+    schema: &Schema,
+    required: bool,
+    inner: TokenStream,
+) -> (TokenStream, Option<TokenStream>) {
     let nullable = schema.nullable && schema.ty != Type::Json;
     match (required, nullable) {
         (true, false) => (inner, None),
@@ -498,7 +588,9 @@ fn presence(schema: &Schema, required: bool, inner: TokenStream) -> (TokenStream
         ),
         (false, true) => (
             quote!(evdef_support::OptionalNullable<#inner>),
-            Some(quote!(#[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")])),
+            Some(
+                quote!(#[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]),
+            ),
         ),
     }
 }
@@ -529,7 +621,16 @@ fn constraint_notes(schema: &Schema) -> Vec<String> {
         notes.push(format!("max items {m}"));
     }
     if let Some(values) = &c.enumeration
-        && !matches!(schema.ty, Type::String | Type::Email | Type::Url | Type::Timestamp | Type::Date | Type::Uuid | Type::Integer)
+        && !matches!(
+            schema.ty,
+            Type::String
+                | Type::Email
+                | Type::Url
+                | Type::Timestamp
+                | Type::Date
+                | Type::Uuid
+                | Type::Integer
+        )
     {
         let list: Vec<String> = values.iter().map(Value::to_string).collect();
         notes.push(format!("one of {}", list.join(", ")));
@@ -560,7 +661,13 @@ fn doc_attrs(paragraphs: &[String]) -> TokenStream {
         if p.is_empty() {
             lines.push(String::new());
         }
-        lines.extend(p.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }));
+        lines.extend(p.lines().map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        }));
     }
     quote!(#(#[doc = #lines])*)
 }
@@ -574,4 +681,50 @@ fn deprecated_attr(reason: Option<&str>) -> Option<TokenStream> {
             quote!(#[deprecated(note = #r)])
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_variant_names_get_numbers() {
+        let names = ["InProgress", "InProgress", "Done", "InProgress"].map(String::from);
+        assert_eq!(
+            unique_variants(names.into_iter()),
+            ["InProgress", "InProgress2", "Done", "InProgress3"]
+        );
+    }
+
+    #[test]
+    fn presence_and_nullability_map_to_four_shapes() {
+        let schema = |nullable| Schema {
+            ty: Type::String,
+            nullable,
+            constraints: Default::default(),
+            description: None,
+        };
+        let shape = |required, nullable| {
+            let (ty, serde) = presence(&schema(nullable), required, quote!(T));
+            (
+                ty.to_string(),
+                serde.map(|s| s.to_string()).unwrap_or_default(),
+            )
+        };
+        assert_eq!(shape(true, false), ("T".into(), String::new()));
+        let (ty, serde) = shape(true, true);
+        assert!(
+            ty.contains("Option < T >")
+                && serde.contains("evdef_support :: nullable")
+                && !serde.contains("default")
+        );
+        let (ty, serde) = shape(false, false);
+        assert!(
+            ty.contains("Option < T >")
+                && serde.contains("evdef_support :: present")
+                && serde.contains("default")
+        );
+        let (ty, serde) = shape(false, true);
+        assert!(ty.contains("OptionalNullable < T >") && serde.contains("is_absent"));
+    }
 }

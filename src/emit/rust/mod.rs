@@ -88,7 +88,8 @@ impl RustOptions {
         Ok(RustOptions {
             name_field: config.envelope.name_field.clone(),
             payload_field: config.envelope.payload_field.clone(),
-            deny_unknown_fields: config.envelope.additional_parameters == AdditionalParameters::Deny,
+            deny_unknown_fields: config.envelope.additional_parameters
+                == AdditionalParameters::Deny,
             time,
             uuid: rust.uuid.unwrap_or(false),
         })
@@ -112,7 +113,11 @@ impl RustOptions {
 pub fn generate(catalog: &Catalog, options: &RustOptions) -> Result<String, Vec<Diagnostic>> {
     let mut generator = items::Generator::new(catalog, options);
     let tokens = generator.file();
-    if generator.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if generator
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
         crate::diagnostics::sort_and_dedup(&mut generator.diagnostics);
         return Err(generator.diagnostics);
     }
@@ -164,7 +169,9 @@ fn rustfmt(source: &str) -> Option<String> {
     if !output.status.success() {
         return None;
     }
-    String::from_utf8(output.stdout).ok().filter(|s| !s.trim().is_empty())
+    String::from_utf8(output.stdout)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// Who claimed a Rust name first, for collision diagnostics.
@@ -182,9 +189,19 @@ struct Namespace {
 
 impl Namespace {
     /// Claim `ident` for `what`; on a collision push a diagnostic and return `false`.
-    fn claim(&mut self, ident: &str, what: String, span: Option<Span>, kind: &str, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    fn claim(
+        &mut self,
+        ident: &str,
+        what: String,
+        span: Option<Span>,
+        kind: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> bool {
         if let Some(first) = self.taken.get(ident) {
-            let message = format!("{what} and {} both map to the Rust {kind} `{ident}`", first.what);
+            let message = format!(
+                "{what} and {} both map to the Rust {kind} `{ident}`",
+                first.what
+            );
             let mut d = match span {
                 Some(span) => Diagnostic::error("rust-name-collision", message, span)
                     .with_label(format!("maps to `{ident}`")),
@@ -203,6 +220,3 @@ impl Namespace {
         true
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -7,11 +7,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Words that cannot be identifiers. Raw identifiers (`r#type`) would do for most, but not for `self`,
 /// `Self`, `super` or `crate`, and `value.type_` reads better than `value.r#type` at the use site.
 const KEYWORDS: [&str; 52] = [
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl",
-    "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn",
-    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual",
-    "yield", "try", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keep ASCII letters and digits, turn everything else into a word break, so `user-id`, `user.id` and
@@ -81,9 +81,14 @@ mod tests {
 
     #[test]
     fn every_result_parses_as_an_identifier() {
-        for name in ["type", "self", "Self", "super", "2fa", "a-b", "", "_", "__x", "async", "gen"] {
+        for name in [
+            "type", "self", "Self", "super", "2fa", "a-b", "", "_", "__x", "async", "gen",
+        ] {
             for ident in [field(name), type_name(name), variant(name)] {
-                assert!(syn::parse_str::<syn::Ident>(&ident).is_ok(), "{name:?} -> {ident:?}");
+                assert!(
+                    syn::parse_str::<syn::Ident>(&ident).is_ok(),
+                    "{name:?} -> {ident:?}"
+                );
             }
         }
     }

@@ -1,1 +1,0 @@
-//! Unit tests of the Rust backend on small inline catalogs.
