@@ -715,13 +715,13 @@ mod tests {
         let (ty, serde) = shape(true, true);
         assert!(
             ty.contains("Option < T >")
-                && serde.contains("evdef_support :: nullable")
+                && serde.contains("\"evdef_support::nullable\"")
                 && !serde.contains("default")
         );
         let (ty, serde) = shape(false, false);
         assert!(
             ty.contains("Option < T >")
-                && serde.contains("evdef_support :: present")
+                && serde.contains("\"evdef_support::present\"")
                 && serde.contains("default")
         );
         let (ty, serde) = shape(false, true);
