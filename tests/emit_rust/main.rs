@@ -3,6 +3,7 @@
 //! compared with a JSON Schema validator on mutated events.
 
 mod agreement;
+mod cli;
 mod compile;
 mod snapshots;
 
