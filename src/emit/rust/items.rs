@@ -450,7 +450,7 @@ impl<'a> Generator<'a> {
         let variants = unique_variants(values.iter().map(|v| names::variant(v)));
         let arms = values.iter().zip(&variants).map(|(value, variant)| {
             let v = format_ident!("{}", variant);
-            let doc = format!(" `{value}`");
+            let doc = format!(" `{}`", Value::from(*value));
             quote! {
                 #[doc = #doc]
                 #[serde(rename = #value)]

@@ -39,10 +39,10 @@ impl Event {
     ::serde::Deserialize,
 )]
 pub enum ProfileUpdatedPlan {
-    /// `free`
+    /// `"free"`
     #[serde(rename = "free")]
     Free,
-    /// `pro`
+    /// `"pro"`
     #[serde(rename = "pro")]
     Pro,
 }
@@ -114,10 +114,10 @@ impl ::std::convert::From<ProfileUpdatedLevel> for i64 {
     ::serde::Deserialize,
 )]
 pub enum ProfileUpdatedSettingsTheme {
-    /// `dark`
+    /// `"dark"`
     #[serde(rename = "dark")]
     Dark,
-    /// `light`
+    /// `"light"`
     #[serde(rename = "light")]
     Light,
 }

@@ -230,25 +230,25 @@ impl ::std::convert::From<EveryType> for Event {
     ::serde::Deserialize,
 )]
 pub enum EnumsStatus {
-    /// `in-progress`
+    /// `"in-progress"`
     #[serde(rename = "in-progress")]
     InProgress,
-    /// `in_progress`
+    /// `"in_progress"`
     #[serde(rename = "in_progress")]
     InProgress2,
-    /// ``
+    /// `""`
     #[serde(rename = "")]
     Empty,
-    /// `1st`
+    /// `"1st"`
     #[serde(rename = "1st")]
     _1st,
-    /// `Self`
+    /// `"Self"`
     #[serde(rename = "Self")]
     Self_,
-    /// `type`
+    /// `"type"`
     #[serde(rename = "type")]
     Type,
-    /// `done`
+    /// `"done"`
     #[serde(rename = "done")]
     Done,
 }
@@ -329,10 +329,10 @@ impl ::std::convert::From<EnumsPriority> for i64 {
     ::serde::Deserialize,
 )]
 pub enum EnumsMaybeStatus {
-    /// `on`
+    /// `"on"`
     #[serde(rename = "on")]
     On,
-    /// `off`
+    /// `"off"`
     #[serde(rename = "off")]
     Off,
 }
@@ -359,10 +359,10 @@ impl EnumsMaybeStatus {
     ::serde::Deserialize,
 )]
 pub enum EnumsTagsItem {
-    /// `red`
+    /// `"red"`
     #[serde(rename = "red")]
     Red,
-    /// `green`
+    /// `"green"`
     #[serde(rename = "green")]
     Green,
 }
@@ -415,10 +415,10 @@ impl ::std::convert::From<Enums> for Event {
     ::serde::Deserialize,
 )]
 pub enum DeepLevel1Level2ValueItemLevel3Kind {
-    /// `a`
+    /// `"a"`
     #[serde(rename = "a")]
     A,
-    /// `b`
+    /// `"b"`
     #[serde(rename = "b")]
     B,
 }
