@@ -36,7 +36,7 @@ pub struct Build {
 
 /// Why [`Build::emit_rust`] failed. Its `Display` is what a developer needs to see in cargo's output:
 /// for bad definitions, every diagnostic rendered as `evdef check` renders it (file:line:col and snippet).
-#[derive(Debug)]
+/// `Debug` prints the same text, because a build script's `.unwrap()` shows the error through `Debug`.
 #[non_exhaustive]
 pub enum BuildError {
     /// The definitions have errors (or cannot be turned into Rust); the text is the rendered diagnostics.
@@ -61,6 +61,12 @@ impl fmt::Display for BuildError {
             }
             BuildError::Run(e) => write!(f, "evdef: {e}"),
         }
+    }
+}
+
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
