@@ -4,6 +4,7 @@
 //! and printed by `prettyplease`, so it cannot be syntactically invalid; names that would not compile
 //! (collisions) are diagnostics instead.
 
+mod enums;
 mod items;
 mod names;
 mod support;
