@@ -4,7 +4,45 @@
 //! The pipeline runs one way: text → [`yaml`] (a spanned tree with anchors, aliases and merge keys) →
 //! [`resolve`] → [`model::Catalog`] → [`lint`], [`emit`] and [`validate`]. Problems in the definitions
 //! are [`Diagnostic`]s, collected and returned; failures to run are [`Error`]s.
+//!
+//! # Typed events in `build.rs`
+//!
+//! Add `evdef` as a build-dependency (and `serde` with `derive`, and `serde_json`, as dependencies), then
+//! generate the types into `OUT_DIR` and include them:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     evdef::Build::new()
+//!         .definitions("definitions")
+//!         .emit_rust(std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("events.rs"))
+//!         .unwrap();
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/events.rs
+//! include!(concat!(env!("OUT_DIR"), "/events.rs"));
+//! ```
+//!
+//! A definitions error fails the build with the same file:line:col snippets as `evdef check`. Runnable:
+//!
+//! ```
+//! let out = std::env::temp_dir().join(format!("evdef-doctest-{}.rs", std::process::id()));
+//! evdef::Build::new()
+//!     .definitions("tests/fixtures/emit-rust/basic")
+//!     .quiet()
+//!     .emit_rust(&out)
+//!     .unwrap();
+//! let code = std::fs::read_to_string(&out).unwrap();
+//! assert!(code.contains("pub struct ApiCreatedCheckIn {"));
+//! assert!(code.contains("#[serde(tag = \"event\")]"));
+//! # std::fs::remove_file(&out).ok();
+//! ```
 
+#![allow(clippy::needless_doctest_main, reason = "a build.rs example needs its `fn main`")]
+
+pub mod build;
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
@@ -16,6 +54,7 @@ pub mod resolve;
 pub mod source;
 pub mod yaml;
 
+pub use build::{Build, BuildError};
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Severity};
 pub use error::Error;

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch. The `cli` modules are the only code that prints.
 
 mod check;
+mod emit;
 mod explain;
 mod resolve;
 
@@ -26,6 +27,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the resolved catalog (every merge applied) as JSON or YAML.
     Resolve(resolve::ResolveArgs),
+    /// Run one backend: `evdef emit rust [--out FILE]`.
+    Emit(emit::EmitArgs),
     /// Show each parameter of an event with the chain of fragments it was inherited through.
     Explain(explain::ExplainArgs),
 }
@@ -84,6 +87,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Resolve(args) => resolve::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Emit(args) => emit::run(args),
     };
     match outcome {
         Ok(code) => code.into(),

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub mod resolved;
+pub mod rust;
 
 use crate::Error;
 
