@@ -247,7 +247,7 @@ mod tests {
         write(
             &defs,
             "web/page.yaml",
-            "page_viewed:\n  parameters:\n    <<: *user\n    path: string\n",
+            "page_viewed:\n  description: A page was viewed\n  parameters:\n    <<: *user\n    path: string\n",
         );
         write(&defs, "README.md", "not a definition");
         let out = dir.path().join("out/events.rs");

@@ -2,6 +2,8 @@
 //! compiled into this test binary (hostile names and shapes), and the parse verdicts of generated types
 //! compared with a JSON Schema validator on mutated events.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod agreement;
 mod cli;
 mod compile;
