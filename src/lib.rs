@@ -40,7 +40,10 @@
 //! # std::fs::remove_file(&out).ok();
 //! ```
 
-#![allow(clippy::needless_doctest_main, reason = "a build.rs example needs its `fn main`")]
+#![allow(
+    clippy::needless_doctest_main,
+    reason = "a build.rs example needs its `fn main`"
+)]
 
 pub mod build;
 pub mod config;
