@@ -1,5 +1,5 @@
 //! Resolve: the spanned YAML tree → [`Catalog`]. Reads fragments, events and their keys, and hands each
-//! parameter to [`types`]. Every problem is a diagnostic; an event with errors is left out of the catalog.
+//! parameter to `types`. Every problem is a diagnostic; an event with errors is left out of the catalog.
 
 mod types;
 
