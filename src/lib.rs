@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod resolve;
 pub mod source;
+pub mod validate;
 pub mod yaml;
 
 pub use config::Config;
@@ -98,6 +99,7 @@ pub fn compile(options: &Options) -> Result<Compiled, Error> {
 pub fn check(options: &Options) -> Result<Compiled, Error> {
     let mut compiled = compile(options)?;
     lint::check(&compiled.catalog, &options.config.lint, &mut compiled.diagnostics);
+    validate::check_examples(&compiled.catalog, &options.config.envelope, &mut compiled.diagnostics);
     diagnostics::sort_and_dedup(&mut compiled.diagnostics);
     Ok(compiled)
 }
