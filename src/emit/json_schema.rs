@@ -362,3 +362,136 @@ fn pointer_escape(token: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::EnvelopeConfig;
+
+    fn catalog(dir: &str) -> Catalog {
+        let root = format!("{}/tests/fixtures/{dir}", env!("CARGO_MANIFEST_DIR"));
+        let compiled = crate::compile(&crate::Options::new().with_path(root)).unwrap();
+        assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+        compiled.catalog
+    }
+
+    fn variants() -> Vec<(&'static str, JsonSchemaOptions)> {
+        let nested = EnvelopeConfig {
+            name_field: "name".into(),
+            payload_field: "properties".into(),
+            additional_parameters: AdditionalParameters::Allow,
+        };
+        vec![
+            ("2020-12", JsonSchemaOptions::default()),
+            (
+                "07",
+                JsonSchemaOptions {
+                    draft: Draft::Draft07,
+                    ..JsonSchemaOptions::default()
+                },
+            ),
+            (
+                "nested-allow",
+                JsonSchemaOptions {
+                    envelope: nested,
+                    ..JsonSchemaOptions::default()
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn snapshots() {
+        let catalog = catalog("validate/catalog");
+        for (variant, options) in variants() {
+            for file in emit(&catalog, &options) {
+                let name = format!("{variant}__{}", file.path.display());
+                insta::assert_snapshot!(name, file.contents);
+            }
+        }
+    }
+
+    #[test]
+    fn every_schema_is_valid_against_its_meta_schema_and_compiles() {
+        let catalog = catalog("validate/catalog");
+        for (variant, options) in variants() {
+            for file in emit(&catalog, &options) {
+                let schema: Value = serde_json::from_str(&file.contents).unwrap();
+                let what = format!("{variant}/{}", file.path.display());
+                match options.draft {
+                    Draft::Draft202012 => jsonschema::draft202012::meta::validate(&schema)
+                        .unwrap_or_else(|e| panic!("{what}: {e}")),
+                    Draft::Draft07 => jsonschema::draft7::meta::validate(&schema)
+                        .unwrap_or_else(|e| panic!("{what}: {e}")),
+                }
+                jsonschema::options()
+                    .with_draft(options.draft.jsonschema())
+                    .should_validate_formats(true)
+                    .build(&schema)
+                    .unwrap_or_else(|e| panic!("{what}: {e}"));
+            }
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let options = JsonSchemaOptions::default();
+        assert_eq!(
+            emit(&catalog("validate/catalog"), &options),
+            emit(&catalog("validate/catalog"), &options)
+        );
+    }
+
+    #[test]
+    fn examples_of_the_definitions_are_valid_under_the_emitted_schemas() {
+        let catalog = catalog("validate/catalog");
+        for (variant, options) in variants() {
+            for event in catalog.events.values() {
+                let schema = event_schema(event, &options);
+                let validator = jsonschema::options()
+                    .with_draft(options.draft.jsonschema())
+                    .should_validate_formats(true)
+                    .build(&schema)
+                    .unwrap();
+                for example in schema
+                    .get("examples")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    assert!(
+                        validator.is_valid(example),
+                        "{variant}/{}: {example}",
+                        event.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_bundle_names_the_failing_event() {
+        let catalog = catalog("validate/catalog");
+        let bundle = bundle_schema(&catalog, &JsonSchemaOptions::default());
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&bundle)
+            .unwrap();
+        let line = serde_json::json!({"event": "reward_granted", "user_id": "x"});
+        let errors: Vec<String> = validator
+            .iter_errors(&line)
+            .map(|e| e.schema_path().to_string())
+            .collect();
+        assert!(
+            errors.iter().any(|p| p.contains("reward_granted")),
+            "{errors:?}"
+        );
+        assert!(!validator.is_valid(&serde_json::json!({"event": "nope"})));
+        assert!(!validator.is_valid(&serde_json::json!({"user_id": 1})));
+    }
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        assert_eq!(pointer_escape("a/b~c d"), "a~1b~0c%20d");
+    }
+}
