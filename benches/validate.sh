@@ -21,16 +21,17 @@ fi
 BYTES=$(wc -c < "$DIR/events.ndjson")
 echo "input: $LINES lines, $BYTES bytes ($((BYTES / LINES)) bytes/line), $(ls "$DIR"/schemas/*.schema.json | grep -vc events.schema.json) event types"
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine skews wall times)"
 # run NAME CMD...: best wall time (s) and the peak RSS (KiB) of that run
 run() {
   local name=$1; shift
-  local best="" rss=""
+  local best="" rss="" cpu=""
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$@" > /dev/null 2>"$DIR/stderr.txt" || true
-    read -r secs kib < "$DIR/time.txt"
-    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; rss=$kib; fi
+    /usr/bin/time -f "%e %M %U %S" -o "$DIR/time.txt" "$@" > /dev/null 2>"$DIR/stderr.txt" || true
+    read -r secs kib user sys < <(tail -n 1 "$DIR/time.txt")
+    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; rss=$kib; cpu=$(awk "BEGIN{print $user + $sys}"); fi
   done
-  printf '%-22s %7.2f s  %10.0f events/s  peak RSS %6.1f MiB\n' "$name" "$best" \
+  printf '%-18s %7.2f s wall %7.2f s CPU  %9.0f events/s  peak RSS %5.1f MiB\n' "$name" "$best" "$cpu" \
     "$(awk "BEGIN{print $LINES / $best}")" "$(awk "BEGIN{print $rss / 1024}")"
   echo "$best" > "$DIR/$name.secs"
 }

@@ -216,7 +216,7 @@ impl Progress {
     fn advance(&mut self, bytes: usize) {
         self.bytes += bytes as u64;
         self.lines += 1;
-        if self.lines % 4096 != 0 {
+        if !self.lines.is_multiple_of(4096) {
             return;
         }
         if self.bar.is_none()

@@ -145,10 +145,7 @@ impl Tally {
             EventRef::None => Some(&mut self.nameless),
         };
         match verdict.status {
-            Status::Empty => {
-                s.empty += 1;
-                return;
-            }
+            Status::Empty => s.empty += 1,
             Status::Valid | Status::Warning => {
                 s.valid += 1;
                 if verdict.status == Status::Warning {
@@ -209,10 +206,13 @@ impl Batch {
     }
 }
 
+/// The input being read: its index, name, reader and the number of lines read so far.
+type Current = (usize, String, BufReader<Box<dyn Read + Send>>, u64);
+
 /// Reads the inputs one after the other and cuts them into batches of whole lines.
 struct BatchReader {
     inputs: std::vec::IntoIter<(usize, Input)>,
-    current: Option<(usize, String, BufReader<Box<dyn Read + Send>>, u64)>,
+    current: Option<Current>,
 }
 
 impl BatchReader {

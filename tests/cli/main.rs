@@ -1,5 +1,7 @@
 //! CLI tests: the real `evdef` binary, run on fixtures, with NDJSON piped through stdin.
 
+#![allow(clippy::unwrap_used)]
+
 mod build;
 mod emit_json_schema;
 mod validate;
