@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use super::{EventRef, LineVerdict, Status, Validator};
 use crate::Error;
@@ -17,8 +16,6 @@ use crate::Error;
 const BATCH_BYTES: usize = 512 * 1024;
 /// ... or this many lines.
 const BATCH_LINES: usize = 4096;
-/// Batches queued between the stages of the parallel pipeline.
-const QUEUE: usize = 2;
 
 /// One input stream.
 pub struct Input {
@@ -310,65 +307,131 @@ pub fn run(
             }
         }
     } else {
-        let validated = spawn_pipeline(Arc::clone(&validator), reader, options.jobs)?;
-        for item in validated {
-            let (batch, verdicts) = item?;
-            if !consume(&batch, &verdicts, &mut tally)? {
-                // Dropping the receiver stops the other stages (a blocked read of stdin is left behind).
-                break;
-            }
-        }
+        let mut consume =
+            |batch: &Batch, verdicts: &[LineVerdict]| consume(batch, verdicts, &mut tally);
+        run_parallel(&validator, reader, options.jobs, &mut consume)?;
     }
     Ok(tally.finish(validator.event_names(), start))
 }
 
-type Validated = Result<(Batch, Vec<LineVerdict>), Error>;
+type Validated = (u64, Result<(Batch, Vec<LineVerdict>), Error>);
 
-/// Reader thread → validating thread pool → the returned receiver, each stage with a short queue.
-fn spawn_pipeline(
-    validator: Arc<Validator>,
-    mut reader: BatchReader,
+/// Batches read or being validated but not yet handed to the sink: bounds memory whatever the thread count.
+struct InFlight {
+    count: Mutex<usize>,
+    freed: Condvar,
+    limit: usize,
+}
+
+/// The parallel loop: each of `jobs` workers takes the reader (a mutex), reads a batch and numbers it,
+/// lets go of the reader, and validates the batch on its own; the calling thread puts the batches back in
+/// order and hands them to the sink. Workers block rather than spin, which matters on few cores, and no
+/// more than `2 × jobs` batches are in flight.
+fn run_parallel(
+    validator: &Arc<Validator>,
+    reader: BatchReader,
     jobs: usize,
-) -> Result<Receiver<Validated>, Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("evdef-validate-{i}"))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
-    let (batch_tx, batch_rx): (SyncSender<Result<Batch, Error>>, _) = sync_channel(QUEUE);
-    let (out_tx, out_rx) = sync_channel::<Validated>(QUEUE);
-    std::thread::Builder::new()
-        .name("evdef-read".into())
-        .spawn(move || {
-            while let Some(batch) = reader.next_batch() {
-                let failed = batch.is_err();
-                if batch_tx.send(batch).is_err() || failed {
-                    break;
+    consume: &mut dyn FnMut(&Batch, &[LineVerdict]) -> Result<bool, Error>,
+) -> Result<(), Error> {
+    let reader = Arc::new(Mutex::new((reader, 0u64)));
+    let in_flight = Arc::new(InFlight {
+        count: Mutex::new(0),
+        freed: Condvar::new(),
+        limit: 2 * jobs,
+    });
+    let stop = Arc::new(AtomicBool::new(false));
+    let (tx, rx) = sync_channel::<Validated>(2 * jobs);
+    for i in 0..jobs {
+        let (validator, reader, in_flight, stop, tx) = (
+            Arc::clone(validator),
+            Arc::clone(&reader),
+            Arc::clone(&in_flight),
+            Arc::clone(&stop),
+            tx.clone(),
+        );
+        std::thread::Builder::new()
+            .name(format!("evdef-validate-{i}"))
+            .spawn(move || worker(&validator, &reader, &in_flight, &stop, &tx))
+            .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
+    }
+    drop(tx);
+    let mut pending = BTreeMap::new();
+    let mut next = 0u64;
+    let result = loop {
+        let item = match pending.remove(&next) {
+            Some(item) => item,
+            None => match rx.recv() {
+                Ok((seq, item)) => {
+                    pending.insert(seq, item);
+                    continue;
                 }
+                Err(_) => break Ok(()),
+            },
+        };
+        next += 1;
+        let done = match item {
+            Ok((batch, verdicts)) => consume(&batch, &verdicts),
+            Err(e) => Err(e),
+        };
+        if let Ok(mut count) = in_flight.count.lock() {
+            *count = count.saturating_sub(1);
+            in_flight.freed.notify_one();
+        }
+        match done {
+            Ok(true) => {}
+            Ok(false) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    // Workers see the flag (or the closed channel) and end; one blocked reading stdin is left behind.
+    stop.store(true, Ordering::Relaxed);
+    in_flight.freed.notify_all();
+    result
+}
+
+fn worker(
+    validator: &Validator,
+    reader: &Mutex<(BatchReader, u64)>,
+    in_flight: &InFlight,
+    stop: &AtomicBool,
+    tx: &SyncSender<Validated>,
+) {
+    loop {
+        {
+            let Ok(mut count) = in_flight.count.lock() else {
+                return;
+            };
+            while *count >= in_flight.limit && !stop.load(Ordering::Relaxed) {
+                count = match in_flight.freed.wait(count) {
+                    Ok(c) => c,
+                    Err(_) => return,
+                };
             }
-        })
-        .map_err(|e| Error::Usage(format!("cannot start the reading thread: {e}")))?;
-    std::thread::Builder::new()
-        .name("evdef-dispatch".into())
-        .spawn(move || {
-            for batch in batch_rx {
-                let item = batch.map(|batch| {
-                    let lines: Vec<&[u8]> = batch.lines().collect();
-                    let verdicts = pool.install(|| {
-                        lines
-                            .par_iter()
-                            .with_min_len(32)
-                            .map(|l| validator.validate_line(l))
-                            .collect::<Vec<_>>()
-                    });
-                    drop(lines);
-                    (batch, verdicts)
-                });
-                if out_tx.send(item).is_err() {
-                    break;
-                }
+            *count += 1;
+        }
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let (seq, batch) = {
+            let Ok(mut guard) = reader.lock() else { return };
+            let (reader, seq) = &mut *guard;
+            let Some(batch) = reader.next_batch() else {
+                return;
+            };
+            *seq += 1;
+            let failed = batch.is_err();
+            if failed {
+                // Nothing is read after a failure: let the other workers find the end.
+                *reader = BatchReader::new(Vec::new());
             }
-        })
-        .map_err(|e| Error::Usage(format!("cannot start the validating thread: {e}")))?;
-    Ok(out_rx)
+            (*seq - 1, batch)
+        };
+        let item = batch.map(|batch| {
+            let verdicts = batch.lines().map(|l| validator.validate_line(l)).collect();
+            (batch, verdicts)
+        });
+        if tx.send((seq, item)).is_err() {
+            return;
+        }
+    }
 }
