@@ -122,12 +122,14 @@ fn event_body(event: &Event, options: &JsonSchemaOptions) -> Map<String, Value> 
         // Parameters sit next to the name field: one object holding both.
         let mut body = payload;
         if let Some(Value::Object(props)) = body.get_mut("properties") {
+            // A parameter named like the name field cannot be: the name wins (`evdef check` reports it).
             let mut with_name = Map::new();
             with_name.insert(name.clone(), name_schema);
-            with_name.extend(std::mem::take(props));
+            with_name.extend(std::mem::take(props).into_iter().filter(|(k, _)| k != name));
             *props = with_name;
         }
         if let Some(Value::Array(required)) = body.get_mut("required") {
+            required.retain(|r| r.as_str() != Some(name.as_str()));
             required.insert(0, name.clone().into());
         }
         root.extend(body);

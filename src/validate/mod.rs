@@ -329,8 +329,9 @@ fn kind_of(keyword: &str) -> &'static str {
     }
 }
 
-/// Check each event's `examples:` against its payload schema; a failing example is an `invalid-example`
-/// error at the example.
+/// Check each event's `examples:` against its payload schema (a failing example is an `invalid-example`
+/// error at the example), and that no parameter is named like the envelope's name field when parameters
+/// sit at the top level (`name-field-clash`).
 pub fn check_examples(
     catalog: &Catalog,
     envelope: &EnvelopeConfig,
@@ -342,6 +343,20 @@ pub fn check_examples(
         bundle_only: false,
     };
     let compile = jsonschema_options();
+    if envelope.payload_field.is_empty() {
+        for event in catalog.events.values() {
+            if let Some(p) = event.parameters.get(&envelope.name_field) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "name-field-clash",
+                        format!("parameter `{}` of `{}` clashes with the envelope's name field", p.name, event.name),
+                        p.origin.key,
+                    )
+                    .with_help("rename the parameter, or set `[envelope] name_field` / `payload_field` in evdef.toml"),
+                );
+            }
+        }
+    }
     for event in catalog.events.values().filter(|e| !e.examples.is_empty()) {
         let mut schema = json_schema::parameters_schema(&event.parameters, &options);
         schema.insert("$schema".into(), Draft::Draft202012.uri().into());

@@ -78,3 +78,19 @@ fn check_reports_an_invalid_example_at_its_line() {
         String::from_utf8_lossy(&ok.stderr)
     );
 }
+
+#[test]
+fn check_reports_a_parameter_named_like_the_name_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = evdef(dir.path())
+        .arg("check")
+        .arg(fixture("validate/name-clash"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("name-field-clash") && stderr.contains("events.yaml:4:5"),
+        "{stderr}"
+    );
+}
