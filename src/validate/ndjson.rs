@@ -314,6 +314,9 @@ pub fn run(
     Ok(tally.finish(validator.event_names(), start))
 }
 
+/// Hands a validated batch to the sink; `Ok(false)` stops the run.
+type Consume<'a> = dyn FnMut(&Batch, &[LineVerdict]) -> Result<bool, Error> + 'a;
+
 type Validated = (u64, Result<(Batch, Vec<LineVerdict>), Error>);
 
 /// Batches read or being validated but not yet handed to the sink: bounds memory whatever the thread count.
@@ -331,7 +334,7 @@ fn run_parallel(
     validator: &Arc<Validator>,
     reader: BatchReader,
     jobs: usize,
-    consume: &mut dyn FnMut(&Batch, &[LineVerdict]) -> Result<bool, Error>,
+    consume: &mut Consume<'_>,
 ) -> Result<(), Error> {
     let reader = Arc::new(Mutex::new((reader, 0u64)));
     let in_flight = Arc::new(InFlight {
