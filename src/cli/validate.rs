@@ -226,13 +226,13 @@ impl Progress {
             let bar = match self.total {
                 Some(total) => indicatif::ProgressBar::new(total).with_style(
                     indicatif::ProgressStyle::with_template(
-                        "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg}",
+                        "{bar:30} {bytes}/{total_bytes} {msg}",
                     )
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 ),
                 None => indicatif::ProgressBar::new_spinner().with_style(
                     indicatif::ProgressStyle::with_template(
-                        "{spinner} {bytes} {binary_bytes_per_sec} {msg}",
+                        "{spinner} {bytes} {msg}",
                     )
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
                 ),
@@ -241,7 +241,8 @@ impl Progress {
         }
         if let Some(bar) = &self.bar {
             bar.set_position(self.bytes);
-            bar.set_message(format!("{} lines", self.lines));
+            let rate = self.lines as f64 / self.start.elapsed().as_secs_f64().max(0.001);
+            bar.set_message(format!("{} lines, {rate:.0} lines/s", self.lines));
         }
     }
 
