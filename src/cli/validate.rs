@@ -225,16 +225,12 @@ impl Progress {
         {
             let bar = match self.total {
                 Some(total) => indicatif::ProgressBar::new(total).with_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{bar:30} {bytes}/{total_bytes} {msg}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
                 ),
                 None => indicatif::ProgressBar::new_spinner().with_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} {bytes} {msg}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                    indicatif::ProgressStyle::with_template("{spinner} {bytes} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
                 ),
             };
             self.bar = Some(bar);
