@@ -55,6 +55,7 @@ pub mod load;
 pub mod model;
 pub mod resolve;
 pub mod source;
+pub mod validate;
 pub mod yaml;
 
 pub use build::{Build, BuildError};
@@ -142,6 +143,11 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
     lint::check(
         &compiled.catalog,
         &options.config.lint,
+        &mut compiled.diagnostics,
+    );
+    validate::check_examples(
+        &compiled.catalog,
+        &options.config.envelope,
         &mut compiled.diagnostics,
     );
     diagnostics::sort_and_dedup(&mut compiled.diagnostics);

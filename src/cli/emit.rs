@@ -1,10 +1,12 @@
-//! `evdef emit <backend>`: run one backend and write its output to a file or stdout.
+//! `evdef emit <backend>`: run one backend over the definitions. Each backend is a subcommand; the shared
+//! steps (compile, refuse on errors, write atomically) live in [`run`].
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use evdef::Error;
+use evdef::emit::json_schema::{self, Draft, JsonSchemaOptions};
 use evdef::emit::rust::{RustOptions, TimeTypes};
+use evdef::{Config, Error};
 
 use super::{DefinitionsArgs, Outcome};
 
@@ -17,8 +19,28 @@ pub struct EmitArgs {
 /// One variant per backend.
 #[derive(Debug, Subcommand)]
 enum Backend {
+    /// One JSON Schema per event plus `events.schema.json`, a bundle dispatching on the name field.
+    JsonSchema(JsonSchemaArgs),
     /// Rust types: a serde struct per event and an `Event` enum that parses any log line.
     Rust(RustArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JsonSchemaArgs {
+    /// Definitions directories or files (in addition to `-d`).
+    #[arg(value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    definitions: DefinitionsArgs,
+    /// Output directory. Default: `[emit.json_schema] out` in `evdef.toml`, else `generated/json-schema`.
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// JSON Schema draft. Default: `[emit.json_schema] draft`, else 2020-12.
+    #[arg(long, value_enum)]
+    draft: Option<Draft>,
+    /// Write only the bundle (`events.schema.json`), not one file per event.
+    #[arg(long)]
+    bundle: bool,
 }
 
 #[derive(Debug, Args)]
@@ -45,7 +67,68 @@ struct RustArgs {
 pub fn run(args: EmitArgs) -> Result<Outcome, Error> {
     match args.backend {
         Backend::Rust(args) => rust(args),
+        Backend::JsonSchema(args) => {
+            let options = args.definitions.options(&args.paths)?;
+            let compiled = evdef::compile(&options)?;
+            if super::report_errors(&compiled) {
+                return Ok(Outcome::Findings);
+            }
+            let config = options.config();
+            let mut settings = json_schema_settings(config)?;
+            if let Some(draft) = args.draft {
+                settings.draft = draft;
+            }
+            settings.bundle_only = args.bundle;
+            let out = args.out.unwrap_or_else(|| json_schema_out(config));
+            write_json_schema(&compiled.catalog, &settings, &out)?;
+            Ok(Outcome::Clean)
+        }
     }
+}
+
+/// The JSON Schema backend's settings from `evdef.toml`.
+pub fn json_schema_settings(config: &Config) -> Result<JsonSchemaOptions, Error> {
+    let section = config.emit.json_schema.clone().unwrap_or_default();
+    let draft = match section.draft.as_deref() {
+        None => Draft::default(),
+        Some(text) => Draft::parse(text).ok_or_else(|| {
+            Error::Usage(format!(
+                "unknown JSON Schema draft `{text}` in [emit.json_schema] (use `2020-12` or `07`)"
+            ))
+        })?,
+    };
+    Ok(JsonSchemaOptions {
+        draft,
+        envelope: config.envelope.clone(),
+        bundle_only: false,
+    })
+}
+
+/// The JSON Schema output directory from `evdef.toml`, else `generated/json-schema`.
+pub fn json_schema_out(config: &Config) -> PathBuf {
+    let section = config.emit.json_schema.clone().unwrap_or_default();
+    config.resolve_path(
+        &section
+            .out
+            .unwrap_or_else(|| PathBuf::from("generated/json-schema")),
+    )
+}
+
+/// Emit and write the JSON Schema files, and say where they went.
+pub fn write_json_schema(
+    catalog: &evdef::Catalog,
+    settings: &JsonSchemaOptions,
+    out: &std::path::Path,
+) -> Result<(), Error> {
+    let files = json_schema::emit(catalog, settings);
+    evdef::emit::write_all(out, &files)?;
+    super::note(&format!(
+        "wrote {} JSON Schema file{} to {}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        out.display()
+    ));
+    Ok(())
 }
 
 fn rust(args: RustArgs) -> Result<Outcome, Error> {

@@ -1,9 +1,11 @@
 //! The command line: argument definitions and dispatch. The `cli` modules are the only code that prints.
 
+mod build;
 mod check;
 mod emit;
 mod explain;
 mod resolve;
+mod validate;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,10 +29,14 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the resolved catalog (every merge applied) as JSON or YAML.
     Resolve(resolve::ResolveArgs),
-    /// Run one backend: `evdef emit rust [--out FILE]`.
-    Emit(emit::EmitArgs),
     /// Show each parameter of an event with the chain of fragments it was inherited through.
     Explain(explain::ExplainArgs),
+    /// Check the definitions, then run every backend configured in `evdef.toml`.
+    Build(build::BuildArgs),
+    /// Run one backend.
+    Emit(emit::EmitArgs),
+    /// Validate NDJSON event logs (files or stdin) against the definitions.
+    Validate(validate::ValidateArgs),
 }
 
 /// Where the definitions are: shared by every command.
@@ -87,7 +93,9 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Resolve(args) => resolve::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Build(args) => build::run(args),
         Command::Emit(args) => emit::run(args),
+        Command::Validate(args) => validate::run(args),
     };
     match outcome {
         Ok(code) => code.into(),
@@ -149,4 +157,9 @@ pub fn report_errors(compiled: &evdef::Compiled) -> bool {
     );
     let _ = std::io::stderr().write_all(text.as_bytes());
     true
+}
+
+/// A one-line note on stderr (what was written where).
+pub fn note(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
 }

@@ -1,12 +1,16 @@
-//! CLI tests: the real `evdef` binary, with exit codes, stdout and stderr snapshotted.
+//! CLI tests: the real `evdef` binary, with exit codes, stdout and stderr snapshotted, NDJSON piped through
+//! stdin.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod build;
 mod check;
+mod emit_json_schema;
 mod explain;
 mod resolve;
+mod validate;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// `evdef` with the crate root as working directory, no colours and no user configuration.
@@ -37,4 +41,18 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `evdef` with the working directory set to `dir` (a fresh temporary directory: no `evdef.toml` above it).
+pub fn evdef_in(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_evdef"));
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+/// A fixture directory, as an absolute path.
+pub fn fixture_path(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
 }

@@ -1,0 +1,410 @@
+//! `evdef validate`: validate NDJSON event logs from files or stdin against the definitions, report every
+//! bad line, optionally split the input into valid and invalid files, and summarise on stderr.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::{Args, ValueEnum};
+use evdef::Error;
+use evdef::validate::ndjson::{self, Input, LinePos, Sink, StreamOptions, Summary};
+use evdef::validate::{LineVerdict, Status, UnknownEvents, Validator};
+use serde_json::{Value, json};
+
+use super::{DefinitionsArgs, Outcome};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// `line 42: event: /path: message`, one line per error.
+    Human,
+    /// One JSON object per reported line.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// NDJSON files to validate (`-` is stdin). Default: stdin.
+    #[arg(value_name = "FILES")]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    definitions: DefinitionsArgs,
+    /// How to report invalid lines on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+    /// Write every valid (and every empty) line here, byte for byte.
+    #[arg(long, value_name = "FILE")]
+    valid_out: Option<PathBuf>,
+    /// Write every invalid line here, byte for byte.
+    #[arg(long, value_name = "FILE")]
+    invalid_out: Option<PathBuf>,
+    /// Stop after this many invalid lines.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_errors: Option<u64>,
+    /// What an event name missing from the definitions is.
+    #[arg(long, value_enum, default_value_t = UnknownEvents::Error)]
+    unknown_events: UnknownEvents,
+    /// The field holding the event name (overrides `[envelope] name_field`).
+    #[arg(long, value_name = "FIELD")]
+    event_field: Option<String>,
+    /// The field holding the parameters; `""` for the top level (overrides `[envelope] payload_field`).
+    #[arg(long, value_name = "FIELD")]
+    payload_field: Option<String>,
+    /// Validating threads. Default: the number of cores.
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u64).range(1..1025))]
+    jobs: Option<u64>,
+}
+
+pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
+    let options = args.definitions.options(&[])?;
+    let compiled = evdef::compile(&options)?;
+    if super::report_errors(&compiled) {
+        return Err(Error::InvalidDefinitions(
+            compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == evdef::Severity::Error)
+                .count(),
+        ));
+    }
+    let mut envelope = options.config().envelope.clone();
+    if let Some(field) = args.event_field {
+        envelope.name_field = field;
+    }
+    if let Some(field) = args.payload_field {
+        envelope.payload_field = field;
+    }
+    let validator = Arc::new(
+        Validator::new(&compiled.catalog, &envelope)?.with_unknown_events(args.unknown_events),
+    );
+
+    let (inputs, total_bytes) = open_inputs(&args.files)?;
+    let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
+    let jobs = match args.jobs {
+        Some(n) => n as usize,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let mut sink = CliSink {
+        validator: Arc::clone(&validator),
+        out: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+        format: args.format,
+        names: if names.len() > 1 {
+            Some(names.clone())
+        } else {
+            None
+        },
+        valid: args
+            .valid_out
+            .as_deref()
+            .map(SplitFile::create)
+            .transpose()?,
+        invalid: args
+            .invalid_out
+            .as_deref()
+            .map(SplitFile::create)
+            .transpose()?,
+        progress: Progress::new(total_bytes),
+        scratch: String::new(),
+    };
+    let stream = StreamOptions {
+        jobs,
+        max_errors: args.max_errors,
+    };
+    let result = ndjson::run(validator, inputs, stream, &mut sink);
+    sink.progress.finish();
+    // Keep what was split even when the run ended early: the split files then hold exactly the lines read.
+    let flushed = sink.finish();
+    let summary = result?;
+    flushed?;
+    let _ = std::io::stderr().write_all(render_summary(&summary, &names).as_bytes());
+    Ok(if summary.invalid > 0 {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Open every input before reading any, so a missing file fails the run before output starts.
+fn open_inputs(files: &[PathBuf]) -> Result<(Vec<Input>, Option<u64>), Error> {
+    if files.is_empty() {
+        return Ok((vec![stdin_input()], None));
+    }
+    let mut inputs = Vec::new();
+    let mut total = Some(0u64);
+    for path in files {
+        if path.as_os_str() == "-" {
+            inputs.push(stdin_input());
+            total = None;
+            continue;
+        }
+        let file = File::open(path).map_err(|e| Error::io("read", path, e))?;
+        let len = file.metadata().map(|m| m.len()).ok();
+        total = total.zip(len).map(|(a, b)| a + b);
+        inputs.push(Input {
+            name: path.display().to_string(),
+            reader: Box::new(file),
+        });
+    }
+    Ok((inputs, total))
+}
+
+fn stdin_input() -> Input {
+    Input {
+        name: "<stdin>".into(),
+        reader: Box::new(std::io::stdin()) as Box<dyn Read + Send>,
+    }
+}
+
+/// A split output: written to a temporary file next to the target, renamed over it at the end.
+struct SplitFile {
+    path: PathBuf,
+    writer: BufWriter<tempfile::NamedTempFile>,
+}
+
+impl SplitFile {
+    fn create(path: &Path) -> Result<SplitFile, Error> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io("write", path, e))?;
+        Ok(SplitFile {
+            path: path.to_path_buf(),
+            writer: BufWriter::with_capacity(256 * 1024, tmp),
+        })
+    }
+
+    fn write(&mut self, raw: &[u8]) -> Result<(), Error> {
+        self.writer
+            .write_all(raw)
+            .map_err(|e| Error::io("write", &self.path, e))
+    }
+
+    fn persist(self) -> Result<(), Error> {
+        let path = self.path;
+        let tmp = self
+            .writer
+            .into_inner()
+            .map_err(|e| Error::io("write", &path, e.into_error()))?;
+        tmp.persist(&path)
+            .map_err(|e| Error::io("write", &path, e.error))?;
+        Ok(())
+    }
+}
+
+/// A progress line on stderr, only on a terminal and only once a run has lasted a second.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    total: Option<u64>,
+    start: Instant,
+    bytes: u64,
+    lines: u64,
+}
+
+impl Progress {
+    fn new(total: Option<u64>) -> Progress {
+        Progress {
+            bar: None,
+            total,
+            start: Instant::now(),
+            bytes: 0,
+            lines: 0,
+        }
+    }
+
+    fn advance(&mut self, bytes: usize) {
+        self.bytes += bytes as u64;
+        self.lines += 1;
+        if !self.lines.is_multiple_of(4096) {
+            return;
+        }
+        if self.bar.is_none()
+            && self.start.elapsed() > Duration::from_secs(1)
+            && std::io::stderr().is_terminal()
+        {
+            let bar = match self.total {
+                Some(total) => indicatif::ProgressBar::new(total).with_style(
+                    indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                ),
+                None => indicatif::ProgressBar::new_spinner().with_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {bytes} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                ),
+            };
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.bytes);
+            let rate = self.lines as f64 / self.start.elapsed().as_secs_f64().max(0.001);
+            bar.set_message(format!("{} lines, {rate:.0} lines/s", self.lines));
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+struct CliSink {
+    validator: Arc<Validator>,
+    out: BufWriter<std::io::Stdout>,
+    format: ReportFormat,
+    /// Input names, when there are several (then each line is reported with its file).
+    names: Option<Vec<String>>,
+    valid: Option<SplitFile>,
+    invalid: Option<SplitFile>,
+    progress: Progress,
+    scratch: String,
+}
+
+impl CliSink {
+    fn finish(mut self) -> Result<(), Error> {
+        let flushed = self
+            .out
+            .flush()
+            .map_err(|e| Error::io("write", "<stdout>", e));
+        for split in [self.valid.take(), self.invalid.take()]
+            .into_iter()
+            .flatten()
+        {
+            split.persist()?;
+        }
+        flushed
+    }
+
+    fn location(&self, pos: LinePos) -> String {
+        match &self.names {
+            Some(names) => format!(
+                "{}:{}",
+                names.get(pos.input).map_or("?", String::as_str),
+                pos.line
+            ),
+            None => format!("line {}", pos.line),
+        }
+    }
+
+    fn report(&mut self, pos: LinePos, verdict: &LineVerdict) -> Result<(), Error> {
+        let event = self.validator.event_name(&verdict.event);
+        self.scratch.clear();
+        match self.format {
+            ReportFormat::Human => {
+                let location = self.location(pos);
+                let warning = if verdict.status == Status::Warning {
+                    "warning: "
+                } else {
+                    ""
+                };
+                for error in &verdict.errors {
+                    self.scratch.push_str(&location);
+                    self.scratch.push_str(": ");
+                    if let Some(event) = event {
+                        self.scratch.push_str(event);
+                        self.scratch.push_str(": ");
+                    }
+                    self.scratch.push_str(warning);
+                    if !error.path.is_empty() {
+                        self.scratch.push_str(&error.path);
+                        self.scratch.push_str(": ");
+                    }
+                    self.scratch.push_str(&error.message);
+                    self.scratch.push('\n');
+                }
+            }
+            ReportFormat::Json => {
+                let errors: Vec<Value> = verdict
+                    .errors
+                    .iter()
+                    .map(|e| json!({"path": e.path, "message": e.message, "kind": e.kind}))
+                    .collect();
+                let mut object = serde_json::Map::new();
+                object.insert("line".into(), pos.line.into());
+                if let Some(names) = &self.names {
+                    object.insert("file".into(), names.get(pos.input).cloned().into());
+                }
+                object.insert("event".into(), event.into());
+                let key = if verdict.status == Status::Warning {
+                    "warnings"
+                } else {
+                    "errors"
+                };
+                object.insert(key.into(), errors.into());
+                self.scratch.push_str(&Value::Object(object).to_string());
+                self.scratch.push('\n');
+            }
+        }
+        self.out
+            .write_all(self.scratch.as_bytes())
+            .map_err(|e| Error::io("write", "<stdout>", e))
+    }
+}
+
+impl Sink for CliSink {
+    fn line(&mut self, pos: LinePos, raw: &[u8], verdict: &LineVerdict) -> Result<(), Error> {
+        self.progress.advance(raw.len());
+        if !verdict.errors.is_empty() {
+            self.report(pos, verdict)?;
+        }
+        let split = if verdict.status.is_accepted() {
+            &mut self.valid
+        } else {
+            &mut self.invalid
+        };
+        if let Some(split) = split {
+            split.write(raw)?;
+        }
+        Ok(())
+    }
+}
+
+fn render_summary(s: &Summary, names: &[String]) -> String {
+    let secs = s.elapsed.as_secs_f64();
+    let mut out = format!(
+        "{} line{} read: {} valid, {} invalid, {} empty",
+        s.lines,
+        if s.lines == 1 { "" } else { "s" },
+        s.valid,
+        s.invalid,
+        s.empty
+    );
+    if s.warnings > 0 {
+        out.push_str(&format!(", {} with warnings", s.warnings));
+    }
+    out.push_str(&format!(" in {secs:.2}s ({:.0} lines/s)\n", s.rate()));
+    if let Some(pos) = s.stopped_at {
+        let place = if names.len() > 1 {
+            format!(
+                "{}:{}",
+                names.get(pos.input).map_or("?", String::as_str),
+                pos.line
+            )
+        } else {
+            format!("line {}", pos.line)
+        };
+        out.push_str(&format!(
+            "stopped at {place} after {} invalid lines (--max-errors)\n",
+            s.invalid
+        ));
+    }
+    if !s.by_event.is_empty() {
+        out.push_str("by event:\n");
+        let width = s.by_event.keys().map(String::len).max().unwrap_or(0);
+        for (name, c) in &s.by_event {
+            out.push_str(&format!(
+                "  {name:width$}  {:>9} valid  {:>9} invalid\n",
+                c.valid, c.invalid
+            ));
+        }
+    }
+    if !s.by_kind.is_empty() {
+        out.push_str("by kind:\n");
+        let width = s.by_kind.keys().map(|k| k.len()).max().unwrap_or(0);
+        for (kind, n) in &s.by_kind {
+            out.push_str(&format!("  {kind:width$}  {n:>9}\n"));
+        }
+    }
+    out
+}

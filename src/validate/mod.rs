@@ -1,0 +1,396 @@
+//! The validator: compiles the schemas `emit json-schema` produces once, then gives a verdict for each log
+//! line. Its verdicts are by construction those of the `jsonschema` crate on the emitted schemas (formats
+//! enforced), and bad input (not JSON, not UTF-8, too deep, wrong shape) is a verdict, never a failure.
+//! [`ndjson`] runs it over a stream.
+
+pub mod ndjson;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::Error;
+use crate::config::EnvelopeConfig;
+use crate::diagnostics::Diagnostic;
+use crate::emit::json_schema::{self, Draft, JsonSchemaOptions};
+use crate::model::Catalog;
+
+/// What to do with a line whose event name is not in the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum UnknownEvents {
+    /// The line is invalid (kind `unknown-event`).
+    #[default]
+    Error,
+    /// The line is valid but reported with a warning.
+    Warn,
+    /// The line is valid and not reported (it is counted in the summary).
+    Allow,
+}
+
+/// The verdict on one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineVerdict {
+    /// Valid, invalid, empty, or valid with a warning.
+    pub status: Status,
+    /// The event the line names, when it names one.
+    pub event: EventRef,
+    /// Every violation (for [`Status::Invalid`]) or the warning (for [`Status::Warning`]).
+    pub errors: Vec<LineError>,
+}
+
+/// How a line fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// An empty line: not an event. Counted, and kept on the valid side of a split.
+    Empty,
+    /// The event matches its definition.
+    Valid,
+    /// Accepted, with a warning (an unknown event under `--unknown-events warn`).
+    Warning,
+    /// The line is not a valid event.
+    Invalid,
+}
+
+impl Status {
+    /// Whether the line belongs on the valid side of a split.
+    pub fn is_accepted(self) -> bool {
+        self != Status::Invalid
+    }
+}
+
+/// The event a line names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EventRef {
+    /// No name could be read (not JSON, no name field, ...).
+    None,
+    /// An event of the catalog, by index in [`Validator::event_names`].
+    Known(usize),
+    /// A name the catalog does not define.
+    Unknown(String),
+}
+
+/// One violation in a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// JSON Pointer to the offending value (`""` for the whole line).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// Stable kind: `malformed-json`, `invalid-utf8`, `missing-name`, `unknown-event`, `required`, `type`,
+    /// `additional`, `enum`, `format`, `pattern`, `minimum`, `max-length`, ...
+    pub kind: &'static str,
+}
+
+impl LineError {
+    fn new(path: impl Into<String>, message: impl Into<String>, kind: &'static str) -> Self {
+        LineError {
+            path: path.into(),
+            message: message.into(),
+            kind,
+        }
+    }
+}
+
+/// Longest message kept for one error: a line may hold a 100 MB value, and messages quote values.
+const MAX_MESSAGE: usize = 300;
+
+/// Compiled checks for every event of a catalog. `Send + Sync`: one validator serves every thread.
+pub struct Validator {
+    validators: Vec<jsonschema::Validator>,
+    names: Vec<String>,
+    index: HashMap<String, usize>,
+    name_field: String,
+    unknown: UnknownEvents,
+}
+
+impl std::fmt::Debug for Validator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Validator")
+            .field("events", &self.names)
+            .field("name_field", &self.name_field)
+            .field("unknown", &self.unknown)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `jsonschema` options equal to the ones the documentation tells users to validate with: draft 2020-12,
+/// formats enforced.
+pub fn jsonschema_options() -> jsonschema::ValidationOptions<'static> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+}
+
+impl Validator {
+    /// Compile the emitted schema of every event (draft 2020-12, formats enforced).
+    pub fn new(catalog: &Catalog, envelope: &EnvelopeConfig) -> Result<Validator, Error> {
+        let options = JsonSchemaOptions {
+            draft: Draft::Draft202012,
+            envelope: envelope.clone(),
+            bundle_only: false,
+        };
+        let compile = jsonschema_options();
+        let mut validators = Vec::with_capacity(catalog.events.len());
+        let mut names = Vec::with_capacity(catalog.events.len());
+        let mut index = HashMap::with_capacity(catalog.events.len());
+        for (i, event) in catalog.events.values().enumerate() {
+            let schema = json_schema::event_schema(event, &options);
+            let validator = compile.build(&schema).map_err(|e| {
+                Error::Usage(format!(
+                    "cannot compile the schema of event `{}`: {e}",
+                    event.name
+                ))
+            })?;
+            validators.push(validator);
+            names.push(event.name.clone());
+            index.insert(event.name.clone(), i);
+        }
+        Ok(Validator {
+            validators,
+            names,
+            index,
+            name_field: envelope.name_field.clone(),
+            unknown: UnknownEvents::default(),
+        })
+    }
+
+    /// Set what to do with unknown event names (default: they are errors).
+    pub fn with_unknown_events(mut self, unknown: UnknownEvents) -> Self {
+        self.unknown = unknown;
+        self
+    }
+
+    /// Event names, indexed by [`EventRef::Known`].
+    pub fn event_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The name of a line's event, for output (`None` when the line names none).
+    pub fn event_name<'a>(&'a self, event: &'a EventRef) -> Option<&'a str> {
+        match event {
+            EventRef::None => None,
+            EventRef::Known(i) => self.names.get(*i).map(String::as_str),
+            EventRef::Unknown(name) => Some(name),
+        }
+    }
+
+    /// The verdict on one physical line (its line ending, `\n` or `\r\n`, is ignored).
+    pub fn validate_line(&self, line: &[u8]) -> LineVerdict {
+        let line = strip_line_ending(line);
+        if line.is_empty() {
+            return LineVerdict {
+                status: Status::Empty,
+                event: EventRef::None,
+                errors: Vec::new(),
+            };
+        }
+        let text = match std::str::from_utf8(line) {
+            Ok(text) => text,
+            Err(e) => {
+                let message = format!("invalid UTF-8 at byte {}", e.valid_up_to());
+                return invalid(EventRef::None, LineError::new("", message, "invalid-utf8"));
+            }
+        };
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => self.validate_value(&value),
+            Err(e) => {
+                let message = truncate(format!("malformed JSON: {e}"));
+                invalid(
+                    EventRef::None,
+                    LineError::new("", message, "malformed-json"),
+                )
+            }
+        }
+    }
+
+    /// The verdict on one parsed line.
+    pub fn validate_value(&self, value: &Value) -> LineVerdict {
+        let Some(object) = value.as_object() else {
+            let message = truncate(format!("{} is not of type \"object\"", value));
+            return invalid(EventRef::None, LineError::new("", message, "type"));
+        };
+        let name = match object.get(&self.name_field) {
+            Some(Value::String(name)) => name,
+            Some(other) => {
+                let message = truncate(format!(
+                    "the name field `{}` is not a string: {other}",
+                    self.name_field
+                ));
+                let path = format!("/{}", pointer_escape(&self.name_field));
+                return invalid(
+                    EventRef::None,
+                    LineError::new(path, message, "missing-name"),
+                );
+            }
+            None => {
+                let message = format!("no name field `{}`", self.name_field);
+                return invalid(EventRef::None, LineError::new("", message, "missing-name"));
+            }
+        };
+        let Some(&i) = self.index.get(name.as_str()) else {
+            let event = EventRef::Unknown(name.clone());
+            let path = format!("/{}", pointer_escape(&self.name_field));
+            let error = LineError::new(
+                path,
+                truncate(format!("unknown event {}", Value::from(name.as_str()))),
+                "unknown-event",
+            );
+            return match self.unknown {
+                UnknownEvents::Error => invalid(event, error),
+                UnknownEvents::Warn => LineVerdict {
+                    status: Status::Warning,
+                    event,
+                    errors: vec![error],
+                },
+                UnknownEvents::Allow => LineVerdict {
+                    status: Status::Valid,
+                    event,
+                    errors: Vec::new(),
+                },
+            };
+        };
+        let validator = &self.validators[i];
+        // The fast path: most lines are valid, and `is_valid` stops early and allocates nothing.
+        if validator.is_valid(value) {
+            return LineVerdict {
+                status: Status::Valid,
+                event: EventRef::Known(i),
+                errors: Vec::new(),
+            };
+        }
+        let errors: Vec<LineError> = validator.iter_errors(value).map(|e| convert(&e)).collect();
+        LineVerdict {
+            status: Status::Invalid,
+            event: EventRef::Known(i),
+            errors,
+        }
+    }
+}
+
+fn invalid(event: EventRef, error: LineError) -> LineVerdict {
+    LineVerdict {
+        status: Status::Invalid,
+        event,
+        errors: vec![error],
+    }
+}
+
+/// The line without one trailing `\n` or `\r\n`.
+pub fn strip_line_ending(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+fn pointer_escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn truncate(mut message: String) -> String {
+    if message.len() > MAX_MESSAGE {
+        let mut cut = MAX_MESSAGE;
+        while !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        message.truncate(cut);
+        message.push('…');
+    }
+    message
+}
+
+/// A `jsonschema` error as a [`LineError`].
+fn convert(e: &jsonschema::ValidationError<'_>) -> LineError {
+    LineError {
+        path: e.instance_path().as_str().to_string(),
+        message: truncate(e.to_string()),
+        kind: kind_of(e.kind().keyword()),
+    }
+}
+
+/// A stable kebab-case kind for a JSON Schema keyword.
+fn kind_of(keyword: &str) -> &'static str {
+    match keyword {
+        "additionalProperties" | "unevaluatedProperties" => "additional",
+        "type" => "type",
+        "required" => "required",
+        "enum" => "enum",
+        "const" => "const",
+        "format" => "format",
+        "pattern" => "pattern",
+        "minimum" | "exclusiveMinimum" => "minimum",
+        "maximum" | "exclusiveMaximum" => "maximum",
+        "minLength" => "min-length",
+        "maxLength" => "max-length",
+        "minItems" => "min-items",
+        "maxItems" => "max-items",
+        "uniqueItems" => "unique-items",
+        "multipleOf" => "multiple-of",
+        "anyOf" | "oneOf" | "allOf" | "not" | "if" | "then" | "else" => "combinator",
+        _ => "other",
+    }
+}
+
+/// Check each event's `examples:` against its payload schema (a failing example is an `invalid-example`
+/// error at the example), and that no parameter is named like the envelope's name field when parameters
+/// sit at the top level (`name-field-clash`).
+pub fn check_examples(
+    catalog: &Catalog,
+    envelope: &EnvelopeConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let options = JsonSchemaOptions {
+        draft: Draft::Draft202012,
+        envelope: envelope.clone(),
+        bundle_only: false,
+    };
+    let compile = jsonschema_options();
+    if envelope.payload_field.is_empty() {
+        for event in catalog.events.values() {
+            if let Some(p) = event.parameters.get(&envelope.name_field) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "name-field-clash",
+                        format!("parameter `{}` of `{}` clashes with the envelope's name field", p.name, event.name),
+                        p.origin.key,
+                    )
+                    .with_help("rename the parameter, or set `[envelope] name_field` / `payload_field` in evdef.toml"),
+                );
+            }
+        }
+    }
+    for event in catalog.events.values().filter(|e| !e.examples.is_empty()) {
+        let mut schema = json_schema::parameters_schema(&event.parameters, &options);
+        schema.insert("$schema".into(), Draft::Draft202012.uri().into());
+        let validator = match compile.build(&Value::Object(schema)) {
+            Ok(v) => v,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(
+                    "invalid-schema",
+                    format!("cannot compile the schema of event `{}`: {e}", event.name),
+                    event.name_span,
+                ));
+                continue;
+            }
+        };
+        for (n, example) in event.examples.iter().enumerate() {
+            for e in validator.iter_errors(&example.value) {
+                let path = e.instance_path().as_str().to_string();
+                let at = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at `{path}`")
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-example",
+                        format!("example {} of `{}` does not match the event{at}: {}", n + 1, event.name, truncate(e.to_string())),
+                        example.span,
+                    )
+                    .with_help("fix the example or the definition; examples are checked against the event's parameters"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
