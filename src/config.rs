@@ -149,16 +149,16 @@ pub struct DocsConfig {
 impl Config {
     /// Find `evdef.toml` in `start` or its ancestors and read it; defaults when there is none.
     pub fn discover(start: &Path) -> Result<Config, Error> {
-        for dir in start.ancestors() {
+        for (depth, dir) in start.ancestors().enumerate() {
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {
-                return Config::load(&candidate);
+                let mut config = Config::load(&candidate)?;
+                // Relative to the working directory (`.`, `..`, ...), so messages name short paths.
+                config.root = std::iter::repeat_n("..", depth).collect();
+                return Ok(config);
             }
         }
-        Ok(Config {
-            root: start.to_path_buf(),
-            ..Config::default()
-        })
+        Ok(Config::default())
     }
 
     /// Read one configuration file.
