@@ -35,8 +35,8 @@ pub const PARAMETER_KEYS: [&str; 16] = [
 
 /// Deepest nesting of `properties` / `items` / `values`.
 const MAX_DEPTH: usize = 64;
-/// Most parameters resolved in one run; aliases can share a large object many times over.
-const PARAMETER_BUDGET: usize = 1_000_000;
+/// Most parameters one event (or fragment) may expand to; aliases can share a large object many times over.
+const PARAMETER_BUDGET: usize = 100_000;
 
 /// Resolves parameters, sharing one merger and a budget.
 pub struct Resolver<'m, 't> {
@@ -65,6 +65,11 @@ impl<'m, 't> Resolver<'m, 't> {
         }
     }
 
+    /// Start the parameter budget afresh (once per event or fragment).
+    pub fn reset_budget(&mut self) {
+        self.budget = PARAMETER_BUDGET;
+    }
+
     pub fn tree(&self) -> &'t Tree {
         self.merger.tree()
     }
@@ -72,6 +77,40 @@ impl<'m, 't> Resolver<'m, 't> {
     /// The fragment whose value is this node.
     pub fn fragment_of(&self, node: NodeId) -> Option<String> {
         self.fragments.get(&node).cloned()
+    }
+
+    /// [`Self::parameter_body`] for a definition written once, counted against the budget.
+    fn budgeted(
+        &mut self,
+        entry: &Entry,
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Parameter> {
+        let p = self.parameter_body(entry, depth, diagnostics)?;
+        self.spend(count(&p), entry, diagnostics).then_some(p)
+    }
+
+    /// Count `size` parameters against the budget; past it, report once and refuse.
+    fn spend(&mut self, size: usize, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> bool {
+        if size <= self.budget {
+            self.budget -= size;
+            return true;
+        }
+        if self.budget > 0 {
+            diagnostics.push(
+                Diagnostic::error(
+                    "alias-expansion-limit",
+                    format!("definitions expand to more than {PARAMETER_BUDGET} parameters"),
+                    self.tree().get(entry.value).span,
+                )
+                .with_label("expansion stopped here")
+                .with_help(
+                    "this looks like an alias bomb; share large objects through fewer aliases",
+                ),
+            );
+        }
+        self.budget = 0;
+        false
     }
 
     /// The model's provenance for an entry, built once per distinct merge chain and shared. The cache holds
@@ -91,6 +130,9 @@ impl<'m, 't> Resolver<'m, 't> {
 
     /// When an entry was inherited, every problem found in it also points at the alias that brought it in.
     pub fn add_inherited_labels(&self, entry: &Entry, diagnostics: &mut [Diagnostic]) {
+        if diagnostics.is_empty() {
+            return;
+        }
         let Some(first) = entry.via.first() else {
             return;
         };
@@ -173,6 +215,12 @@ impl<'m, 't> Resolver<'m, 't> {
         depth: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Parameter> {
+        // Only a definition reached through a merge or an alias can be met again.
+        let shared = !entry.via.is_empty()
+            || matches!(self.tree().get(entry.value).kind, NodeKind::Alias { .. });
+        if !shared {
+            return self.budgeted(entry, depth, diagnostics);
+        }
         let key = (entry.key_node, entry.value, depth);
         let cached = match self.memo.get(&key) {
             Some((hit, found)) => {
@@ -192,24 +240,9 @@ impl<'m, 't> Resolver<'m, 't> {
             }
         };
         let (mut p, size) = cached?;
-        if size > self.budget {
-            if self.budget > 0 {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "alias-expansion-limit",
-                        format!("definitions expand to more than {PARAMETER_BUDGET} parameters"),
-                        self.tree().get(entry.value).span,
-                    )
-                    .with_label("expansion stopped here")
-                    .with_help(
-                        "this looks like an alias bomb; share large objects through fewer aliases",
-                    ),
-                );
-            }
-            self.budget = 0;
+        if !self.spend(size, entry, diagnostics) {
             return None;
         }
-        self.budget -= size;
         p.origin.via = self.inherit_chain(entry);
         Some(p)
     }
