@@ -2,7 +2,7 @@
 //! lints them, and validates event logs against them.
 //!
 //! The pipeline runs one way: text → [`yaml`] (a spanned tree with anchors, aliases and merge keys) →
-//! [`resolve`] → [`model::Catalog`] → [`lint`], [`emit`] and `validate`. Problems in the definitions
+//! [`resolve`] → [`model::Catalog`] → [`lint`], [`emit`] and [`validate`]. Problems in the definitions
 //! are [`Diagnostic`]s, collected and returned; failures to run are [`Error`]s.
 //!
 //! # Typed events in `build.rs`
