@@ -2,6 +2,7 @@
 //! parameter to `types`. Every problem is a diagnostic; an event with errors is left out of the catalog.
 
 mod types;
+mod values;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -214,7 +215,7 @@ fn resolve_event(
         match &*entry.key {
             "description" => event.description = r.string(entry, &mut local),
             "owner" => event.owner = r.string(entry, &mut local),
-            "version" => event.version = r.scalar_text(entry, &mut local),
+            "version" => event.version = r.string(entry, &mut local),
             "deprecated" => event.deprecated = r.deprecation(entry, &mut local),
             "tags" => event.tags = r.string_list(entry, &mut local),
             "parameters" => {
