@@ -9,6 +9,7 @@ pub mod value;
 use std::collections::HashMap;
 
 use granit_parser::{Event, Parser};
+use rayon::prelude::*;
 
 pub use merge::{Entry, Hop, MergeBudget, Merged, Merger, Via};
 pub use node::{Anchor, Document, Node, NodeId, NodeKind, Scalar, Tree};
@@ -70,17 +71,70 @@ pub fn parse_all(
             });
         }
     }
-    for file in others {
-        parse_file(
-            sources,
-            file,
-            false,
-            &prelude_anchors,
-            &mut tree,
-            diagnostics,
-        );
+    // The other files only read the preludes' nodes: parse them in parallel, one group of files per core,
+    // each group into its own copy of the prelude tree, then append the groups' new nodes in file order.
+    let base = tree.nodes.len();
+    let threads = rayon::current_num_threads().max(1);
+    let group = others.len().div_ceil(threads).max(1);
+    let parsed: Vec<(Tree, Vec<Diagnostic>)> = others
+        .par_chunks(group)
+        .map(|files| {
+            let mut local = Tree {
+                nodes: tree.nodes.clone(),
+                documents: Vec::new(),
+            };
+            let mut found = Vec::new();
+            for &file in files {
+                parse_file(
+                    sources,
+                    file,
+                    false,
+                    &prelude_anchors,
+                    &mut local,
+                    &mut found,
+                );
+            }
+            (local, found)
+        })
+        .collect();
+    for (local, mut found) in parsed {
+        append(&mut tree, local, base);
+        diagnostics.append(&mut found);
     }
     tree
+}
+
+/// Append the nodes a group added after the first `base` (shared) nodes, renumbering its own node ids.
+fn append(tree: &mut Tree, local: Tree, base: usize) {
+    let shift = tree.nodes.len() - base;
+    let base = NodeId::try_from(base).unwrap_or(NodeId::MAX);
+    let shift = NodeId::try_from(shift).unwrap_or(NodeId::MAX);
+    let moved = |id: NodeId| {
+        if id >= base {
+            id.saturating_add(shift)
+        } else {
+            id
+        }
+    };
+    for mut node in local.nodes.into_iter().skip(base as usize) {
+        match &mut node.kind {
+            NodeKind::Sequence(items) => items.iter_mut().for_each(|id| *id = moved(*id)),
+            NodeKind::Mapping(pairs) => pairs.iter_mut().for_each(|(k, v)| {
+                *k = moved(*k);
+                *v = moved(*v);
+            }),
+            NodeKind::Alias {
+                target: Some(t), ..
+            } => *t = moved(*t),
+            NodeKind::Scalar(_) | NodeKind::Alias { target: None, .. } => {}
+        }
+        tree.nodes.push(node);
+    }
+    tree.documents
+        .extend(local.documents.into_iter().map(|mut d| {
+            d.root = d.root.map(moved);
+            d
+        }));
 }
 
 /// Parse one YAML text on its own, as the only (non-prelude) file of a run. For comparing evdef's reading of
