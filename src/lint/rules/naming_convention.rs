@@ -44,7 +44,7 @@ impl NameOffConvention {
         // Parameters are reported where they are written, once, even when inherited by many events.
         for located in super::super::all_parameters(catalog) {
             let p = located.param;
-            if !self.matches(&p.name) && !p.origin.is_inherited() {
+            if !p.origin.is_inherited() && !self.matches(&p.name) {
                 out.push(
                     Diagnostic::warning(
                         "naming-convention",
