@@ -1,6 +1,7 @@
 //! The command line: argument definitions and dispatch. The `cli` modules are the only code that prints.
 
 mod check;
+mod emit_docs;
 mod explain;
 mod resolve;
 
@@ -28,6 +29,16 @@ enum Command {
     Resolve(resolve::ResolveArgs),
     /// Show each parameter of an event with the chain of fragments it was inherited through.
     Explain(explain::ExplainArgs),
+    /// Run one backend.
+    #[command(subcommand)]
+    Emit(Emit),
+}
+
+/// `evdef emit json-schema|rust|docs`.
+#[derive(Debug, Subcommand)]
+enum Emit {
+    /// Markdown pages and one offline HTML page documenting every event and fragment.
+    Docs(emit_docs::EmitDocsArgs),
 }
 
 /// Where the definitions are: shared by every command.
@@ -73,7 +84,9 @@ pub fn run() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
                 _ => ExitCode::from(2),
             };
         }
@@ -82,6 +95,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Resolve(args) => resolve::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Emit(Emit::Docs(args)) => emit_docs::run(args),
     };
     match outcome {
         Ok(code) => code.into(),
@@ -136,7 +150,11 @@ pub fn report_errors(compiled: &evdef::Compiled) -> bool {
     if !compiled.has_errors() {
         return false;
     }
-    let text = evdef::diagnostics::render::human(&compiled.catalog.sources, &compiled.diagnostics, stderr_color());
+    let text = evdef::diagnostics::render::human(
+        &compiled.catalog.sources,
+        &compiled.diagnostics,
+        stderr_color(),
+    );
     let _ = std::io::stderr().write_all(text.as_bytes());
     true
 }

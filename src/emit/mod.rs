@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub mod docs;
 pub mod resolved;
 
 use crate::Error;
@@ -62,7 +63,14 @@ mod tests {
             }],
         )
         .unwrap();
-        assert_eq!(std::fs::read_to_string(dir.path().join("a/b.txt")).unwrap(), "two");
-        assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1, "no temp file left");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a/b.txt")).unwrap(),
+            "two"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("a")).unwrap().count(),
+            1,
+            "no temp file left"
+        );
     }
 }
