@@ -137,7 +137,10 @@ fn event_table(out: &mut String, site: &Site, events: &[&Event]) {
         );
         let mut description = cell(event.description.as_deref().unwrap_or(""));
         let name = if let Some(reason) = &event.deprecated {
-            description = format!("**Deprecated:** {}<br>{description}", cell(reason));
+            description = format!(
+                "**Deprecated.** {}<br>{description}",
+                cell(super::reason(reason))
+            );
             format!("~~{link}~~")
         } else {
             link
@@ -152,7 +155,11 @@ fn event_page(site: &Site, event: &Event) -> String {
     let _ = writeln!(out, "[← Event catalog](../README.md)\n");
     let _ = writeln!(out, "# {}\n", code(&event.name, false));
     if let Some(reason) = &event.deprecated {
-        let _ = writeln!(out, "> **Deprecated:** {}\n", paragraph(reason));
+        let _ = writeln!(
+            out,
+            "> **Deprecated.** {}\n",
+            paragraph(super::reason(reason))
+        );
     }
     if let Some(d) = &event.description {
         let _ = writeln!(out, "{}\n", paragraph(d));
@@ -347,7 +354,10 @@ fn table<'p>(
         let mut description = cell(p.description.as_deref().unwrap_or(""));
         if let Some(reason) = &p.deprecated {
             let sep = if description.is_empty() { "" } else { "<br>" };
-            description = format!("**Deprecated:** {}{sep}{description}", cell(reason));
+            description = format!(
+                "**Deprecated.** {}{sep}{description}",
+                cell(super::reason(reason))
+            );
         }
         let name = if p.deprecated.is_some() {
             format!("~~{}~~", code(&p.name, true))

@@ -405,6 +405,15 @@ fn json_literal(v: &serde_json::Value) -> String {
     }
 }
 
+/// The reason given for a deprecation; empty when it was given as `deprecated: true`.
+pub(crate) fn reason(deprecated: &str) -> &str {
+    if deprecated == "deprecated" {
+        ""
+    } else {
+        deprecated
+    }
+}
+
 /// The type as shown in the docs: `string`, `uuid[]`, `map<integer>`, with `| null` when nullable.
 pub(crate) fn type_label(schema: &Schema) -> String {
     let mut s = schema.ty.display();
