@@ -603,7 +603,7 @@ var h=w.previousElementSibling;if(h&&h.tagName==="H4")h.hidden=empty});
 none.hidden=visible>0;
 count.textContent=terms.length?shown+" of "+total+" events":total+" events";
 }
-input.addEventListener("input",apply);
+["input","change","search"].forEach(function(t){input.addEventListener(t,apply)});
 document.addEventListener("keydown",function(e){if(e.key==="/"&&document.activeElement!==input){e.preventDefault();input.focus()}});
 window.addEventListener("hashchange",function(){var t=document.getElementById(decodeURIComponent(location.hash.slice(1)));
 if(t&&t.closest("[hidden]")){input.value="";apply();t.scrollIntoView()}});
