@@ -1,6 +1,8 @@
 //! The docs backend on fixture catalogs: Markdown snapshots, every internal link and anchor resolving in
 //! both formats, nothing external in the HTML, deterministic output, and the `emit docs` command.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;

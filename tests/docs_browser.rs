@@ -5,6 +5,8 @@
 //! Skipped, with a message, when `chromium`/`chromedriver` are not installed, except under `CI=true`,
 //! where a missing browser fails the test. Uses the shipped `definitions/` when present, else a fixture.
 
+#![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
