@@ -278,3 +278,30 @@ fn cli_writes_the_chosen_format_and_refuses_broken_definitions() {
         "nothing is written for broken definitions"
     );
 }
+
+#[test]
+fn cli_reads_out_and_format_from_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("evdef.toml");
+    std::fs::write(&config, "[emit.docs]\nout = \"site\"\nformat = \"html\"\n").unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES).join("shop");
+    let run = Command::new(env!("CARGO_BIN_EXE_evdef"))
+        .args(["emit", "docs", "--config"])
+        .arg(&config)
+        .arg(&fixtures)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(dir.path().join("site/index.html").is_file(), "out is relative to evdef.toml");
+    assert!(!dir.path().join("site/README.md").exists(), "format = html writes no Markdown");
+
+    std::fs::write(&config, "[emit.docs]\nformat = \"pdf\"\n").unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_evdef"))
+        .args(["emit", "docs", "--config"])
+        .arg(&config)
+        .arg(&fixtures)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("unknown docs format `pdf`"));
+}

@@ -9,9 +9,6 @@ use evdef::emit::docs::{self, DocsFormat, DocsOptions};
 
 use super::{DefinitionsArgs, Outcome};
 
-/// Default output directory when neither `--out` nor `[emit.docs] out` is given.
-const DEFAULT_OUT: &str = "generated/docs";
-
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
     /// Markdown pages for GitHub: `README.md`, `events/*.md`, `fragments/*.md`, `inheritance.svg`.
@@ -37,32 +34,19 @@ pub struct EmitDocsArgs {
 
 pub fn run(args: EmitDocsArgs) -> Result<Outcome, Error> {
     let options = args.definitions.options(&args.paths)?;
-    let config = options.config().clone();
-    let section = config.emit.docs.clone().unwrap_or_default();
-    let format = match (args.format, &section.format) {
-        (Some(FormatArg::Md), _) => Some(DocsFormat::Markdown),
-        (Some(FormatArg::Html), _) => Some(DocsFormat::Html),
-        (None, Some(name)) => {
-            Some(
-                name.parse::<DocsFormat>()
-                    .map_err(|message| Error::Config {
-                        path: config.root.join(evdef::config::FILE_NAME),
-                        message: format!("[emit.docs] format: {message}"),
-                    })?,
-            )
-        }
-        (None, None) => None,
+    let docs_options = match args.format {
+        Some(FormatArg::Md) => DocsOptions::new().with_format(Some(DocsFormat::Markdown)),
+        Some(FormatArg::Html) => DocsOptions::new().with_format(Some(DocsFormat::Html)),
+        None => DocsOptions::from_config(options.config())?,
     };
-    let out = match (args.out, &section.out) {
-        (Some(out), _) => out,
-        (None, Some(out)) => config.resolve_path(out),
-        (None, None) => PathBuf::from(DEFAULT_OUT),
-    };
+    let out = args
+        .out
+        .unwrap_or_else(|| docs::configured_out(options.config()));
     let compiled = evdef::compile(&options)?;
     if super::report_errors(&compiled) {
         return Ok(Outcome::Findings);
     }
-    let files = docs::emit(&compiled.catalog, &DocsOptions::new().with_format(format));
+    let files = docs::emit(&compiled.catalog, &docs_options);
     evdef::emit::write_all(&out, &files)?;
     let _ = writeln!(
         std::io::stderr(),

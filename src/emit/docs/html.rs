@@ -183,8 +183,8 @@ fn event_section(out: &mut String, site: &Site, event: &Event) {
     if let Some(reason) = &event.deprecated {
         let _ = writeln!(
             out,
-            "<p class=\"dep-note\"><strong>Deprecated.</strong> {}</p>",
-            lines(super::reason(reason))
+            "<p class=\"dep-note\"><strong>Deprecated.</strong>{}</p>",
+            super::spaced(lines(super::reason(reason)))
         );
     }
     if let Some(d) = &event.description {
@@ -398,8 +398,8 @@ fn table<'p>(
         if let Some(reason) = &p.deprecated {
             let sep = if description.is_empty() { "" } else { "<br>" };
             description = format!(
-                "<strong>Deprecated.</strong> {}{sep}{description}",
-                lines(super::reason(reason))
+                "<strong>Deprecated.</strong>{}{sep}{description}",
+                super::spaced(lines(super::reason(reason)))
             );
         }
         let name_class = if p.deprecated.is_some() {

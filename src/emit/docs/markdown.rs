@@ -138,8 +138,8 @@ fn event_table(out: &mut String, site: &Site, events: &[&Event]) {
         let mut description = cell(event.description.as_deref().unwrap_or(""));
         let name = if let Some(reason) = &event.deprecated {
             description = format!(
-                "**Deprecated.** {}<br>{description}",
-                cell(super::reason(reason))
+                "**Deprecated.**{}<br>{description}",
+                super::spaced(cell(super::reason(reason)))
             );
             format!("~~{link}~~")
         } else {
@@ -157,8 +157,8 @@ fn event_page(site: &Site, event: &Event) -> String {
     if let Some(reason) = &event.deprecated {
         let _ = writeln!(
             out,
-            "> **Deprecated.** {}\n",
-            paragraph(super::reason(reason))
+            "> **Deprecated.**{}\n",
+            super::spaced(paragraph(super::reason(reason)))
         );
     }
     if let Some(d) = &event.description {
@@ -355,8 +355,8 @@ fn table<'p>(
         if let Some(reason) = &p.deprecated {
             let sep = if description.is_empty() { "" } else { "<br>" };
             description = format!(
-                "**Deprecated.** {}{sep}{description}",
-                cell(super::reason(reason))
+                "**Deprecated.**{}{sep}{description}",
+                super::spaced(cell(super::reason(reason)))
             );
         }
         let name = if p.deprecated.is_some() {

@@ -9,11 +9,13 @@ mod markdown;
 mod svg;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::PathBuf;
 
 use indexmap::IndexMap;
 
 use super::OutputFile;
 use crate::model::{Catalog, Constraints, Event, Fragment, Parameter, Schema, Type};
+use crate::{Config, Error};
 
 /// Which documents to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,21 @@ impl DocsOptions {
     /// Both formats.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The options `[emit.docs]` in `evdef.toml` asks for (both formats when it sets none).
+    pub fn from_config(config: &Config) -> Result<Self, Error> {
+        let format = match config.emit.docs.as_ref().and_then(|d| d.format.as_deref()) {
+            Some(name) => Some(
+                name.parse::<DocsFormat>()
+                    .map_err(|message| Error::Config {
+                        path: config.root.join(crate::config::FILE_NAME),
+                        message: format!("[emit.docs] format: {message}"),
+                    })?,
+            ),
+            None => None,
+        };
+        Ok(Self::new().with_format(format))
     }
 
     /// Only the given format (`md`/`markdown` or `html`); `None` keeps both.
@@ -75,6 +92,15 @@ impl std::str::FromStr for DocsFormat {
                 "unknown docs format `{other}` (expected `md` or `html`)"
             )),
         }
+    }
+}
+
+/// Where the docs go when no `--out` is given: `[emit.docs] out` (relative to `evdef.toml`), else
+/// `generated/docs`.
+pub fn configured_out(config: &Config) -> PathBuf {
+    match config.emit.docs.as_ref().and_then(|d| d.out.as_deref()) {
+        Some(out) => config.resolve_path(out),
+        None => PathBuf::from("generated/docs"),
     }
 }
 
@@ -412,6 +438,11 @@ pub(crate) fn reason(deprecated: &str) -> &str {
     } else {
         deprecated
     }
+}
+
+/// `s` with a leading space, or nothing when `s` is empty.
+pub(crate) fn spaced(s: String) -> String {
+    if s.is_empty() { s } else { format!(" {s}") }
 }
 
 /// The type as shown in the docs: `string`, `uuid[]`, `map<integer>`, with `| null` when nullable.

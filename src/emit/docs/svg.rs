@@ -127,18 +127,56 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
     }
     sort_column(&mut columns, fragment_columns, &preds);
 
-    // Geometry.
+    // Geometry. Columns start centred; then, right to left, each fragment moves to the mean height of
+    // what merges it, keeping its order and at least one row apart, so edges run as flat as they can.
     let tallest = max_len(&columns);
+    let top = PAD + HEAD;
+    let bottom = top + (tallest.max(1) - 1) as f64 * PITCH;
+    let mut ys: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| {
+            let offset = (tallest - c.len()) as f64 * PITCH / 2.0;
+            (0..c.len())
+                .map(|i| top + offset + i as f64 * PITCH)
+                .collect()
+        })
+        .collect();
+    for i in (0..fragment_columns).rev() {
+        let desired: Vec<f64> = columns[i]
+            .iter()
+            .zip(&ys[i])
+            .map(|(&n, &y)| {
+                let targets: Vec<f64> = succs(n)
+                    .into_iter()
+                    .filter_map(|m| {
+                        columns
+                            .iter()
+                            .zip(&ys)
+                            .find_map(|(c, cy)| c.iter().position(|&k| k == m).map(|j| cy[j]))
+                    })
+                    .collect();
+                if targets.is_empty() {
+                    y
+                } else {
+                    targets.iter().sum::<f64>() / targets.len() as f64
+                }
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..columns[i].len()).collect();
+        order.sort_by(|&a, &b| desired[a].total_cmp(&desired[b]));
+        columns[i] = order.iter().map(|&k| columns[i][k]).collect();
+        let wanted: Vec<f64> = order.iter().map(|&k| desired[k]).collect();
+        ys[i] = spread(&wanted, top, bottom);
+    }
     let mut placed: Vec<Placed> = Vec::new();
     let mut x = PAD;
     let mut column_x = Vec::new();
-    for column in &columns {
+    for (column, cy) in columns.iter().zip(&ys) {
         let width = column
             .iter()
             .map(|n| label_of(*n).chars().count() as f64 * CHAR_W + 16.0)
             .fold(60.0, f64::max);
-        let offset = (tallest - column.len()) as f64 * PITCH / 2.0;
-        for (i, &node) in column.iter().enumerate() {
+        for (&node, &y) in column.iter().zip(cy) {
             let deprecated = match node {
                 Node::Event(e) => catalog
                     .events
@@ -151,7 +189,7 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
                 label: label_of(node),
                 deprecated,
                 x,
-                y: PAD + HEAD + offset + i as f64 * PITCH,
+                y,
                 w: width,
             });
         }
@@ -271,6 +309,22 @@ fn sort_column<'a>(
         .collect();
     keys.sort_by(|a, b| a.1.total_cmp(&b.1));
     columns[i] = keys.into_iter().map(|(n, _)| n).collect();
+}
+
+/// Positions as close to `wanted` (ascending) as possible, at least [`PITCH`] apart, within `top..=bottom`
+/// when they fit.
+fn spread(wanted: &[f64], top: f64, bottom: f64) -> Vec<f64> {
+    let mut y: Vec<f64> = Vec::with_capacity(wanted.len());
+    for &w in wanted {
+        let min = y.last().map_or(top, |p| p + PITCH);
+        y.push(w.max(min));
+    }
+    let mut max = bottom;
+    for v in y.iter_mut().rev() {
+        *v = v.min(max);
+        max = *v - PITCH;
+    }
+    y.iter().map(|v| v.max(top)).collect()
 }
 
 /// A stable key for a node, used to highlight its edges.
