@@ -532,13 +532,13 @@ header.top h1{font-size:1.15rem;margin:0}header.top h1 a{color:var(--fg)}
 #search{flex:1 1 14rem;min-width:0;max-width:36rem;font:inherit;padding:.4rem .7rem;border:1px solid var(--border);border-radius:6px;background:var(--bg);color:var(--fg)}
 #search:focus{outline:2px solid var(--accent);outline-offset:-1px}
 #count{color:var(--muted);font-size:.9em}
-.layout{display:grid;grid-template-columns:16rem minmax(0,1fr)}
+.layout{display:grid;grid-template-columns:19rem minmax(0,1fr)}
 #navbox{position:sticky;top:3.3rem;align-self:start;max-height:calc(100vh - 3.3rem);overflow:auto;background:var(--side);border-right:1px solid var(--border)}
 #navbox summary{display:none}
 nav{padding:.5rem 1rem 1rem}
 nav h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);margin:1rem 0 .3rem}
 nav ul{list-style:none;margin:0;padding:0}nav li li{padding:.05rem 0 .05rem .6rem}
-nav a{overflow-wrap:anywhere}
+nav a{overflow-wrap:anywhere}nav li li{font-size:.9rem}
 .group-name{display:block;font-weight:600;font-size:.85rem;margin-top:.4rem}
 .dep,nav .dep a{text-decoration:line-through;color:var(--muted)}
 main{padding:.5rem 1.5rem 3rem;min-width:0;max-width:80rem}
