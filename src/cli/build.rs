@@ -76,8 +76,15 @@ fn run_backend(backend: Backend, catalog: &Catalog, config: &Config) -> Result<O
             }
         }
         Backend::Docs => {
-            return Err(Error::Usage(
-                "the docs backend (`[emit.docs]`) is not available in this build".into(),
+            let options = evdef::emit::docs::DocsOptions::from_config(config)?;
+            let out = evdef::emit::docs::configured_out(config);
+            let files = evdef::emit::docs::emit(catalog, &options);
+            evdef::emit::write_all(&out, &files)?;
+            super::note(&format!(
+                "wrote {} documentation file{} to {}",
+                files.len(),
+                if files.len() == 1 { "" } else { "s" },
+                out.display()
             ));
         }
     }

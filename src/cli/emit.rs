@@ -23,6 +23,8 @@ enum Backend {
     JsonSchema(JsonSchemaArgs),
     /// Rust types: a serde struct per event and an `Event` enum that parses any log line.
     Rust(RustArgs),
+    /// Markdown pages and one offline HTML page documenting every event and fragment.
+    Docs(super::emit_docs::EmitDocsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -67,6 +69,7 @@ struct RustArgs {
 pub fn run(args: EmitArgs) -> Result<Outcome, Error> {
     match args.backend {
         Backend::Rust(args) => rust(args),
+        Backend::Docs(args) => super::emit_docs::run(args),
         Backend::JsonSchema(args) => {
             let options = args.definitions.options(&args.paths)?;
             let compiled = evdef::compile(&options)?;

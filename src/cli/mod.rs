@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod emit;
+mod emit_docs;
 mod explain;
 mod resolve;
 mod validate;

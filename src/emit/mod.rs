@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub mod docs;
 pub mod json_schema;
 pub mod resolved;
 pub mod rust;

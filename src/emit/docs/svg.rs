@@ -1,0 +1,382 @@
+//! The inheritance picture: fragments in layered columns on the left (a fragment sits right of every
+//! fragment it merges), events in the rightmost column, edges as curves from what is merged to what
+//! merges it. Drawn by hand as SVG so the docs need no tool and no network.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::Site;
+use super::html::escape;
+
+/// A node of the picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Node<'a> {
+    /// A fragment, by name (`.user`).
+    Fragment(&'a str),
+    /// An event, by name.
+    Event(&'a str),
+}
+
+const CHAR_W: f64 = 7.3;
+const NODE_H: f64 = 20.0;
+const PITCH: f64 = 26.0;
+const GAP: f64 = 110.0;
+const PAD: f64 = 12.0;
+const HEAD: f64 = 24.0;
+
+struct Placed<'a> {
+    node: Node<'a>,
+    label: &'a str,
+    deprecated: bool,
+    x: f64,
+    y: f64,
+    w: f64,
+}
+
+/// The SVG document (no XML declaration, so it can be inlined in HTML and also saved as a file).
+/// `link` gives each node's `href`. Returns `None` when no event inherits anything.
+pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> Option<String> {
+    let catalog = site.catalog;
+    let events: Vec<&'a str> = site
+        .direct
+        .iter()
+        .filter(|(_, fs)| !fs.is_empty())
+        .map(|(e, _)| *e)
+        .collect();
+    if events.is_empty() {
+        return None;
+    }
+    // Fragments that take part in an edge.
+    let mut used: Vec<&'a str> = Vec::new();
+    for f in site.fragments() {
+        let name = f.name.as_str();
+        let in_graph = !f.merges.is_empty()
+            || site.merged_by.get(name).is_some_and(|m| !m.is_empty())
+            || site.direct.values().any(|fs| fs.contains(&name));
+        if in_graph {
+            used.push(name);
+        }
+    }
+    // Layer: 0 for a fragment that merges nothing, else one more than the deepest fragment it merges.
+    let mut layer: BTreeMap<&'a str, usize> = BTreeMap::new();
+    for _ in 0..=used.len() {
+        let mut changed = false;
+        for &f in &used {
+            let merges = catalog
+                .fragments
+                .get(f)
+                .map(|x| x.merges.as_slice())
+                .unwrap_or(&[]);
+            let l = merges
+                .iter()
+                .filter_map(|m| layer.get(m.as_str()).map(|l| l + 1))
+                .max()
+                .unwrap_or(0);
+            if layer.get(f) != Some(&l) {
+                layer.insert(f, l);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let fragment_columns = layer.values().max().map_or(0, |m| m + 1);
+    let mut columns: Vec<Vec<Node<'a>>> = vec![Vec::new(); fragment_columns + 1];
+    for &f in &used {
+        columns[layer.get(f).copied().unwrap_or(0)].push(Node::Fragment(f));
+    }
+    columns[fragment_columns] = events.iter().map(|e| Node::Event(e)).collect();
+
+    // Predecessors of each node: what it merges.
+    let preds = |n: Node<'a>| -> Vec<Node<'a>> {
+        match n {
+            Node::Fragment(f) => catalog
+                .fragments
+                .get(f)
+                .map(|x| {
+                    x.merges
+                        .iter()
+                        .map(|m| Node::Fragment(m.as_str()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Node::Event(e) => site
+                .direct
+                .get(e)
+                .map(|fs| fs.iter().map(|f| Node::Fragment(f)).collect())
+                .unwrap_or_default(),
+        }
+    };
+    let edges: Vec<(Node<'a>, Node<'a>)> = columns
+        .iter()
+        .flatten()
+        .flat_map(|&to| preds(to).into_iter().map(move |from| (from, to)))
+        .collect();
+
+    // Order each column by the mean row of its neighbours in the columns already placed (barycentre
+    // heuristic): first left to right by predecessors, then the fragment columns right to left by
+    // successors, then the events again. Stable sorts keep catalog order on ties.
+    let succs =
+        |n: Node<'a>| -> Vec<Node<'a>> { edges.iter().filter(|e| e.0 == n).map(|e| e.1).collect() };
+    for i in 1..columns.len() {
+        sort_column(&mut columns, i, &preds);
+    }
+    for i in (0..fragment_columns).rev() {
+        sort_column(&mut columns, i, &succs);
+    }
+    sort_column(&mut columns, fragment_columns, &preds);
+
+    // Geometry. Columns start centred; then, right to left, each fragment moves to the mean height of
+    // what merges it, keeping its order and at least one row apart, so edges run as flat as they can.
+    let tallest = max_len(&columns);
+    let top = PAD + HEAD;
+    let bottom = top + (tallest.max(1) - 1) as f64 * PITCH;
+    let mut ys: Vec<Vec<f64>> = columns
+        .iter()
+        .map(|c| {
+            let offset = (tallest - c.len()) as f64 * PITCH / 2.0;
+            (0..c.len())
+                .map(|i| top + offset + i as f64 * PITCH)
+                .collect()
+        })
+        .collect();
+    for i in (0..fragment_columns).rev() {
+        let desired: Vec<f64> = columns[i]
+            .iter()
+            .zip(&ys[i])
+            .map(|(&n, &y)| {
+                let targets: Vec<f64> = succs(n)
+                    .into_iter()
+                    .filter_map(|m| {
+                        columns
+                            .iter()
+                            .zip(&ys)
+                            .find_map(|(c, cy)| c.iter().position(|&k| k == m).map(|j| cy[j]))
+                    })
+                    .collect();
+                if targets.is_empty() {
+                    y
+                } else {
+                    targets.iter().sum::<f64>() / targets.len() as f64
+                }
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..columns[i].len()).collect();
+        order.sort_by(|&a, &b| desired[a].total_cmp(&desired[b]));
+        columns[i] = order.iter().map(|&k| columns[i][k]).collect();
+        let wanted: Vec<f64> = order.iter().map(|&k| desired[k]).collect();
+        ys[i] = spread(&wanted, top, bottom);
+    }
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut x = PAD;
+    let mut column_x = Vec::new();
+    for (column, cy) in columns.iter().zip(&ys) {
+        let width = column
+            .iter()
+            .map(|n| label_of(*n).chars().count() as f64 * CHAR_W + 16.0)
+            .fold(60.0, f64::max);
+        for (&node, &y) in column.iter().zip(cy) {
+            let deprecated = match node {
+                Node::Event(e) => catalog
+                    .events
+                    .get(e)
+                    .is_some_and(|e| e.deprecated.is_some()),
+                Node::Fragment(_) => false,
+            };
+            placed.push(Placed {
+                node,
+                label: label_of(node),
+                deprecated,
+                x,
+                y,
+                w: width,
+            });
+        }
+        column_x.push((x, width));
+        x += width + GAP;
+    }
+    let width = x - GAP + PAD;
+    let height = PAD * 2.0 + HEAD + tallest as f64 * PITCH;
+
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="evg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="evg-title">"#,
+        w = fmt(width),
+        h = fmt(height)
+    );
+    out.push_str("\n<title id=\"evg-title\">Inheritance: fragments (left) merged into fragments and events (right)</title>\n");
+    out.push_str(STYLE);
+    out.push_str(
+        "<defs><marker id=\"evg-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"evg-arrowhead\"/></marker></defs>\n",
+    );
+    for (i, (cx, _)) in column_x.iter().enumerate() {
+        let title = if i == fragment_columns {
+            "events"
+        } else if i == 0 {
+            "fragments"
+        } else {
+            "↳ merging fragments"
+        };
+        let _ = writeln!(
+            out,
+            r#"<text class="evg-head" x="{}" y="{}">{}</text>"#,
+            fmt(*cx),
+            fmt(PAD + 12.0),
+            title
+        );
+    }
+    let find = |n: Node| placed.iter().find(|p| p.node == n);
+    out.push_str("<g class=\"evg-edges\">\n");
+    for (from, to) in &edges {
+        let (Some(a), Some(b)) = (find(*from), find(*to)) else {
+            continue;
+        };
+        let (x1, y1) = (a.x + a.w, a.y + NODE_H / 2.0);
+        let (x2, y2) = (b.x - 1.0, b.y + NODE_H / 2.0);
+        let dx = ((x2 - x1) / 2.0).max(30.0);
+        let _ = writeln!(
+            out,
+            r#"<path data-from="{}" data-to="{}" d="M{} {} C{} {} {} {} {} {}" marker-end="url(#evg-arrow)"/>"#,
+            escape(node_key(*from).as_str()),
+            escape(node_key(*to).as_str()),
+            fmt(x1),
+            fmt(y1),
+            fmt(x1 + dx),
+            fmt(y1),
+            fmt(x2 - dx),
+            fmt(y2),
+            fmt(x2),
+            fmt(y2)
+        );
+    }
+    out.push_str("</g>\n<g class=\"evg-nodes\">\n");
+    for p in &placed {
+        let kind = match p.node {
+            Node::Fragment(_) => "evg-fragment",
+            Node::Event(_) => "evg-event",
+        };
+        let dep = if p.deprecated { " evg-deprecated" } else { "" };
+        let _ = writeln!(
+            out,
+            r#"<a href="{href}" data-node="{key}" class="evg-node {kind}{dep}"><title>{label}</title><rect x="{x}" y="{y}" width="{w}" height="{h}" rx="4"/><text x="{tx}" y="{ty}">{label}</text></a>"#,
+            href = escape(&link(p.node)),
+            key = escape(&node_key(p.node)),
+            label = escape(p.label),
+            x = fmt(p.x),
+            y = fmt(p.y),
+            w = fmt(p.w),
+            h = fmt(NODE_H),
+            tx = fmt(p.x + 8.0),
+            ty = fmt(p.y + 14.0),
+        );
+    }
+    out.push_str("</g>\n</svg>\n");
+    Some(out)
+}
+
+/// The row of a node (columns are centred on the tallest), if placed.
+fn row_of(columns: &[Vec<Node>], n: Node) -> Option<f64> {
+    let tallest = max_len(columns);
+    columns.iter().find_map(|c| {
+        let offset = (tallest - c.len()) as f64 / 2.0;
+        c.iter().position(|&m| m == n).map(|i| i as f64 + offset)
+    })
+}
+
+/// Sort column `i` by the mean row of each node's neighbours (its own position when it has none).
+fn sort_column<'a>(
+    columns: &mut [Vec<Node<'a>>],
+    i: usize,
+    neighbours: &dyn Fn(Node<'a>) -> Vec<Node<'a>>,
+) {
+    let mut keys: Vec<(Node<'a>, f64)> = columns[i]
+        .iter()
+        .enumerate()
+        .map(|(pos, &n)| {
+            let rows: Vec<f64> = neighbours(n)
+                .into_iter()
+                .filter_map(|m| row_of(columns, m))
+                .collect();
+            let key = if rows.is_empty() {
+                pos as f64
+            } else {
+                rows.iter().sum::<f64>() / rows.len() as f64
+            };
+            (n, key)
+        })
+        .collect();
+    keys.sort_by(|a, b| a.1.total_cmp(&b.1));
+    columns[i] = keys.into_iter().map(|(n, _)| n).collect();
+}
+
+/// Positions as close to `wanted` (ascending) as possible, at least [`PITCH`] apart, within `top..=bottom`
+/// when they fit.
+fn spread(wanted: &[f64], top: f64, bottom: f64) -> Vec<f64> {
+    let mut y: Vec<f64> = Vec::with_capacity(wanted.len());
+    for &w in wanted {
+        let min = y.last().map_or(top, |p| p + PITCH);
+        y.push(w.max(min));
+    }
+    let mut max = bottom;
+    for v in y.iter_mut().rev() {
+        *v = v.min(max);
+        max = *v - PITCH;
+    }
+    y.iter().map(|v| v.max(top)).collect()
+}
+
+/// A stable key for a node, used to highlight its edges.
+fn node_key(n: Node) -> String {
+    match n {
+        Node::Fragment(f) => format!("f:{f}"),
+        Node::Event(e) => format!("e:{e}"),
+    }
+}
+
+fn label_of<'a>(n: Node<'a>) -> &'a str {
+    match n {
+        Node::Fragment(f) | Node::Event(f) => f,
+    }
+}
+
+fn max_len(columns: &[Vec<Node>]) -> usize {
+    columns.iter().map(Vec::len).max().unwrap_or(0)
+}
+
+/// Coordinates with at most one decimal, without a trailing `.0`, so output is short and stable.
+fn fmt(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+const STYLE: &str = concat!(
+    "<style>\n",
+    ".evg{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}\n",
+    ".evg-head{font-family:system-ui,sans-serif;font-weight:600;fill:#57606a}\n",
+    ".evg-node rect{fill:#ddf4ff;stroke:#54aeff}\n",
+    ".evg-event rect{fill:#f6f8fa;stroke:#8c959f}\n",
+    ".evg-node text{fill:#1f2328}\n",
+    ".evg-deprecated text{text-decoration:line-through;fill:#8c959f}\n",
+    ".evg-node:hover rect,.evg-node.evg-on rect{stroke-width:2;stroke:#0969da}\n",
+    ".evg-edges path{fill:none;stroke:#8c959f;stroke-width:1.2;opacity:.7}\n",
+    ".evg-edges path.evg-on{stroke:#0969da;stroke-width:2.2;opacity:1}\n",
+    ".evg-arrowhead{fill:#8c959f}\n",
+    "@media (prefers-color-scheme:dark){\n",
+    ".evg-head{fill:#9198a1}\n",
+    ".evg-node rect{fill:#0c2d6b;stroke:#4493f8}\n",
+    ".evg-event rect{fill:#151b23;stroke:#656c76}\n",
+    ".evg-node text{fill:#e6edf3}\n",
+    ".evg-deprecated text{fill:#9198a1}\n",
+    ".evg-node:hover rect,.evg-node.evg-on rect{stroke:#4493f8}\n",
+    ".evg-edges path{stroke:#656c76}\n",
+    ".evg-edges path.evg-on{stroke:#4493f8}\n",
+    ".evg-arrowhead{fill:#656c76}\n",
+    "}\n",
+    "</style>\n",
+);
