@@ -4,6 +4,7 @@
 
 mod build;
 mod emit_json_schema;
+mod tagged;
 mod validate;
 
 use std::path::PathBuf;
