@@ -98,16 +98,8 @@ pub fn compile(options: &Options) -> Result<Compiled, Error> {
 /// [`compile`], then every lint rule: what `evdef check` reports.
 pub fn check(options: &Options) -> Result<Compiled, Error> {
     let mut compiled = compile(options)?;
-    lint::check(
-        &compiled.catalog,
-        &options.config.lint,
-        &mut compiled.diagnostics,
-    );
-    validate::check_examples(
-        &compiled.catalog,
-        &options.config.envelope,
-        &mut compiled.diagnostics,
-    );
+    lint::check(&compiled.catalog, &options.config.lint, &mut compiled.diagnostics);
+    validate::check_examples(&compiled.catalog, &options.config.envelope, &mut compiled.diagnostics);
     diagnostics::sort_and_dedup(&mut compiled.diagnostics);
     Ok(compiled)
 }

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::Error;
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, SourceMap, Span};
+use crate::Error;
 
 /// Whether a path names a definitions file (`*.yaml`, `*.yml`).
 pub fn is_definitions_file(path: &Path) -> bool {
@@ -35,10 +35,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
             let entry = entry.map_err(|e| {
-                let p = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| path.clone());
+                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| path.clone());
                 Error::io("read", p, e.into())
             })?;
             if entry.file_type().is_file() && is_definitions_file(entry.path()) {

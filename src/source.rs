@@ -68,11 +68,7 @@ pub struct SourceFile {
 
 impl SourceFile {
     /// A source file from its text.
-    pub fn new(
-        name: impl Into<String>,
-        path: impl Into<PathBuf>,
-        text: impl Into<Arc<str>>,
-    ) -> Self {
+    pub fn new(name: impl Into<String>, path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> Self {
         let text: Arc<str> = text.into();
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
@@ -134,7 +130,10 @@ impl SourceMap {
 
     /// All files in load order.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (i as FileId, f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (i as FileId, f))
     }
 
     /// Number of files.
@@ -188,20 +187,9 @@ mod tests {
     #[test]
     fn line_col_counts_from_one_and_in_chars() {
         let f = SourceFile::new("a.yaml", "a.yaml", "ab\nçd: x\n");
-        let cases = [
-            (0, 1, 1),
-            (1, 1, 2),
-            (3, 2, 1),
-            (5, 2, 2),
-            (6, 2, 3),
-            (99, 3, 1),
-        ];
+        let cases = [(0, 1, 1), (1, 1, 2), (3, 2, 1), (5, 2, 2), (6, 2, 3), (99, 3, 1)];
         for (offset, line, column) in cases {
-            assert_eq!(
-                f.line_col(offset),
-                LineCol { line, column },
-                "offset {offset}"
-            );
+            assert_eq!(f.line_col(offset), LineCol { line, column }, "offset {offset}");
         }
     }
 }

@@ -44,17 +44,11 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
             ));
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
-        other => {
-            super::write_stdout(render::render(sources, diagnostics, other, false).as_bytes())?
-        }
+        other => super::write_stdout(render::render(sources, diagnostics, other, false).as_bytes())?,
     }
     let fails = diagnostics.iter().any(|d| {
         d.severity == Severity::Error || (d.severity == Severity::Warning && !args.allow_warnings)
     });
     let _ = std::io::stderr().is_terminal();
-    Ok(if fails {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    Ok(if fails { Outcome::Findings } else { Outcome::Clean })
 }

@@ -4,10 +4,10 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
-use evdef::Error;
 use evdef::diagnostics::did_you_mean;
 use evdef::model::{Parameter, Type};
 use evdef::source::SourceMap;
+use evdef::Error;
 
 use super::{DefinitionsArgs, Outcome};
 
@@ -46,12 +46,7 @@ pub fn run(args: ExplainArgs) -> Result<Outcome, Error> {
     Ok(Outcome::Clean)
 }
 
-fn write_parameters(
-    out: &mut String,
-    sources: &SourceMap,
-    params: &indexmap::IndexMap<String, Parameter>,
-    depth: usize,
-) {
+fn write_parameters(out: &mut String, sources: &SourceMap, params: &indexmap::IndexMap<String, Parameter>, depth: usize) {
     let pad = "  ".repeat(depth);
     for p in params.values() {
         let mut ty = p.schema.ty.display();
@@ -69,21 +64,12 @@ fn write_parameters(
                     (None, Some(a)) => format!("&{a}"),
                     _ => "an inline mapping".to_string(),
                 };
-                let _ = writeln!(
-                    out,
-                    "{pad}    via {what}, merged at {}",
-                    sources.locate(step.alias)
-                );
+                let _ = writeln!(out, "{pad}    via {what}, merged at {}", sources.locate(step.alias));
             }
             let _ = writeln!(out, "{pad}    defined at {}", sources.locate(p.origin.key));
         }
         for s in &p.shadowed {
-            let _ = writeln!(
-                out,
-                "{pad}    overrides {} from {}",
-                s.schema.ty.display(),
-                sources.locate(s.origin.key)
-            );
+            let _ = writeln!(out, "{pad}    overrides {} from {}", s.schema.ty.display(), sources.locate(s.origin.key));
         }
         if let Type::Object(props) = &p.schema.ty {
             write_parameters(out, sources, props, depth + 2);

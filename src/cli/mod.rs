@@ -82,9 +82,7 @@ pub fn run() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
-                    ExitCode::SUCCESS
-                }
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::SUCCESS,
                 _ => ExitCode::from(2),
             };
         }
@@ -150,11 +148,7 @@ pub fn report_errors(compiled: &evdef::Compiled) -> bool {
     if !compiled.has_errors() {
         return false;
     }
-    let text = evdef::diagnostics::render::human(
-        &compiled.catalog.sources,
-        &compiled.diagnostics,
-        stderr_color(),
-    );
+    let text = evdef::diagnostics::render::human(&compiled.catalog.sources, &compiled.diagnostics, stderr_color());
     let _ = std::io::stderr().write_all(text.as_bytes());
     true
 }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use evdef::Error;
 use evdef::emit::resolved;
+use evdef::Error;
 
 use super::{DefinitionsArgs, Outcome};
 

@@ -6,9 +6,7 @@ pub mod render;
 use crate::source::Span;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; never fails a run.
@@ -79,12 +77,7 @@ impl Diagnostic {
     }
 
     /// A diagnostic of any severity at a span, with an empty primary label.
-    pub fn new(
-        severity: Severity,
-        code: &'static str,
-        message: impl Into<String>,
-        span: Span,
-    ) -> Self {
+    pub fn new(severity: Severity, code: &'static str, message: impl Into<String>, span: Span) -> Self {
         Diagnostic {
             code,
             severity,

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 use super::{Diagnostic, Label, Severity};
 use crate::source::{SourceMap, Span};
@@ -23,24 +23,17 @@ pub enum Format {
 }
 
 /// Render diagnostics in a format. `color` applies to `human` only.
-pub fn render(
-    sources: &SourceMap,
-    diagnostics: &[Diagnostic],
-    format: Format,
-    color: bool,
-) -> String {
+pub fn render(sources: &SourceMap, diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
     match format {
         Format::Human => human(sources, diagnostics, color),
         Format::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&json_value(sources, diagnostics)).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&json_value(sources, diagnostics)).unwrap_or_default();
             s.push('\n');
             s
         }
         Format::Github => github(sources, diagnostics),
         Format::Sarif => {
-            let mut s =
-                serde_json::to_string_pretty(&sarif(sources, diagnostics)).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&sarif(sources, diagnostics)).unwrap_or_default();
             s.push('\n');
             s
         }
@@ -72,13 +65,7 @@ pub fn human(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> St
 /// `file:line:col: severity[code]: message`, for logs and build scripts.
 pub fn plain_line(sources: &SourceMap, d: &Diagnostic) -> String {
     match d.span() {
-        Some(span) => format!(
-            "{}: {}[{}]: {}\n",
-            sources.locate(span),
-            d.severity.as_str(),
-            d.code,
-            d.message
-        ),
+        Some(span) => format!("{}: {}[{}]: {}\n", sources.locate(span), d.severity.as_str(), d.code, d.message),
         None => format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message),
     }
 }
@@ -87,10 +74,7 @@ pub fn plain_line(sources: &SourceMap, d: &Diagnostic) -> String {
 pub fn summary(diagnostics: &[Diagnostic]) -> String {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut parts = vec![
-        plural(count(Severity::Error), "error"),
-        plural(count(Severity::Warning), "warning"),
-    ];
+    let mut parts = vec![plural(count(Severity::Error), "error"), plural(count(Severity::Warning), "warning")];
     let infos = count(Severity::Info);
     if infos > 0 {
         parts.push(format!("{infos} info"));
@@ -124,11 +108,7 @@ impl Report {
                 related.push(Report {
                     code: String::new(),
                     severity: Severity::Info,
-                    message: if l.text.is_empty() {
-                        "related".into()
-                    } else {
-                        l.text.clone()
-                    },
+                    message: if l.text.is_empty() { "related".into() } else { l.text.clone() },
                     help: None,
                     source: Some(named(sources, l.span)),
                     labels: vec![labeled(l, true)],
@@ -189,22 +169,17 @@ impl miette::Diagnostic for Report {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty())
-            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        (!self.related.is_empty()).then(|| {
-            Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic))
-                as Box<dyn Iterator<Item = _>>
-        })
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<dyn Iterator<Item = _>>)
     }
 }
 
@@ -259,11 +234,7 @@ pub fn json_value(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
 
 /// GitHub workflow commands. Properties and messages are escaped as the runner expects.
 pub fn github(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
-    let escape_data = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-    };
+    let escape_data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let escape_prop = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for d in diagnostics {

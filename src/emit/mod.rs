@@ -63,14 +63,7 @@ mod tests {
             }],
         )
         .unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("a/b.txt")).unwrap(),
-            "two"
-        );
-        assert_eq!(
-            std::fs::read_dir(dir.path().join("a")).unwrap().count(),
-            1,
-            "no temp file left"
-        );
+        assert_eq!(std::fs::read_to_string(dir.path().join("a/b.txt")).unwrap(), "two");
+        assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 1, "no temp file left");
     }
 }

@@ -1,7 +1,7 @@
 //! The resolved catalog as data (`evdef resolve`): every merge applied, every parameter with its declared
 //! type name and its origin (`file:line:col`, and the fragments it was inherited through).
 
-use serde_json::{Map, Value, json};
+use serde_json::{json, Map, Value};
 
 use crate::model::{Catalog, Event, Inherit, Parameter, Schema, Type};
 use crate::source::{SourceMap, Span};
@@ -42,11 +42,7 @@ fn event(sources: &SourceMap, e: &Event) -> Value {
     if let Some(d) = &e.description {
         o.insert("description".into(), json!(d));
     }
-    for (key, value) in [
-        ("owner", &e.owner),
-        ("version", &e.version),
-        ("deprecated", &e.deprecated),
-    ] {
+    for (key, value) in [("owner", &e.owner), ("version", &e.version), ("deprecated", &e.deprecated)] {
         if let Some(v) = value {
             o.insert(key.into(), json!(v));
         }
@@ -56,10 +52,7 @@ fn event(sources: &SourceMap, e: &Event) -> Value {
     }
     o.insert("parameters".into(), parameters(sources, &e.parameters));
     if !e.examples.is_empty() {
-        o.insert(
-            "examples".into(),
-            Value::Array(e.examples.iter().map(|x| x.value.clone()).collect()),
-        );
+        o.insert("examples".into(), Value::Array(e.examples.iter().map(|x| x.value.clone()).collect()));
     }
     o.insert("origin".into(), json!(location(sources, e.name_span)));
     Value::Object(o)
@@ -226,20 +219,10 @@ fn yaml_scalar(v: &Value) -> String {
     match v {
         Value::String(s) => {
             let plain_safe = !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
                 && !s.starts_with(['-', '.'])
-                && crate::yaml::value::scalar(&crate::yaml::Scalar {
-                    value: s.clone(),
-                    plain: true,
-                    tag: None,
-                })
-                .is_string();
-            if plain_safe {
-                s.clone()
-            } else {
-                Value::String(s.clone()).to_string()
-            }
+                && crate::yaml::value::scalar(&crate::yaml::Scalar { value: s.clone(), plain: true, tag: None }).is_string();
+            if plain_safe { s.clone() } else { Value::String(s.clone()).to_string() }
         }
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),

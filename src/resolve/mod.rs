@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
+use crate::diagnostics::{did_you_mean, Diagnostic, Severity};
 use crate::model::{Catalog, Event, Example, Fragment, Inherit};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
@@ -34,9 +34,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
 
     for doc in &tree.documents {
         let Some(root) = doc.root else {
-            if sources.get(doc.file).text.trim().is_empty()
-                || tree.documents.iter().filter(|d| d.file == doc.file).count() == 1
-            {
+            if sources.get(doc.file).text.trim().is_empty() || tree.documents.iter().filter(|d| d.file == doc.file).count() == 1 {
                 diagnostics.push(
                     Diagnostic::warning(
                         "empty-file",
@@ -67,12 +65,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
             let key_span = tree.get(entry.key_node).span;
             if entry.key.starts_with('.') {
                 let value = tree.deref(entry.value);
-                fragment_nodes.push((
-                    entry.key.clone(),
-                    key_span,
-                    value,
-                    tree.get(value).anchor.clone(),
-                ));
+                fragment_nodes.push((entry.key.clone(), key_span, value, tree.get(value).anchor.clone()));
             } else if doc.prelude {
                 diagnostics.push(
                     Diagnostic::error(
@@ -87,14 +80,10 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
                 );
             } else if let Some(first) = event_spans.get(&entry.key) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "duplicate-event",
-                        format!("event `{}` is defined twice", entry.key),
-                        key_span,
-                    )
-                    .with_label("second definition")
-                    .with_secondary(*first, "first defined here")
-                    .with_help("event names must be unique across all definitions files"),
+                    Diagnostic::error("duplicate-event", format!("event `{}` is defined twice", entry.key), key_span)
+                        .with_label("second definition")
+                        .with_secondary(*first, "first defined here")
+                        .with_help("event names must be unique across all definitions files"),
                 );
             } else {
                 event_spans.insert(entry.key.clone(), key_span);
@@ -115,14 +104,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         }
     }
     for (name, name_span, value, anchor) in fragment_nodes {
-        let fragment = resolve_fragment(
-            &mut resolver,
-            name.clone(),
-            name_span,
-            value,
-            anchor,
-            diagnostics,
-        );
+        let fragment = resolve_fragment(&mut resolver, name.clone(), name_span, value, anchor, diagnostics);
         catalog.fragments.insert(name, fragment);
     }
     catalog
@@ -142,10 +124,7 @@ fn resolve_event(
         diagnostics.push(
             Diagnostic::error(
                 "invalid-event",
-                format!(
-                    "event `{name}` must be a mapping, not {}",
-                    tree.describe(value)
-                ),
+                format!("event `{name}` must be a mapping, not {}", tree.describe(value)),
                 tree.get(value).span,
             )
             .with_label("expected `description:`, `parameters:`, ...")
@@ -178,13 +157,7 @@ fn resolve_event(
                 }
             }
             "examples" => event.examples = examples(r, entry, &mut local),
-            other => local.push(unknown_key(
-                tree,
-                entry,
-                other,
-                &EVENT_KEYS,
-                &format!("event `{name}`"),
-            )),
+            other => local.push(unknown_key(tree, entry, other, &EVENT_KEYS, &format!("event `{name}`"))),
         }
         r.add_inherited_labels(entry, &mut local);
         diagnostics.append(&mut local);
@@ -192,20 +165,13 @@ fn resolve_event(
     (error_count(diagnostics) == before).then_some(event)
 }
 
-fn examples(
-    r: &mut types::Resolver<'_, '_>,
-    entry: &Entry,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Example> {
+fn examples(r: &mut types::Resolver<'_, '_>, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Vec<Example> {
     let tree = r.tree();
     let NodeKind::Sequence(items) = &tree.resolved(entry.value).kind else {
         diagnostics.push(
             Diagnostic::error(
                 "invalid-value",
-                format!(
-                    "`examples` must be a list of payloads, not {}",
-                    tree.describe(entry.value)
-                ),
+                format!("`examples` must be a list of payloads, not {}", tree.describe(entry.value)),
                 tree.get(entry.value).span,
             )
             .with_help("write `examples:` followed by `- {param: value, ...}` items"),
@@ -243,11 +209,7 @@ fn resolve_fragment(
                 NodeKind::Sequence(items) => items.clone(),
                 _ => vec![v],
             };
-            merges.extend(
-                targets
-                    .into_iter()
-                    .filter_map(|t| r.fragment_of(tree.deref(t))),
-            );
+            merges.extend(targets.into_iter().filter_map(|t| r.fragment_of(tree.deref(t))));
         }
     }
     let keys: Vec<String> = r
@@ -256,8 +218,7 @@ fn resolve_fragment(
         .map(|m| m.entries.iter().map(|e| e.key.clone()).collect())
         .unwrap_or_default();
     let is_template = !keys.is_empty()
-        && (keys.iter().any(|k| k == "parameters")
-            || keys.iter().all(|k| EVENT_KEYS.contains(&k.as_str())));
+        && (keys.iter().any(|k| k == "parameters") || keys.iter().all(|k| EVENT_KEYS.contains(&k.as_str())));
     let parameters = if is_template {
         IndexMap::new()
     } else {
@@ -274,39 +235,20 @@ fn resolve_fragment(
 }
 
 /// `unknown key` with a suggestion.
-pub(crate) fn unknown_key(
-    tree: &Tree,
-    entry: &Entry,
-    key: &str,
-    known: &[&str],
-    within: &str,
-) -> Diagnostic {
-    let d = Diagnostic::error(
-        "unknown-key",
-        format!("unknown key `{key}` in {within}"),
-        tree.get(entry.key_node).span,
-    );
+pub(crate) fn unknown_key(tree: &Tree, entry: &Entry, key: &str, known: &[&str], within: &str) -> Diagnostic {
+    let d = Diagnostic::error("unknown-key", format!("unknown key `{key}` in {within}"), tree.get(entry.key_node).span);
     match did_you_mean(key, known.iter().copied()) {
-        Some(s) => d
-            .with_label(format!("did you mean `{s}`?"))
-            .with_help(format!("did you mean `{s}`?")),
+        Some(s) => d.with_label(format!("did you mean `{s}`?")).with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!("known keys: {}", known.join(", "))),
     }
 }
 
 fn error_count(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count()
+    diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
 }
 
 /// Convert the merge steps of an entry to the model's provenance.
-pub(crate) fn inherit_chain(
-    tree: &Tree,
-    fragments: &HashMap<NodeId, String>,
-    entry: &Entry,
-) -> Vec<Inherit> {
+pub(crate) fn inherit_chain(tree: &Tree, fragments: &HashMap<NodeId, String>, entry: &Entry) -> Vec<Inherit> {
     entry
         .via
         .iter()

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::{inherit_chain, unknown_key};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{Constraints, Origin, Parameter, Schema, Type};
 use crate::source::Span;
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
@@ -64,19 +64,14 @@ impl<'m, 't> Resolver<'m, 't> {
 
     /// When an entry was inherited, every problem found in it also points at the alias that brought it in.
     pub fn add_inherited_labels(&self, entry: &Entry, diagnostics: &mut [Diagnostic]) {
-        let Some(first) = entry.via.first() else {
-            return;
-        };
-        let name = first.anchor.as_ref().map_or_else(
-            || "an inline mapping".to_string(),
-            |a| format!("`*{}`", a.name),
-        );
+        let Some(first) = entry.via.first() else { return };
+        let name = first
+            .anchor
+            .as_ref()
+            .map_or_else(|| "an inline mapping".to_string(), |a| format!("`*{}`", a.name));
         for d in diagnostics.iter_mut() {
             if !d.secondary.iter().any(|l| l.span == first.alias) {
-                d.secondary.push(crate::diagnostics::Label::new(
-                    first.alias,
-                    format!("inherited through {name} here"),
-                ));
+                d.secondary.push(crate::diagnostics::Label::new(first.alias, format!("inherited through {name} here")));
             }
         }
     }
@@ -90,18 +85,14 @@ impl<'m, 't> Resolver<'m, 't> {
     ) -> Option<IndexMap<String, Parameter>> {
         let tree = self.tree();
         let resolved = tree.resolved(node);
-        if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty() || s.value == "null" && s.plain)
-        {
+        if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty() || s.value == "null" && s.plain) {
             return Some(IndexMap::new());
         }
         let Some(merged) = self.merger.mapping(node, diagnostics) else {
             diagnostics.push(
                 Diagnostic::error(
                     "invalid-value",
-                    format!(
-                        "parameters must be a mapping of names to types, not {}",
-                        tree.describe(node)
-                    ),
+                    format!("parameters must be a mapping of names to types, not {}", tree.describe(node)),
                     tree.get(node).span,
                 )
                 .with_help("write `name: type` pairs, e.g. `user_id: integer`"),
@@ -121,12 +112,7 @@ impl<'m, 't> Resolver<'m, 't> {
     }
 
     /// One parameter from its entry, with overridden definitions resolved into `shadowed`.
-    fn parameter(
-        &mut self,
-        entry: &Entry,
-        depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Parameter> {
+    fn parameter(&mut self, entry: &Entry, depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<Parameter> {
         let tree = self.tree();
         if self.budget == 0 {
             return None;
@@ -140,9 +126,7 @@ impl<'m, 't> Resolver<'m, 't> {
                     tree.get(entry.value).span,
                 )
                 .with_label("expansion stopped here")
-                .with_help(
-                    "this looks like an alias bomb; share large objects through fewer aliases",
-                ),
+                .with_help("this looks like an alias bomb; share large objects through fewer aliases"),
             );
             return None;
         }
@@ -156,12 +140,7 @@ impl<'m, 't> Resolver<'m, 't> {
         Some(p)
     }
 
-    fn parameter_body(
-        &mut self,
-        entry: &Entry,
-        depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Parameter> {
+    fn parameter_body(&mut self, entry: &Entry, depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<Parameter> {
         let tree = self.tree();
         let origin = Origin {
             key: tree.get(entry.key_node).span,
@@ -185,14 +164,12 @@ impl<'m, 't> Resolver<'m, 't> {
         let value = entry.value;
         match &tree.resolved(value).kind {
             NodeKind::Scalar(s) if !(s.plain && (s.value.is_empty() || s.value == "null")) => {
-                let (schema, optional) =
-                    self.short_form(&s.value, tree.get(value).span, depth, diagnostics)?;
+                let (schema, optional) = self.short_form(&s.value, tree.get(value).span, depth, diagnostics)?;
                 p.schema = schema;
                 p.required = !optional;
             }
             NodeKind::Mapping(_) => {
-                let (schema, optional, desc, deprecated, required) =
-                    self.long_form(value, depth, diagnostics)?;
+                let (schema, optional, desc, deprecated, required) = self.long_form(value, depth, diagnostics)?;
                 p.schema = schema;
                 p.description = desc;
                 p.deprecated = deprecated;
@@ -205,11 +182,7 @@ impl<'m, 't> Resolver<'m, 't> {
                         format!("parameter `{}` has no type", entry.key),
                         tree.get(entry.key_node).span,
                     )
-                    .with_help(format!(
-                        "give it a type, e.g. `{}: string`; known types: {}",
-                        entry.key,
-                        Type::NAMES.join(", ")
-                    )),
+                    .with_help(format!("give it a type, e.g. `{}: string`; known types: {}", entry.key, Type::NAMES.join(", "))),
                 );
                 return None;
             }
@@ -218,13 +191,7 @@ impl<'m, 't> Resolver<'m, 't> {
     }
 
     /// `string`, `string?`, `uuid[]`, `integer[]?`: the schema and whether it is optional.
-    fn short_form(
-        &mut self,
-        text: &str,
-        span: Span,
-        _depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<(Schema, bool)> {
+    fn short_form(&mut self, text: &str, span: Span, _depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<(Schema, bool)> {
         let trimmed = text.trim();
         let (rest, optional) = match trimmed.strip_suffix('?') {
             Some(r) => (r.trim_end(), true),
@@ -271,27 +238,18 @@ impl<'m, 't> Resolver<'m, 't> {
                     format!("`{base}` needs `{key}`, so it cannot be written in the short form"),
                     span,
                 )
-                .with_help(format!(
-                    "use the long form: `type: {base}` with `{key}:`, or `json` for any value"
-                ));
+                .with_help(format!("use the long form: `type: {base}` with `{key}:`, or `json` for any value"));
             }
             _ if base.contains('?') || base.contains('[') => {
-                return Diagnostic::error(
-                    "unknown-type",
-                    format!("cannot read the type `{written}`"),
-                    span,
-                )
-                .with_help("the short form is `type`, `type?`, `type[]` or `type[]?`");
+                return Diagnostic::error("unknown-type", format!("cannot read the type `{written}`"), span)
+                    .with_help("the short form is `type`, `type?`, `type[]` or `type[]?`");
             }
             _ => Diagnostic::error("unknown-type", format!("unknown type `{base}`"), span),
         };
         match did_you_mean(base, Type::NAMES) {
             Some(s) => d
                 .with_label(format!("did you mean `{s}`?"))
-                .with_help(format!(
-                    "did you mean `{s}`? known types: {}",
-                    Type::NAMES.join(", ")
-                )),
+                .with_help(format!("did you mean `{s}`? known types: {}", Type::NAMES.join(", "))),
             None => d.with_help(format!("known types: {}", Type::NAMES.join(", "))),
         }
     }
@@ -367,15 +325,8 @@ impl<'m, 't> Resolver<'m, 't> {
             None if get("properties").is_some() => ("object".to_string(), tree.get(node).span),
             None => {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "missing-type",
-                        "parameter has no `type`",
-                        tree.get(node).span,
-                    )
-                    .with_help(format!(
-                        "add `type:`; known types: {}",
-                        Type::NAMES.join(", ")
-                    )),
+                    Diagnostic::error("missing-type", "parameter has no `type`", tree.get(node).span)
+                        .with_help(format!("add `type:`; known types: {}", Type::NAMES.join(", "))),
                 );
                 return None;
             }
@@ -384,12 +335,8 @@ impl<'m, 't> Resolver<'m, 't> {
             let found = get(key).cloned();
             if found.is_none() {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "missing-key",
-                        format!("type `{name}` needs `{key}`"),
-                        type_span,
-                    )
-                    .with_help(format!("add `{key}:` next to `type: {name}`")),
+                    Diagnostic::error("missing-key", format!("type `{name}` needs `{key}`"), type_span)
+                        .with_help(format!("add `{key}:` next to `type: {name}`")),
                 );
             }
             found
@@ -401,19 +348,11 @@ impl<'m, 't> Resolver<'m, 't> {
             }
             "array" => {
                 let items = structural("items", diagnostics)?;
-                Type::Array(Box::new(self.item_schema(
-                    &items,
-                    depth + 1,
-                    diagnostics,
-                )?))
+                Type::Array(Box::new(self.item_schema(&items, depth + 1, diagnostics)?))
             }
             "map" => {
                 let values = structural("values", diagnostics)?;
-                Type::Map(Box::new(self.item_schema(
-                    &values,
-                    depth + 1,
-                    diagnostics,
-                )?))
+                Type::Map(Box::new(self.item_schema(&values, depth + 1, diagnostics)?))
             }
             other => {
                 let (s, opt) = self.short_form(other, type_span, depth, diagnostics)?;
@@ -429,63 +368,42 @@ impl<'m, 't> Resolver<'m, 't> {
             if let Some(e) = get(key)
                 && !applies
             {
-                diagnostics.push(Diagnostic::error(
-                    "invalid-constraint",
-                    format!("`{key}` does not apply to type `{name}`"),
-                    tree.get(e.key_node).span,
-                ));
+                diagnostics.push(
+                    Diagnostic::error("invalid-constraint", format!("`{key}` does not apply to type `{name}`"), tree.get(e.key_node).span),
+                );
             }
         }
         if let Some(e) = get("enum") {
             schema.constraints.enumeration = self.enumeration(&schema.ty, e, diagnostics);
         }
         check_constraints(&schema, &name, &merged, tree, diagnostics);
-        if diagnostics.len() > errors_before
-            && diagnostics[errors_before..]
-                .iter()
-                .any(|d| d.severity == crate::Severity::Error)
-        {
+        if diagnostics.len() > errors_before && diagnostics[errors_before..].iter().any(|d| d.severity == crate::Severity::Error) {
             return None;
         }
         Some((schema, optional, description, deprecated, required))
     }
 
     /// `items:` / `values:`: a short type or a long form (whose `required` makes no sense and is rejected).
-    fn item_schema(
-        &mut self,
-        entry: &Entry,
-        depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Schema> {
+    fn item_schema(&mut self, entry: &Entry, depth: usize, diagnostics: &mut Vec<Diagnostic>) -> Option<Schema> {
         let tree = self.tree();
         match &tree.resolved(entry.value).kind {
             NodeKind::Scalar(s) => {
-                let (schema, optional) =
-                    self.short_form(&s.value, tree.get(entry.value).span, depth, diagnostics)?;
+                let (schema, optional) = self.short_form(&s.value, tree.get(entry.value).span, depth, diagnostics)?;
                 if optional {
                     diagnostics.push(
-                        Diagnostic::error(
-                            "invalid-constraint",
-                            format!("`{}` items cannot be optional", entry.key),
-                            tree.get(entry.value).span,
-                        )
-                        .with_help("use `nullable: true` to allow null items"),
+                        Diagnostic::error("invalid-constraint", format!("`{}` items cannot be optional", entry.key), tree.get(entry.value).span)
+                            .with_help("use `nullable: true` to allow null items"),
                     );
                     return None;
                 }
                 Some(schema)
             }
             NodeKind::Mapping(_) => {
-                let (mut schema, optional, description, _, required) =
-                    self.long_form(entry.value, depth, diagnostics)?;
+                let (mut schema, optional, description, _, required) = self.long_form(entry.value, depth, diagnostics)?;
                 if optional || required.is_some() {
                     diagnostics.push(
-                        Diagnostic::error(
-                            "invalid-constraint",
-                            format!("`{}` cannot be optional or required", entry.key),
-                            tree.get(entry.value).span,
-                        )
-                        .with_help("use `nullable: true` to allow null items"),
+                        Diagnostic::error("invalid-constraint", format!("`{}` cannot be optional or required", entry.key), tree.get(entry.value).span)
+                            .with_help("use `nullable: true` to allow null items"),
                     );
                     return None;
                 }
@@ -495,11 +413,7 @@ impl<'m, 't> Resolver<'m, 't> {
             _ => {
                 diagnostics.push(Diagnostic::error(
                     "invalid-value",
-                    format!(
-                        "`{}` must be a type, not {}",
-                        entry.key,
-                        tree.describe(entry.value)
-                    ),
+                    format!("`{}` must be a type, not {}", entry.key, tree.describe(entry.value)),
                     tree.get(entry.value).span,
                 ));
                 None
@@ -508,12 +422,7 @@ impl<'m, 't> Resolver<'m, 't> {
     }
 
     /// `enum:` values, read as the parameter's type (so `enum: [yes, no]` on a string stays strings).
-    fn enumeration(
-        &mut self,
-        ty: &Type,
-        entry: &Entry,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Vec<Value>> {
+    fn enumeration(&mut self, ty: &Type, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<Value>> {
         let tree = self.tree();
         let NodeKind::Sequence(items) = &tree.resolved(entry.value).kind else {
             diagnostics.push(Diagnostic::error(
@@ -524,14 +433,7 @@ impl<'m, 't> Resolver<'m, 't> {
             return None;
         };
         if items.is_empty() {
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-value",
-                    "`enum` is empty",
-                    tree.get(entry.value).span,
-                )
-                .with_help("list at least one value"),
-            );
+            diagnostics.push(Diagnostic::error("invalid-value", "`enum` is empty", tree.get(entry.value).span).with_help("list at least one value"));
             return None;
         }
         let mut values = Vec::new();
@@ -539,24 +441,11 @@ impl<'m, 't> Resolver<'m, 't> {
         for &item in items {
             let span = tree.get(item).span;
             let v = match (ty, tree.scalar(item)) {
-                (
-                    Type::String
-                    | Type::Timestamp
-                    | Type::Date
-                    | Type::Uuid
-                    | Type::Email
-                    | Type::Url,
-                    Some(s),
-                ) => Some(Value::String(s.value.clone())),
+                (Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url, Some(s)) => Some(Value::String(s.value.clone())),
                 (_, _) => yaml::value::to_json(self.merger, item, diagnostics),
             }?;
             let fits = match ty {
-                Type::String
-                | Type::Timestamp
-                | Type::Date
-                | Type::Uuid
-                | Type::Email
-                | Type::Url => v.is_string(),
+                Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url => v.is_string(),
                 Type::Integer => v.is_i64() || v.is_u64(),
                 Type::Number => v.is_number(),
                 Type::Boolean => v.is_boolean(),
@@ -573,12 +462,8 @@ impl<'m, 't> Resolver<'m, 't> {
             }
             if let Some((_, first)) = seen.iter().find(|(s, _)| *s == v) {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "duplicate-enum-value",
-                        format!("enum value `{v}` is listed twice"),
-                        span,
-                    )
-                    .with_secondary(*first, "first listed here"),
+                    Diagnostic::error("duplicate-enum-value", format!("enum value `{v}` is listed twice"), span)
+                        .with_secondary(*first, "first listed here"),
                 );
                 continue;
             }
@@ -591,19 +476,11 @@ impl<'m, 't> Resolver<'m, 't> {
     pub fn string(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
         let tree = self.tree();
         match tree.scalar(entry.value) {
-            Some(s)
-                if !(s.plain && (s.value.is_empty() || s.value == "null" || s.value == "~")) =>
-            {
-                Some(s.value.clone())
-            }
+            Some(s) if !(s.plain && (s.value.is_empty() || s.value == "null" || s.value == "~")) => Some(s.value.clone()),
             _ => {
                 diagnostics.push(Diagnostic::error(
                     "invalid-value",
-                    format!(
-                        "`{}` must be a string, not {}",
-                        entry.key,
-                        tree.describe(entry.value)
-                    ),
+                    format!("`{}` must be a string, not {}", entry.key, tree.describe(entry.value)),
                     tree.get(entry.value).span,
                 ));
                 None
@@ -623,11 +500,7 @@ impl<'m, 't> Resolver<'m, 't> {
             _ => {
                 diagnostics.push(Diagnostic::error(
                     "invalid-value",
-                    format!(
-                        "`{}` must be `true` or `false`, not {}",
-                        entry.key,
-                        tree.describe(entry.value)
-                    ),
+                    format!("`{}` must be `true` or `false`, not {}", entry.key, tree.describe(entry.value)),
                     tree.get(entry.value).span,
                 ));
                 None
@@ -647,10 +520,7 @@ impl<'m, 't> Resolver<'m, 't> {
             None => {
                 diagnostics.push(Diagnostic::error(
                     "invalid-value",
-                    format!(
-                        "`deprecated` must be `true` or a reason, not {}",
-                        tree.describe(entry.value)
-                    ),
+                    format!("`deprecated` must be `true` or a reason, not {}", tree.describe(entry.value)),
                     tree.get(entry.value).span,
                 ));
                 None
@@ -665,11 +535,7 @@ impl<'m, 't> Resolver<'m, 't> {
             _ => {
                 diagnostics.push(Diagnostic::error(
                     "invalid-value",
-                    format!(
-                        "`{}` must be a list of strings, not {}",
-                        entry.key,
-                        tree.describe(entry.value)
-                    ),
+                    format!("`{}` must be a list of strings, not {}", entry.key, tree.describe(entry.value)),
                     tree.get(entry.value).span,
                 ));
                 return Vec::new();
@@ -682,11 +548,7 @@ impl<'m, 't> Resolver<'m, 't> {
                 None => {
                     diagnostics.push(Diagnostic::error(
                         "invalid-value",
-                        format!(
-                            "`{}` must be a list of strings, not {}",
-                            entry.key,
-                            tree.describe(item)
-                        ),
+                        format!("`{}` must be a list of strings, not {}", entry.key, tree.describe(item)),
                         tree.get(item).span,
                     ));
                     None
@@ -695,22 +557,14 @@ impl<'m, 't> Resolver<'m, 't> {
             .collect()
     }
 
-    fn number(
-        &self,
-        entry: &Entry,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<serde_json::Number> {
+    fn number(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<serde_json::Number> {
         let tree = self.tree();
         match tree.scalar(entry.value).map(yaml::value::scalar) {
             Some(Value::Number(n)) => Some(n),
             _ => {
                 diagnostics.push(Diagnostic::error(
                     "invalid-value",
-                    format!(
-                        "`{}` must be a number, not {}",
-                        entry.key,
-                        tree.describe(entry.value)
-                    ),
+                    format!("`{}` must be a number, not {}", entry.key, tree.describe(entry.value)),
                     tree.get(entry.value).span,
                 ));
                 None
@@ -725,11 +579,7 @@ impl<'m, 't> Resolver<'m, 't> {
             _ => {
                 diagnostics.push(Diagnostic::error(
                     "invalid-value",
-                    format!(
-                        "`{}` must be a whole number ≥ 0, not {}",
-                        entry.key,
-                        tree.describe(entry.value)
-                    ),
+                    format!("`{}` must be a whole number ≥ 0, not {}", entry.key, tree.describe(entry.value)),
                     tree.get(entry.value).span,
                 ));
                 None
@@ -751,18 +601,9 @@ impl Schema {
 }
 
 /// Constraints that do not apply to the type, and bounds that contradict each other.
-fn check_constraints(
-    schema: &Schema,
-    type_name: &str,
-    merged: &yaml::Merged,
-    tree: &Tree,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn check_constraints(schema: &Schema, type_name: &str, merged: &yaml::Merged, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) {
     let ty = &schema.ty;
-    let stringy = matches!(
-        ty,
-        Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url
-    );
+    let stringy = matches!(ty, Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url);
     let numeric = matches!(ty, Type::Integer | Type::Number);
     let array = matches!(ty, Type::Array(_));
     for (key, applies) in [
@@ -778,42 +619,16 @@ fn check_constraints(
             && !applies
         {
             diagnostics.push(
-                Diagnostic::error(
-                    "invalid-constraint",
-                    format!("`{key}` does not apply to type `{type_name}`"),
-                    tree.get(e.key_node).span,
-                )
-                .with_label(format!(
-                    "`{type_name}` has no {}",
-                    if stringy {
-                        "such constraint"
-                    } else {
-                        "such bound"
-                    }
-                )),
+                Diagnostic::error("invalid-constraint", format!("`{key}` does not apply to type `{type_name}`"), tree.get(e.key_node).span)
+                    .with_label(format!("`{type_name}` has no {}", if stringy { "such constraint" } else { "such bound" })),
             );
         }
     }
     let c = &schema.constraints;
     let pairs = [
-        (
-            "minimum",
-            "maximum",
-            c.minimum.as_ref().and_then(serde_json::Number::as_f64),
-            c.maximum.as_ref().and_then(serde_json::Number::as_f64),
-        ),
-        (
-            "min_length",
-            "max_length",
-            c.min_length.map(|v| v as f64),
-            c.max_length.map(|v| v as f64),
-        ),
-        (
-            "min_items",
-            "max_items",
-            c.min_items.map(|v| v as f64),
-            c.max_items.map(|v| v as f64),
-        ),
+        ("minimum", "maximum", c.minimum.as_ref().and_then(serde_json::Number::as_f64), c.maximum.as_ref().and_then(serde_json::Number::as_f64)),
+        ("min_length", "max_length", c.min_length.map(|v| v as f64), c.max_length.map(|v| v as f64)),
+        ("min_items", "max_items", c.min_items.map(|v| v as f64), c.max_items.map(|v| v as f64)),
     ];
     for (lo_key, hi_key, lo, hi) in pairs {
         if let (Some(lo), Some(hi)) = (lo, hi)
@@ -821,13 +636,9 @@ fn check_constraints(
             && let (Some(lo_e), Some(hi_e)) = (merged.get(lo_key), merged.get(hi_key))
         {
             diagnostics.push(
-                Diagnostic::error(
-                    "invalid-constraint",
-                    format!("`{lo_key}` is greater than `{hi_key}`"),
-                    tree.get(lo_e.value).span,
-                )
-                .with_secondary(tree.get(hi_e.value).span, format!("`{hi_key}` is here"))
-                .with_help("no value can satisfy both bounds"),
+                Diagnostic::error("invalid-constraint", format!("`{lo_key}` is greater than `{hi_key}`"), tree.get(lo_e.value).span)
+                    .with_secondary(tree.get(hi_e.value).span, format!("`{hi_key}` is here"))
+                    .with_help("no value can satisfy both bounds"),
             );
         }
     }

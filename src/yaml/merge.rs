@@ -149,12 +149,7 @@ impl<'t> Merger<'t> {
     }
 
     /// Append the entries a `<<` value contributes, in PyYAML's order.
-    fn merge_value(
-        &mut self,
-        value: NodeId,
-        out: &mut Vec<Entry>,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    fn merge_value(&mut self, value: NodeId, out: &mut Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) {
         let tree = self.tree;
         let target = tree.deref(value);
         match &tree.get(target).kind {
@@ -181,12 +176,7 @@ impl<'t> Merger<'t> {
         }
     }
 
-    fn merge_one(
-        &mut self,
-        value: NodeId,
-        out: &mut Vec<Entry>,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    fn merge_one(&mut self, value: NodeId, out: &mut Vec<Entry>, diagnostics: &mut Vec<Diagnostic>) {
         let target = self.tree.deref(value);
         let sub = self.flatten(target, diagnostics);
         self.spent += sub.entries.len();
@@ -255,10 +245,7 @@ fn non_mapping(tree: &Tree, value: NodeId) -> Diagnostic {
     )
     .with_label("not a mapping")
     .with_help("merge a fragment's mapping with `<<: *name`, or several with `<<: [*a, *b]`");
-    if let NodeKind::Alias {
-        target: Some(t),
-        name,
-    } = &node.kind
+    if let NodeKind::Alias { target: Some(t), name } = &node.kind
         && let Some(anchor) = &tree.get(*t).anchor
     {
         d = d.with_secondary(anchor.span, format!("`&{name}` is defined here"));

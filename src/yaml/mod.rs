@@ -13,7 +13,7 @@ use granit_parser::{Event, Parser};
 pub use merge::{Entry, Hop, MergeBudget, Merged, Merger};
 pub use node::{Anchor, Document, Node, NodeId, NodeKind, Scalar, Tree};
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Maximum nesting of collections. Deeper input is rejected by the parser with a diagnostic.
@@ -29,11 +29,7 @@ pub fn is_prelude(sources: &SourceMap, file: FileId) -> bool {
 
 /// Parse every file (preludes first, each group in path order) into one tree. `parseable[i]` is false for
 /// files that could not be decoded (already diagnosed).
-pub fn parse_all(
-    sources: &SourceMap,
-    parseable: &[bool],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Tree {
+pub fn parse_all(sources: &SourceMap, parseable: &[bool], diagnostics: &mut Vec<Diagnostic>) -> Tree {
     let mut tree = Tree::default();
     let mut prelude_anchors: HashMap<String, (NodeId, Span)> = HashMap::new();
     let (preludes, others): (Vec<_>, Vec<_>) = sources
@@ -43,14 +39,7 @@ pub fn parse_all(
         .partition(|id| is_prelude(sources, *id));
     for file in preludes {
         let before = tree.documents.len();
-        parse_file(
-            sources,
-            file,
-            true,
-            &prelude_anchors,
-            &mut tree,
-            diagnostics,
-        );
+        parse_file(sources, file, true, &prelude_anchors, &mut tree, diagnostics);
         // Anchors defined in this prelude become visible to every later file.
         for doc in &tree.documents[before..] {
             let Some(root) = doc.root else { continue };
@@ -71,14 +60,7 @@ pub fn parse_all(
         }
     }
     for file in others {
-        parse_file(
-            sources,
-            file,
-            false,
-            &prelude_anchors,
-            &mut tree,
-            diagnostics,
-        );
+        parse_file(sources, file, false, &prelude_anchors, &mut tree, diagnostics);
     }
     tree
 }
@@ -108,15 +90,8 @@ fn collect_anchors(tree: &Tree, root: NodeId, f: &mut impl FnMut(&str, NodeId, S
 
 /// An open collection while building.
 enum Frame {
-    Sequence {
-        id: NodeId,
-        items: Vec<NodeId>,
-    },
-    Mapping {
-        id: NodeId,
-        entries: Vec<(NodeId, NodeId)>,
-        key: Option<NodeId>,
-    },
+    Sequence { id: NodeId, items: Vec<NodeId> },
+    Mapping { id: NodeId, entries: Vec<(NodeId, NodeId)>, key: Option<NodeId> },
 }
 
 impl Frame {
@@ -159,10 +134,7 @@ impl Builder<'_> {
             Some(Frame::Sequence { items, .. }) => items.push(id),
             Some(Frame::Mapping { entries, key, .. }) => match key.take() {
                 None => {
-                    if !matches!(
-                        self.tree.get(id).kind,
-                        NodeKind::Scalar(_) | NodeKind::Alias { .. }
-                    ) {
+                    if !matches!(self.tree.get(id).kind, NodeKind::Scalar(_) | NodeKind::Alias { .. }) {
                         diagnostics.push(
                             Diagnostic::error(
                                 "complex-key",
@@ -180,9 +152,7 @@ impl Builder<'_> {
     }
 
     fn close(&mut self, end: usize, diagnostics: &mut Vec<Diagnostic>) {
-        let Some(frame) = self.stack.pop() else {
-            return;
-        };
+        let Some(frame) = self.stack.pop() else { return };
         let id = frame.id();
         let kind = match frame {
             Frame::Sequence { items, .. } => NodeKind::Sequence(items),
@@ -198,19 +168,13 @@ impl Builder<'_> {
     }
 
     /// Two ordinary keys with the same text in one mapping: an error pointing at both. Merge keys may repeat.
-    fn check_duplicate_keys(
-        &self,
-        entries: &[(NodeId, NodeId)],
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    fn check_duplicate_keys(&self, entries: &[(NodeId, NodeId)], diagnostics: &mut Vec<Diagnostic>) {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for (key, _) in entries {
             if self.tree.is_merge_key(*key) {
                 continue;
             }
-            let Some(scalar) = self.tree.scalar(*key) else {
-                continue;
-            };
+            let Some(scalar) = self.tree.scalar(*key) else { continue };
             let span = self.tree.get(*key).span;
             if let Some(first) = seen.get(scalar.value.as_str()) {
                 diagnostics.push(
@@ -225,13 +189,7 @@ impl Builder<'_> {
         }
     }
 
-    fn alias(
-        &mut self,
-        target: Option<NodeId>,
-        name: String,
-        span: Span,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
+    fn alias(&mut self, target: Option<NodeId>, name: String, span: Span, diagnostics: &mut Vec<Diagnostic>) {
         // An alias to a collection that is still open would make the tree cyclic (`a: &a {b: *a}`).
         let target = match target {
             Some(t) if self.stack.iter().any(|f| f.id() == t) => {
@@ -242,9 +200,7 @@ impl Builder<'_> {
                     span,
                 )
                 .with_label("this alias is inside its own anchor")
-                .with_help(
-                    "a definition cannot include itself; move the shared part to its own fragment",
-                );
+                .with_help("a definition cannot include itself; move the shared part to its own fragment");
                 if let Some(a) = anchor_span {
                     d = d.with_secondary(a, "anchor defined here");
                 }
@@ -296,21 +252,11 @@ fn parse_file(
                 let at = e.marker().byte_offset().unwrap_or(0);
                 let message = e.to_string();
                 // granit appends " at byte N line L column C"; our renderer shows the position itself.
-                let info = message
-                    .split(" at byte ")
-                    .next()
-                    .unwrap_or(&message)
-                    .to_string();
-                let mut d = Diagnostic::error(
-                    "yaml-syntax",
-                    format!("invalid YAML: {info}"),
-                    Span::new(file, at..at),
-                )
-                .with_label(info.clone());
+                let info = message.split(" at byte ").next().unwrap_or(&message).to_string();
+                let mut d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {info}"), Span::new(file, at..at))
+                    .with_label(info.clone());
                 if info.contains("nest") || info.contains("recursion") {
-                    d = d.with_help(format!(
-                        "definitions may nest at most {NESTING_LIMIT} levels deep"
-                    ));
+                    d = d.with_help(format!("definitions may nest at most {NESTING_LIMIT} levels deep"));
                 } else if text.contains('\t') && (info.contains("tab") || info.contains("indent")) {
                     d = d.with_help("YAML indentation must use spaces, not tabs");
                 }
@@ -353,10 +299,7 @@ fn parse_file(
                 if anchor_id != 0 {
                     b.anchors.insert(anchor_id, id);
                 }
-                b.stack.push(Frame::Sequence {
-                    id,
-                    items: Vec::new(),
-                });
+                b.stack.push(Frame::Sequence { id, items: Vec::new() });
             }
             Event::MappingStart(_, anchor_id, _) => {
                 let id = b.push_node(NodeKind::Mapping(Vec::new()), sp);
@@ -370,14 +313,9 @@ fn parse_file(
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let end = b
-                    .tree
-                    .nodes
-                    .len()
-                    .checked_sub(1)
-                    .map_or(sp.end as usize, |last| {
-                        (b.tree.nodes[last].span.end as usize).max(sp.end as usize)
-                    });
+                let end = b.tree.nodes.len().checked_sub(1).map_or(sp.end as usize, |last| {
+                    (b.tree.nodes[last].span.end as usize).max(sp.end as usize)
+                });
                 b.close(end, diagnostics);
             }
             Event::Anchor(_, name) => {
@@ -391,11 +329,7 @@ fn parse_file(
             }
             Event::Alias(anchor_id) => {
                 let target = b.anchors.get(&anchor_id).copied();
-                let name = sources
-                    .get(file)
-                    .slice(sp)
-                    .trim_start_matches('*')
-                    .to_string();
+                let name = sources.get(file).slice(sp).trim_start_matches('*').to_string();
                 b.alias(target, name, sp, diagnostics);
             }
             Event::UnresolvedAlias(name) => {
@@ -408,12 +342,8 @@ fn parse_file(
                         .map(String::as_str)
                         .chain(b.prelude_anchors.keys().map(String::as_str))
                         .collect();
-                    let mut d = Diagnostic::error(
-                        "undefined-alias",
-                        format!("undefined alias `*{name}`"),
-                        sp,
-                    )
-                    .with_label("no anchor with this name");
+                    let mut d = Diagnostic::error("undefined-alias", format!("undefined alias `*{name}`"), sp)
+                        .with_label("no anchor with this name");
                     d = match did_you_mean(&name, known.iter().copied()) {
                         Some(s) => d.with_help(format!("did you mean `*{s}`?")),
                         None => d.with_help(

@@ -123,9 +123,7 @@ impl Tree {
     /// A short description of a node's kind for messages: `a mapping`, `a sequence`, `the scalar `x``.
     pub fn describe(&self, id: NodeId) -> String {
         match &self.resolved(id).kind {
-            NodeKind::Scalar(s) if s.value.chars().count() <= 40 => {
-                format!("the scalar `{}`", s.value)
-            }
+            NodeKind::Scalar(s) if s.value.chars().count() <= 40 => format!("the scalar `{}`", s.value),
             NodeKind::Scalar(_) => "a scalar".into(),
             NodeKind::Sequence(_) => "a sequence".into(),
             NodeKind::Mapping(_) => "a mapping".into(),

@@ -36,9 +36,7 @@ fn convert(
                 tree.get(id).span,
             )
             .with_label("expansion stopped here")
-            .with_help(
-                "this looks like an alias bomb (billion laughs); reference large values once",
-            ),
+            .with_help("this looks like an alias bomb (billion laughs); reference large values once"),
         );
         return None;
     }
@@ -74,12 +72,8 @@ pub fn scalar(s: &Scalar) -> Value {
         return match tag.strip_prefix("tag:yaml.org,2002:") {
             Some("str") => Value::String(s.value.clone()),
             Some("null") => Value::Null,
-            Some("bool") => core(&s.value)
-                .filter(Value::is_boolean)
-                .unwrap_or(Value::String(s.value.clone())),
-            Some("int" | "float") => core(&s.value)
-                .filter(Value::is_number)
-                .unwrap_or(Value::String(s.value.clone())),
+            Some("bool") => core(&s.value).filter(Value::is_boolean).unwrap_or(Value::String(s.value.clone())),
+            Some("int" | "float") => core(&s.value).filter(Value::is_number).unwrap_or(Value::String(s.value.clone())),
             _ => Value::String(s.value.clone()),
         };
     }
@@ -121,10 +115,7 @@ fn core(text: &str) -> Option<Value> {
         && digits
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
-        && digits
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_digit() || b == b'.');
+        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.');
     if looks_float && let Ok(f) = text.parse::<f64>() {
         return Number::from_f64(f).map(Value::Number);
     }
@@ -150,18 +141,10 @@ mod tests {
             ("0x1f", Value::from(31)),
         ];
         for (text, expected) in cases {
-            let s = Scalar {
-                value: text.into(),
-                plain: true,
-                tag: None,
-            };
+            let s = Scalar { value: text.into(), plain: true, tag: None };
             assert_eq!(scalar(&s), expected, "{text}");
         }
-        let quoted = Scalar {
-            value: "12".into(),
-            plain: false,
-            tag: None,
-        };
+        let quoted = Scalar { value: "12".into(), plain: false, tag: None };
         assert_eq!(scalar(&quoted), Value::from("12"));
     }
 }
