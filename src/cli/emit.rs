@@ -34,7 +34,8 @@ pub struct JsonSchemaArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArgs,
-    /// Output directory. Default: `[emit.json_schema] out` in `evdef.toml`, else `generated/json-schema`.
+    /// Output directory (with `--bundle`, a `*.json` path is the bundle file itself). Default:
+    /// `[emit.json_schema] out` in `evdef.toml`, else `generated/json-schema`.
     #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
     /// JSON Schema draft. Default: `[emit.json_schema] draft`, else 2020-12.
@@ -83,6 +84,16 @@ pub fn run(args: EmitArgs) -> Result<Outcome, Error> {
             }
             settings.bundle_only = args.bundle;
             let out = args.out.unwrap_or_else(|| json_schema_out(config));
+            if args.bundle && evdef::validate::bundle::is_bundle_path(&out) {
+                // `--bundle --out bundle.json`: the one file to ship to workers (`validate -d bundle.json`).
+                // With `bundle_only`, the bundle is the one (and last) file emitted.
+                let files = json_schema::emit(&compiled.catalog, &settings);
+                if let Some(bundle) = files.last() {
+                    evdef::emit::write_atomic(&out, bundle.contents.as_bytes())?;
+                }
+                super::note(&format!("wrote the bundle to {}", out.display()));
+                return Ok(Outcome::Clean);
+            }
             write_json_schema(&compiled.catalog, &settings, &out)?;
             Ok(Outcome::Clean)
         }

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
-use evdef::Error;
+use evdef::validate::bundle::is_bundle_path;
 use evdef::validate::ndjson::{self, Input, LinePos, Sink, StreamOptions, Summary};
-use evdef::validate::{LineVerdict, Status, UnknownEvents, Validator};
+use evdef::validate::{LineVerdict, Status, UnknownEvents, Validator, strip_line_ending};
+use evdef::{Config, Error, Options};
 use serde_json::{Value, json};
 
 use super::{DefinitionsArgs, Outcome};
@@ -21,6 +22,9 @@ enum ReportFormat {
     Human,
     /// One JSON object per reported line.
     Json,
+    /// A filter for Spark, Hadoop Streaming, Fluentd: one output line per input line, in order,
+    /// `valid\t<line>` or `invalid\t<errors as JSON>\t<line>`; invalid lines do not fail the run (exit 0).
+    Tagged,
 }
 
 #[derive(Debug, Args)]
@@ -57,27 +61,14 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
-    let options = args.definitions.options(&[])?;
-    let compiled = evdef::compile(&options)?;
-    if super::report_errors(&compiled) {
-        return Err(Error::InvalidDefinitions(
-            compiled
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == evdef::Severity::Error)
-                .count(),
+    let tagged = args.format == ReportFormat::Tagged;
+    if tagged && args.max_errors.is_some() {
+        return Err(Error::Usage(
+            "--max-errors cannot be used with --format tagged (every input line gets an output line)"
+                .into(),
         ));
     }
-    let mut envelope = options.config().envelope.clone();
-    if let Some(field) = args.event_field {
-        envelope.name_field = field;
-    }
-    if let Some(field) = args.payload_field {
-        envelope.payload_field = field;
-    }
-    let validator = Arc::new(
-        Validator::new(&compiled.catalog, &envelope)?.with_unknown_events(args.unknown_events),
-    );
+    let validator = Arc::new(build_validator(&args)?.with_unknown_events(args.unknown_events));
 
     let (inputs, total_bytes) = open_inputs(&args.files)?;
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
@@ -118,11 +109,67 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
     let summary = result?;
     flushed?;
     let _ = std::io::stderr().write_all(render_summary(&summary, &names).as_bytes());
-    Ok(if summary.invalid > 0 {
+    Ok(if summary.invalid > 0 && !tagged {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+/// The validator: from a bundle (`-d events.schema.json`, which carries its envelope, so `evdef.toml` is not
+/// read), or from YAML definitions. With `--format tagged` nothing is discovered from the working directory:
+/// `--definitions` is required and `evdef.toml` is read only when named by `--config`.
+fn build_validator(args: &ValidateArgs) -> Result<Validator, Error> {
+    let defs = &args.definitions;
+    if let Some(bundle) = defs.definitions.iter().find(|p| is_bundle_path(p)) {
+        if defs.definitions.len() > 1 {
+            return Err(Error::Usage(format!(
+                "a bundle (`{}`) holds every event: give it as the only --definitions",
+                bundle.display()
+            )));
+        }
+        if defs.config.is_some() || args.event_field.is_some() || args.payload_field.is_some() {
+            return Err(Error::Usage(
+                "a bundle carries its envelope: --config, --event-field and --payload-field do not apply"
+                    .into(),
+            ));
+        }
+        return Validator::from_bundle_file(bundle);
+    }
+    let options = if args.format == ReportFormat::Tagged {
+        if defs.definitions.is_empty() {
+            return Err(Error::Usage(
+                "--format tagged needs --definitions (a bundle, a YAML file or a directory)".into(),
+            ));
+        }
+        let config = match &defs.config {
+            Some(path) => Config::load(path)?,
+            None => Config::default(),
+        };
+        defs.definitions
+            .iter()
+            .fold(Options::new().with_config(config), |o, p| o.with_path(p))
+    } else {
+        defs.options(&[])?
+    };
+    let compiled = evdef::compile(&options)?;
+    if super::report_errors(&compiled) {
+        return Err(Error::InvalidDefinitions(
+            compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == evdef::Severity::Error)
+                .count(),
+        ));
+    }
+    let mut envelope = options.config().envelope.clone();
+    if let Some(field) = &args.event_field {
+        envelope.name_field = field.clone();
+    }
+    if let Some(field) = &args.payload_field {
+        envelope.payload_field = field.clone();
+    }
+    Validator::new(&compiled.catalog, &envelope)
 }
 
 /// Open every input before reading any, so a missing file fails the run before output starts.
@@ -314,7 +361,7 @@ impl CliSink {
                     self.scratch.push('\n');
                 }
             }
-            ReportFormat::Json => {
+            ReportFormat::Json | ReportFormat::Tagged => {
                 let errors: Vec<Value> = verdict
                     .errors
                     .iter()
@@ -342,10 +389,39 @@ impl CliSink {
     }
 }
 
+impl CliSink {
+    /// `valid\t<line>\n` or `invalid\t<errors>\t<line>\n`: the line is the input line's bytes without its
+    /// `\n` or `\r\n` ending (the validator sees the same bytes); warnings count as valid.
+    fn tagged(&mut self, raw: &[u8], verdict: &LineVerdict) -> Result<(), Error> {
+        self.scratch.clear();
+        if verdict.status.is_accepted() {
+            self.scratch.push_str("valid\t");
+        } else {
+            let errors: Vec<Value> = verdict
+                .errors
+                .iter()
+                .map(|e| json!({"path": e.path, "message": e.message, "kind": e.kind}))
+                .collect();
+            self.scratch.push_str("invalid\t");
+            // Compact JSON escapes every control character: the errors never hold a tab or a newline.
+            self.scratch.push_str(&Value::Array(errors).to_string());
+            self.scratch.push('\t');
+        }
+        let line = strip_line_ending(raw);
+        self.out
+            .write_all(self.scratch.as_bytes())
+            .and_then(|()| self.out.write_all(line))
+            .and_then(|()| self.out.write_all(b"\n"))
+            .map_err(|e| Error::io("write", "<stdout>", e))
+    }
+}
+
 impl Sink for CliSink {
     fn line(&mut self, pos: LinePos, raw: &[u8], verdict: &LineVerdict) -> Result<(), Error> {
         self.progress.advance(raw.len());
-        if !verdict.errors.is_empty() {
+        if self.format == ReportFormat::Tagged {
+            self.tagged(raw, verdict)?;
+        } else if !verdict.errors.is_empty() {
             self.report(pos, verdict)?;
         }
         let split = if verdict.status.is_accepted() {

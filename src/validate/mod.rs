@@ -3,6 +3,7 @@
 //! enforced), and bad input (not JSON, not UTF-8, too deep, wrong shape) is a verdict, never a failure.
 //! [`ndjson`] runs it over a stream.
 
+pub mod bundle;
 pub mod ndjson;
 
 use std::collections::HashMap;

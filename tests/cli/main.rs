@@ -8,6 +8,7 @@ mod check;
 mod emit_json_schema;
 mod explain;
 mod resolve;
+mod tagged;
 mod validate;
 
 use std::path::{Path, PathBuf};
