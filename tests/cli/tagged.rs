@@ -5,9 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use super::fixture_path as fixture;
-
-const VALID: &str = r#"{"event":"api_created_check_in","user_id":1,"user_email":"a@example.com","client_id":"ios","checkin_id":"6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d10","business_id":7,"insecure_mode":false,"offline_checkin":false,"checkin_at":"2024-05-01T12:00:00Z"}"#;
+use super::{VALID, fixture_path as fixture, run_with_stdin};
 
 /// `evdef` as an engine starts it: empty environment (no PATH, no HOME), a scratch working directory.
 fn bare(cwd: &Path) -> Command {
@@ -16,29 +14,11 @@ fn bare(cwd: &Path) -> Command {
     cmd
 }
 
-fn run(mut cmd: Command, input: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
-}
-
 fn tagged(cwd: &Path, definitions: &Path, input: &[u8]) -> Output {
     let mut cmd = bare(cwd);
     cmd.args(["validate", "--format", "tagged", "-d"])
         .arg(definitions);
-    run(cmd, input)
+    run_with_stdin(cmd, input)
 }
 
 /// Lines of the input (each with its ending) and what the tagged output must be for each.
@@ -163,7 +143,7 @@ fn tagged_output_agrees_with_the_split_files() {
             "--invalid-out",
             "invalid.ndjson",
         ]);
-    let split = run(cmd, &input);
+    let split = run_with_stdin(cmd, &input);
     assert_eq!(split.status.code(), Some(1));
     let strip = |l: &[u8]| {
         let l = l.strip_suffix(b"\n").unwrap_or(l);
@@ -200,7 +180,7 @@ fn the_working_directory_and_environment_do_not_matter() {
         .env("HOME", home.path())
         .args(["validate", "--format", "tagged", "-d"])
         .arg(fixture("validate/catalog"));
-    let from_repo = run(cmd, &input);
+    let from_repo = run_with_stdin(cmd, &input);
     let scratch = scratch_with_stray_config();
     let from_scratch = tagged(scratch.path(), &fixture("validate/catalog"), &input);
     assert_eq!(from_repo.stdout, expected);
@@ -210,7 +190,7 @@ fn the_working_directory_and_environment_do_not_matter() {
     let mut cmd = bare(scratch.path());
     cmd.args(["validate", "--format", "json", "-d"])
         .arg(fixture("validate/catalog"));
-    let discovered = run(cmd, format!("{VALID}\n").as_bytes());
+    let discovered = run_with_stdin(cmd, format!("{VALID}\n").as_bytes());
     assert!(
         String::from_utf8_lossy(&discovered.stdout).contains("missing-name"),
         "{}",
@@ -238,7 +218,7 @@ fn fatal_problems_still_exit_2() {
     for (args, needle) in cases {
         let mut cmd = bare(dir.path());
         cmd.args(["validate", "--format", "tagged"]).args(&args);
-        let output = run(cmd, format!("{VALID}\n").as_bytes());
+        let output = run_with_stdin(cmd, format!("{VALID}\n").as_bytes());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
@@ -255,7 +235,7 @@ fn a_bundle_refuses_options_it_already_carries() {
         cmd.args(["validate", "--format", "tagged", "-d"])
             .arg(&bundle)
             .args(extra);
-        let output = run(cmd, b"");
+        let output = run_with_stdin(cmd, b"");
         assert_eq!(output.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&output.stderr).contains("a bundle carries its envelope"));
     }

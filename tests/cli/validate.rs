@@ -2,11 +2,9 @@
 //! codes, formats, and a closed stdout.
 
 use std::io::{Read, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-use super::{evdef_in as evdef, fixture_path as fixture};
-
-const VALID: &str = r#"{"event":"api_created_check_in","user_id":1,"user_email":"a@example.com","client_id":"ios","checkin_id":"6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d10","business_id":7,"insecure_mode":false,"offline_checkin":false,"checkin_at":"2024-05-01T12:00:00Z"}"#;
+use super::{VALID, evdef_in as evdef, fixture_path as fixture, run_with_stdin};
 
 fn validate(dir: &std::path::Path) -> Command {
     let mut cmd = evdef(dir);
@@ -14,23 +12,6 @@ fn validate(dir: &std::path::Path) -> Command {
         .arg("-d")
         .arg(fixture("validate/catalog"));
     cmd
-}
-
-fn run_with_stdin(mut cmd: Command, input: &[u8]) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    output
 }
 
 fn invalid_line() -> String {
