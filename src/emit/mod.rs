@@ -40,6 +40,15 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io("write", path, e))?;
+    // Temporary files are created private (0600); a generated file is read by other tools and users, so
+    // it gets the target's mode if it exists, else the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("write", path, e))?;
+    }
     tmp.persist(path)
         .map_err(|e| Error::io("write", path, e.error))?;
     Ok(())
@@ -74,5 +83,18 @@ mod tests {
             1,
             "no temp file left"
         );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("a/b.txt"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(
+                mode & 0o777,
+                0o644,
+                "generated files are readable by everyone"
+            );
+        }
     }
 }
