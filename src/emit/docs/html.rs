@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 use super::markdown::anchor;
 use super::svg::{self, Node};
 use super::{
-    Inherited, Site, Step, constraint_items, inherited, nested_suffix, object_properties,
-    type_label,
+    Inherited, Site, Step, constraint_items, inherited, nested_table, nested_tables,
+    object_properties, parameter_path, type_label,
 };
 use crate::emit::OutputFile;
 use crate::model::{Event, Fragment, Parameter};
@@ -335,32 +335,25 @@ fn parameter_tables(
         out.push_str("<p>None.</p>\n");
         return;
     }
-    let mut nested: Vec<(String, &IndexMap<String, Parameter>)> = Vec::new();
-    table(out, site, params, "", section, show_origin, &mut nested);
-    let mut i = 0;
-    while i < nested.len() {
-        let (path, props) = (nested[i].0.clone(), nested[i].1);
+    table(out, site, params, "", section, show_origin);
+    for (path, props) in nested_tables(params) {
         let _ = writeln!(
             out,
             "<h4 id=\"{section}.{}\"><code>{}</code></h4>",
             anchor(&path),
             escape(&path)
         );
-        let mut more = Vec::new();
-        table(out, site, props, &path, section, show_origin, &mut more);
-        nested.splice(i + 1..i + 1, more);
-        i += 1;
+        table(out, site, props, &path, section, show_origin);
     }
 }
 
-fn table<'p>(
+fn table(
     out: &mut String,
     site: &Site,
-    params: &'p IndexMap<String, Parameter>,
+    params: &IndexMap<String, Parameter>,
     parent: &str,
     section: &str,
     show_origin: bool,
-    nested: &mut Vec<(String, &'p IndexMap<String, Parameter>)>,
 ) {
     let last = if show_origin {
         "Inherited from"
@@ -372,16 +365,10 @@ fn table<'p>(
         "<div class=\"table-wrap\"><table class=\"params\"><thead><tr><th>Name</th><th>Type</th><th>Required</th><th>Nullable</th><th>Constraints</th><th>Description</th><th>{last}</th></tr></thead><tbody>"
     );
     for p in params.values() {
-        let path = if parent.is_empty() {
-            p.name.clone()
-        } else {
-            format!("{parent}.{}", p.name)
-        };
+        let path = parameter_path(parent, p);
         let mut ty = format!("<code>{}</code>", escape(&type_label(&p.schema)));
-        if let Some(props) = object_properties(&p.schema) {
-            let target = format!("{path}{}", nested_suffix(&p.schema));
+        if let Some((target, _)) = nested_table(parent, p) {
             ty = format!("<a href=\"#{section}.{}\">{ty}</a>", anchor(&target));
-            nested.push((target, props));
         }
         let constraints: Vec<String> = constraint_items(&p.schema)
             .into_iter()
@@ -475,11 +462,7 @@ fn fragment_search_text(fragment: &Fragment) -> String {
 
 fn parameters_search_text(params: &IndexMap<String, Parameter>, parent: &str, s: &mut String) {
     for p in params.values() {
-        let path = if parent.is_empty() {
-            p.name.clone()
-        } else {
-            format!("{parent}.{}", p.name)
-        };
+        let path = parameter_path(parent, p);
         s.push(' ');
         s.push_str(&path);
         if let Some(d) = &p.description {

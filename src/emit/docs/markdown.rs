@@ -8,8 +8,7 @@ use indexmap::IndexMap;
 
 use super::svg::{self, Node};
 use super::{
-    Inherited, Site, Step, constraint_items, inherited, nested_suffix, object_properties,
-    type_label,
+    Inherited, Site, Step, constraint_items, inherited, nested_table, nested_tables, type_label,
 };
 use crate::emit::OutputFile;
 use crate::model::{Event, Fragment, Parameter};
@@ -298,32 +297,25 @@ fn parameter_tables(
         out.push_str("None.\n\n");
         return;
     }
-    let mut nested: Vec<(String, &IndexMap<String, Parameter>)> = Vec::new();
-    table(out, site, params, "", up, show_origin, &mut nested);
-    let mut i = 0;
-    while i < nested.len() {
-        let (path, props) = (nested[i].0.clone(), nested[i].1);
+    table(out, site, params, "", up, show_origin);
+    for (path, props) in nested_tables(params) {
         let _ = writeln!(
             out,
             "<a id=\"{}\"></a>\n\n### {}\n",
             anchor(&path),
             code(&path, false)
         );
-        let mut more = Vec::new();
-        table(out, site, props, &path, up, show_origin, &mut more);
-        nested.splice(i + 1..i + 1, more);
-        i += 1;
+        table(out, site, props, &path, up, show_origin);
     }
 }
 
-fn table<'p>(
+fn table(
     out: &mut String,
     site: &Site,
-    params: &'p IndexMap<String, Parameter>,
+    params: &IndexMap<String, Parameter>,
     parent: &str,
     up: &str,
     show_origin: bool,
-    nested: &mut Vec<(String, &'p IndexMap<String, Parameter>)>,
 ) {
     out.push_str("| Name | Type | Required | Nullable | Constraints | Description |");
     out.push_str(if show_origin {
@@ -333,16 +325,9 @@ fn table<'p>(
     });
     out.push_str("|---|---|---|---|---|---|---|\n");
     for p in params.values() {
-        let path = if parent.is_empty() {
-            p.name.clone()
-        } else {
-            format!("{parent}.{}", p.name)
-        };
         let mut ty = code(&type_label(&p.schema), true);
-        if let Some(props) = object_properties(&p.schema) {
-            let target = format!("{path}{}", nested_suffix(&p.schema));
+        if let Some((target, _)) = nested_table(parent, p) {
             ty = format!("[{ty}](#{})", anchor(&target));
-            nested.push((target, props));
         }
         let constraints: Vec<String> = constraint_items(&p.schema)
             .into_iter()

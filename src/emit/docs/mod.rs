@@ -346,6 +346,49 @@ pub(crate) fn visit_parameters<'p>(
     }
 }
 
+/// The nested tables of a parameter set, in page order (depth first): `(path, properties)` for every object
+/// parameter, array of objects and map of objects, at any depth. The top-level table is not included.
+pub(crate) fn nested_tables(
+    params: &IndexMap<String, Parameter>,
+) -> Vec<(String, &IndexMap<String, Parameter>)> {
+    fn walk<'p>(
+        params: &'p IndexMap<String, Parameter>,
+        parent: &str,
+        out: &mut Vec<(String, &'p IndexMap<String, Parameter>)>,
+    ) {
+        for p in params.values() {
+            if let Some((target, props)) = nested_table(parent, p) {
+                out.push((target.clone(), props));
+                walk(props, &target, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(params, "", &mut out);
+    out
+}
+
+/// A parameter's path in its table (`location.lat`), given the table's path (`""` at the top level).
+pub(crate) fn parameter_path(parent: &str, p: &Parameter) -> String {
+    if parent.is_empty() {
+        p.name.clone()
+    } else {
+        format!("{parent}.{}", p.name)
+    }
+}
+
+/// The nested table a parameter links to, if it holds objects: its path and the properties it shows.
+pub(crate) fn nested_table<'p>(
+    parent: &str,
+    p: &'p Parameter,
+) -> Option<(String, &'p IndexMap<String, Parameter>)> {
+    let props = object_properties(&p.schema)?;
+    Some((
+        format!("{}{}", parameter_path(parent, p), nested_suffix(&p.schema)),
+        props,
+    ))
+}
+
 /// The properties of an object schema, or of the objects inside an array or map schema.
 pub(crate) fn object_properties(schema: &Schema) -> Option<&IndexMap<String, Parameter>> {
     match &schema.ty {
