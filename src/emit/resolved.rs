@@ -237,16 +237,15 @@ fn write_child(v: &Value, indent: usize, out: &mut String) {
 fn yaml_scalar(v: &Value) -> String {
     match v {
         Value::String(s) => {
-            let plain_safe = !s.is_empty()
+            // Plain only when no YAML reader (1.1 or 1.2) could take it for anything but a string: it starts
+            // with a letter or `_`, and is not a boolean or null word. Everything else is JSON-quoted.
+            const WORDS: [&str; 11] = [
+                "true", "false", "null", "yes", "no", "on", "off", "y", "n", "~", "nan",
+            ];
+            let plain_safe = s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
                 && s.chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
-                && !s.starts_with(['-', '.'])
-                && crate::yaml::value::scalar(&crate::yaml::Scalar {
-                    value: s.clone(),
-                    plain: true,
-                    tag: None,
-                })
-                .is_string();
+                && !WORDS.contains(&s.to_ascii_lowercase().as_str());
             if plain_safe {
                 s.clone()
             } else {
