@@ -83,9 +83,44 @@ pub struct Fragment {
     pub merges: Vec<String>,
 }
 
-/// A parameter of an event (or a property of an object parameter).
+/// A parameter of an event (or a property of an object parameter): its definition and how it arrived here.
+///
+/// The definition is shared: a fragment's parameter is resolved once, and every event that inherits it
+/// holds the same [`Definition`] with its own [`Origin`]. A parameter dereferences to its definition, so
+/// `p.name`, `p.schema` and `p.required` read through.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
+    /// What was written: name, type, constraints, description.
+    pub definition: Arc<Definition>,
+    /// Where it was written and how it arrived.
+    pub origin: Origin,
+    /// Inherited definitions of the same key that this one overrides, in the order they were overridden.
+    /// Lint uses them (`merge-conflict`, `override-type-change`); backends ignore them.
+    pub shadowed: Vec<Parameter>,
+}
+
+impl Parameter {
+    /// A parameter written at `origin` with no overridden definitions.
+    pub fn new(definition: Definition, origin: Origin) -> Self {
+        Parameter {
+            definition: Arc::new(definition),
+            origin,
+            shadowed: Vec::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for Parameter {
+    type Target = Definition;
+
+    fn deref(&self) -> &Definition {
+        &self.definition
+    }
+}
+
+/// A parameter's definition as written, independent of the event that uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
     /// The key, e.g. `user_id`.
     pub name: String,
     /// Type, nullability and constraints.
@@ -96,11 +131,6 @@ pub struct Parameter {
     pub description: Option<String>,
     /// `deprecated:` (the reason, or `"deprecated"` when given as `true`).
     pub deprecated: Option<String>,
-    /// Where it was written and how it arrived.
-    pub origin: Origin,
-    /// Inherited definitions of the same key that this one overrides, in the order they were overridden.
-    /// Lint uses them (`merge-conflict`, `override-type-change`); backends ignore them.
-    pub shadowed: Vec<Parameter>,
 }
 
 /// The shape of a value: a type, whether `null` is allowed, and constraints.

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{inherit_chain, unknown_key};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::model::{Constraints, Inherit, Origin, Parameter, Schema, Type};
+use crate::model::{Constraints, Definition, Inherit, Origin, Parameter, Schema, Type};
 use crate::source::Span;
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree, Via};
 
@@ -259,7 +259,7 @@ impl<'m, 't> Resolver<'m, 't> {
             value: tree.get(entry.value).span,
             via: Arc::from([]),
         };
-        let mut p = Parameter {
+        let mut p = Definition {
             name: entry.key.to_string(),
             schema: Schema {
                 ty: Type::Json,
@@ -270,8 +270,6 @@ impl<'m, 't> Resolver<'m, 't> {
             required: true,
             description: None,
             deprecated: None,
-            origin,
-            shadowed: Vec::new(),
         };
         let value = entry.value;
         match &tree.resolved(value).kind {
@@ -307,7 +305,7 @@ impl<'m, 't> Resolver<'m, 't> {
                 return None;
             }
         }
-        Some(p)
+        Some(Parameter::new(p, origin))
     }
 
     /// `string`, `string?`, `uuid[]`, `integer[]?`: the schema and whether it is optional.
