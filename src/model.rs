@@ -279,8 +279,8 @@ pub struct Origin {
     pub value: Span,
     /// The merge steps from the event down to the definition, outermost first. Empty when the parameter is
     /// written in the event itself. Shared: every parameter that came through the same merges holds the
-    /// same list.
-    pub via: Arc<[Inherit]>,
+    /// same list, and every list that passes through a fragment shares that step.
+    pub via: Arc<[Arc<Inherit>]>,
 }
 
 impl Origin {

@@ -121,14 +121,14 @@ pub fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagn
 }
 
 /// A parameter and where it sits: its event or fragment and the object parameters above it.
-pub(crate) struct Located<'c> {
+pub(crate) struct Located<'c, 'p> {
     owner: &'c str,
-    parents: Vec<&'c str>,
+    parents: &'p [&'c str],
     /// The parameter.
     pub param: &'c Parameter,
 }
 
-impl Located<'_> {
+impl Located<'_, '_> {
     /// A display path such as `api_created_check_in.location.lat` (built only for messages).
     pub fn path(&self) -> String {
         let mut path = self.owner.to_string();
@@ -140,18 +140,19 @@ impl Located<'_> {
     }
 }
 
-/// Every parameter of the catalog (events and fragments, nested properties included).
-pub(crate) fn all_parameters(catalog: &Catalog) -> Vec<Located<'_>> {
+/// Visit every parameter of the catalog (events and fragments, nested properties included), without
+/// collecting them: a large catalog holds hundreds of thousands.
+pub(crate) fn for_each_parameter<'c>(catalog: &'c Catalog, mut f: impl FnMut(&Located<'c, '_>)) {
     fn walk<'c>(
         owner: &'c str,
-        parents: &[&'c str],
+        parents: &mut Vec<&'c str>,
         params: &'c indexmap::IndexMap<String, Parameter>,
-        out: &mut Vec<Located<'c>>,
+        f: &mut impl FnMut(&Located<'c, '_>),
     ) {
         for p in params.values() {
-            out.push(Located {
+            f(&Located {
                 owner,
-                parents: parents.to_vec(),
+                parents,
                 param: p,
             });
             let mut schema = &p.schema;
@@ -159,20 +160,19 @@ pub(crate) fn all_parameters(catalog: &Catalog) -> Vec<Located<'_>> {
                 schema = inner;
             }
             if let Type::Object(props) = &schema.ty {
-                let mut nested = parents.to_vec();
-                nested.push(&p.name);
-                walk(owner, &nested, props, out);
+                parents.push(&p.name);
+                walk(owner, parents, props, f);
+                parents.pop();
             }
         }
     }
-    let mut out = Vec::new();
+    let mut parents = Vec::new();
     for (name, e) in &catalog.events {
-        walk(name, &[], &e.parameters, &mut out);
+        walk(name, &mut parents, &e.parameters, &mut f);
     }
-    for (name, f) in &catalog.fragments {
-        walk(name, &[], &f.parameters, &mut out);
+    for (name, f_) in &catalog.fragments {
+        walk(name, &mut parents, &f_.parameters, &mut f);
     }
-    out
 }
 
 /// Whether two definitions of a parameter differ in anything a consumer would notice.

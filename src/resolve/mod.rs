@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
-use crate::model::{Catalog, Event, Example, Fragment, Inherit};
+use crate::model::{Catalog, Event, Example, Fragment};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
 
@@ -73,7 +73,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
                     entry.key.to_string(),
                     key_span,
                     value,
-                    tree.get(value).anchor.clone(),
+                    tree.get(value).anchor.as_deref().cloned(),
                 ));
             } else if doc.prelude {
                 diagnostics.push(
@@ -287,7 +287,7 @@ fn resolve_fragment(
                 continue;
             }
             let targets: Vec<NodeId> = match &tree.resolved(v).kind {
-                NodeKind::Sequence(items) => items.clone(),
+                NodeKind::Sequence(items) => items.to_vec(),
                 _ => vec![v],
             };
             merges.extend(
@@ -367,25 +367,4 @@ fn error_count(diagnostics: &[Diagnostic]) -> usize {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count()
-}
-
-/// Convert the merge steps of an entry to the model's provenance.
-pub(crate) fn inherit_chain(
-    tree: &Tree,
-    fragments: &HashMap<NodeId, String>,
-    entry: &Entry,
-) -> Vec<Inherit> {
-    entry
-        .via
-        .iter()
-        .map(|hop| {
-            let anchor = tree.get(hop.target).anchor.as_ref();
-            Inherit {
-                anchor_name: anchor.map(|a| a.name.clone()),
-                alias: hop.alias,
-                anchor: anchor.map(|a| a.span),
-                fragment: fragments.get(&tree.deref(hop.target)).cloned(),
-            }
-        })
-        .collect()
 }

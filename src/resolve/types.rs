@@ -7,11 +7,11 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::{inherit_chain, unknown_key};
+use super::unknown_key;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{Constraints, Definition, Inherit, Origin, Parameter, Schema, Type};
 use crate::source::Span;
-use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree, Via};
+use crate::yaml::{self, Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
 
 /// The keys of a long-form parameter.
 pub const PARAMETER_KEYS: [&str; 16] = [
@@ -49,8 +49,11 @@ pub struct Resolver<'m, 't> {
     /// are merged away when diagnostics are deduplicated).
     #[allow(clippy::type_complexity)]
     memo: HashMap<(NodeId, NodeId, usize), (Option<(Parameter, usize)>, Vec<Diagnostic>)>,
-    chains: HashMap<usize, (Via, Arc<[Inherit]>)>,
-    no_via: Arc<[Inherit]>,
+    /// Provenance chains by [`Via::id`]; the value keeps the `Via` alive so that its id is not reused.
+    chains: HashMap<usize, (Via, Arc<[Arc<Inherit>]>)>,
+    /// One model step per merge step: the steps inside fragments are shared by every event.
+    hops: HashMap<Hop, Arc<Inherit>>,
+    no_via: Arc<[Arc<Inherit>]>,
 }
 
 impl<'m, 't> Resolver<'m, 't> {
@@ -61,6 +64,7 @@ impl<'m, 't> Resolver<'m, 't> {
             budget: PARAMETER_BUDGET,
             memo: HashMap::new(),
             chains: HashMap::new(),
+            hops: HashMap::new(),
             no_via: Arc::from([]),
         }
     }
@@ -115,17 +119,33 @@ impl<'m, 't> Resolver<'m, 't> {
 
     /// The model's provenance for an entry, built once per distinct merge chain and shared. The cache holds
     /// the chain itself, which keeps its identity from being reused.
-    fn inherit_chain(&mut self, entry: &Entry) -> Arc<[Inherit]> {
+    fn inherit_chain(&mut self, entry: &Entry) -> Arc<[Arc<Inherit>]> {
         if entry.via.is_empty() {
             return Arc::clone(&self.no_via);
         }
         if let Some((_, chain)) = self.chains.get(&entry.via.id()) {
             return Arc::clone(chain);
         }
-        let chain: Arc<[Inherit]> = inherit_chain(self.tree(), self.fragments, entry).into();
+        let chain: Arc<[Arc<Inherit>]> = entry.via.iter().map(|hop| self.inherit(hop)).collect();
         self.chains
             .insert(entry.via.id(), (entry.via.clone(), Arc::clone(&chain)));
         chain
+    }
+
+    /// One merge step in the model's terms, built once.
+    fn inherit(&mut self, hop: Hop) -> Arc<Inherit> {
+        let tree = self.merger.tree();
+        let fragments = self.fragments;
+        let step = self.hops.entry(hop).or_insert_with(|| {
+            let anchor = tree.get(hop.target).anchor.as_deref();
+            Arc::new(Inherit {
+                anchor_name: anchor.map(|a| a.name.clone()),
+                alias: hop.alias,
+                anchor: anchor.map(|a| a.span),
+                fragment: fragments.get(&tree.deref(hop.target)).cloned(),
+            })
+        });
+        Arc::clone(step)
     }
 
     /// When an entry was inherited, every problem found in it also points at the alias that brought it in.
@@ -159,7 +179,7 @@ impl<'m, 't> Resolver<'m, 't> {
     ) -> Option<IndexMap<String, Parameter>> {
         let tree = self.tree();
         let resolved = tree.resolved(node);
-        if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && (s.value.is_empty() || s.value == "null"))
+        if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && (s.value.is_empty() || &*s.value == "null"))
         {
             return Some(IndexMap::new());
         }
@@ -273,7 +293,7 @@ impl<'m, 't> Resolver<'m, 't> {
         };
         let value = entry.value;
         match &tree.resolved(value).kind {
-            NodeKind::Scalar(s) if !(s.plain && (s.value.is_empty() || s.value == "null")) => {
+            NodeKind::Scalar(s) if !(s.plain && (s.value.is_empty() || &*s.value == "null")) => {
                 let (schema, optional) =
                     self.short_form(&s.value, tree.get(value).span, depth, diagnostics)?;
                 p.schema = schema;
@@ -638,7 +658,7 @@ impl<'m, 't> Resolver<'m, 't> {
                     | Type::Email
                     | Type::Url,
                     Some(s),
-                ) => Some(Value::String(s.value.clone())),
+                ) => Some(Value::String(s.value.to_string())),
                 (_, _) => yaml::value::to_json(self.merger, item, diagnostics),
             }?;
             let fits = match ty {

@@ -21,8 +21,8 @@ impl Resolver<'_, '_> {
     /// A non-empty string (any scalar: `version: 2` reads as `"2"`).
     pub fn string(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
         match self.tree().scalar(entry.value) {
-            Some(s) if !(s.plain && matches!(s.value.as_str(), "" | "null" | "~")) => {
-                Some(s.value.clone())
+            Some(s) if !(s.plain && matches!(s.value.as_ref(), "" | "null" | "~")) => {
+                Some(s.value.to_string())
             }
             _ => {
                 diagnostics.push(self.expected(&entry.key, entry.value, "a string"));
@@ -51,7 +51,7 @@ impl Resolver<'_, '_> {
         match yaml::value::scalar(s) {
             Value::Bool(true) => Some("deprecated".into()),
             Value::Bool(false) => None,
-            _ => Some(s.value.clone()),
+            _ => Some(s.value.to_string()),
         }
     }
 
@@ -65,7 +65,7 @@ impl Resolver<'_, '_> {
         items
             .iter()
             .filter_map(|&item| match tree.scalar(item) {
-                Some(s) => Some(s.value.clone()),
+                Some(s) => Some(s.value.to_string()),
                 None => {
                     diagnostics.push(self.expected(&entry.key, item, "a list of strings"));
                     None

@@ -17,7 +17,7 @@ use crate::source::Span;
 
 /// One merge step an entry arrived through. `Copy`: entries are copied through every merge, and a
 /// merge chain ten fragments deep must not cost ten string allocations per key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Hop {
     /// The `*name` token, or the inline mapping when merged without an alias.
     pub alias: Span,
@@ -179,7 +179,7 @@ impl<'t> Merger<'t> {
                 self.merge_value(value, &mut merged, diagnostics);
             } else if let Some(scalar) = tree.scalar(key) {
                 explicit.push(Entry {
-                    key: Rc::from(scalar.value.as_str()),
+                    key: Rc::from(scalar.value.as_ref()),
                     key_node: key,
                     value,
                     via: Via::default(),

@@ -97,6 +97,11 @@ pub fn parse_all(
             (local, found)
         })
         .collect();
+    let added: usize = parsed
+        .iter()
+        .map(|(local, _)| local.nodes.len() - base)
+        .sum();
+    tree.nodes.reserve_exact(added);
     for (local, mut found) in parsed {
         append(&mut tree, local, base);
         diagnostics.append(&mut found);
@@ -187,15 +192,16 @@ fn collect_anchors(tree: &Tree, root: NodeId, f: &mut impl FnMut(&str, NodeId, S
     }
 }
 
-/// An open collection while building.
+/// An open collection while building. Its children so far are the tail of the builder's `items` or
+/// `pairs` from `start` on; closing it moves them into an exactly sized slice.
 enum Frame {
     Sequence {
         id: NodeId,
-        items: Vec<NodeId>,
+        start: usize,
     },
     Mapping {
         id: NodeId,
-        entries: Vec<(NodeId, NodeId)>,
+        start: usize,
         key: Option<NodeId>,
     },
 }
@@ -212,6 +218,10 @@ struct Builder<'a> {
     file: FileId,
     tree: &'a mut Tree,
     stack: Vec<Frame>,
+    /// Children of the open sequences, innermost last.
+    items: Vec<NodeId>,
+    /// Entries of the open mappings, innermost last.
+    pairs: Vec<(NodeId, NodeId)>,
     /// granit anchor id → node, for this document.
     anchors: HashMap<usize, NodeId>,
     /// Anchor names defined so far in this document (for "did you mean").
@@ -237,8 +247,8 @@ impl Builder<'_> {
     fn attach(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) {
         match self.stack.last_mut() {
             None => self.root = Some(id),
-            Some(Frame::Sequence { items, .. }) => items.push(id),
-            Some(Frame::Mapping { entries, key, .. }) => match key.take() {
+            Some(Frame::Sequence { .. }) => self.items.push(id),
+            Some(Frame::Mapping { key, .. }) => match key.take() {
                 None => {
                     if !matches!(
                         self.tree.get(id).kind,
@@ -255,7 +265,7 @@ impl Builder<'_> {
                     }
                     *key = Some(id);
                 }
-                Some(k) => entries.push((k, id)),
+                Some(k) => self.pairs.push((k, id)),
             },
         }
     }
@@ -266,8 +276,11 @@ impl Builder<'_> {
         };
         let id = frame.id();
         let kind = match frame {
-            Frame::Sequence { items, .. } => NodeKind::Sequence(items),
-            Frame::Mapping { entries, .. } => {
+            Frame::Sequence { start, .. } => {
+                NodeKind::Sequence(self.items.drain(start..).collect())
+            }
+            Frame::Mapping { start, .. } => {
+                let entries: Box<[(NodeId, NodeId)]> = self.pairs.drain(start..).collect();
                 self.check_duplicate_keys(&entries, diagnostics);
                 NodeKind::Mapping(entries)
             }
@@ -293,7 +306,7 @@ impl Builder<'_> {
                 continue;
             };
             let span = self.tree.get(*key).span;
-            if let Some(first) = seen.get(scalar.value.as_str()) {
+            if let Some(first) = seen.get(scalar.value.as_ref()) {
                 diagnostics.push(
                     Diagnostic::error("duplicate-key", format!("duplicate key `{}`", scalar.value), span)
                         .with_label("second definition")
@@ -334,7 +347,13 @@ impl Builder<'_> {
             }
             other => other,
         };
-        let id = self.push_node(NodeKind::Alias { name, target }, span);
+        let id = self.push_node(
+            NodeKind::Alias {
+                name: name.into_boxed_str(),
+                target,
+            },
+            span,
+        );
         self.attach(id, diagnostics);
     }
 }
@@ -363,6 +382,8 @@ fn parse_file(
         file,
         tree,
         stack: Vec::new(),
+        items: Vec::new(),
+        pairs: Vec::new(),
         anchors: HashMap::new(),
         anchor_names: Vec::new(),
         prelude_anchors,
@@ -409,6 +430,8 @@ fn parse_file(
                 b.anchor_names.clear();
                 b.root = None;
                 b.stack.clear();
+                b.items.clear();
+                b.pairs.clear();
             }
             Event::DocumentEnd => {
                 any_document = true;
@@ -420,9 +443,9 @@ fn parse_file(
             }
             Event::Scalar(value, style, anchor_id, tag) => {
                 let scalar = Scalar {
-                    value: value.into_owned(),
+                    value: value.into(),
                     plain: matches!(style, granit_parser::ScalarStyle::Plain),
-                    tag: tag.map(|t| t.to_string()),
+                    tag: tag.map(|t| t.to_string().into_boxed_str()),
                 };
                 let id = b.push_node(NodeKind::Scalar(scalar), sp);
                 if anchor_id != 0 {
@@ -431,23 +454,23 @@ fn parse_file(
                 b.attach(id, diagnostics);
             }
             Event::SequenceStart(_, anchor_id, _) => {
-                let id = b.push_node(NodeKind::Sequence(Vec::new()), sp);
+                let id = b.push_node(NodeKind::Sequence(Box::default()), sp);
                 if anchor_id != 0 {
                     b.anchors.insert(anchor_id, id);
                 }
                 b.stack.push(Frame::Sequence {
                     id,
-                    items: Vec::new(),
+                    start: b.items.len(),
                 });
             }
             Event::MappingStart(_, anchor_id, _) => {
-                let id = b.push_node(NodeKind::Mapping(Vec::new()), sp);
+                let id = b.push_node(NodeKind::Mapping(Box::default()), sp);
                 if anchor_id != 0 {
                     b.anchors.insert(anchor_id, id);
                 }
                 b.stack.push(Frame::Mapping {
                     id,
-                    entries: Vec::new(),
+                    start: b.pairs.len(),
                     key: None,
                 });
             }
@@ -465,10 +488,10 @@ fn parse_file(
             Event::Anchor(_, name) => {
                 if let Some(id) = b.last_node {
                     b.anchor_names.push(name.to_string());
-                    b.tree.nodes[id as usize].anchor = Some(Anchor {
+                    b.tree.nodes[id as usize].anchor = Some(Box::new(Anchor {
                         name: name.into_owned(),
                         span: sp,
-                    });
+                    }));
                 }
             }
             Event::Alias(anchor_id) => {

@@ -13,8 +13,8 @@ pub struct Node {
     pub kind: NodeKind,
     /// The node's text (for a collection, from its first to its last child).
     pub span: Span,
-    /// `&name` on this node.
-    pub anchor: Option<Anchor>,
+    /// `&name` on this node (boxed: few nodes carry one, and every node pays for the field).
+    pub anchor: Option<Box<Anchor>>,
 }
 
 /// An anchor definition.
@@ -32,13 +32,13 @@ pub enum NodeKind {
     /// A scalar with its style.
     Scalar(Scalar),
     /// A sequence.
-    Sequence(Vec<NodeId>),
+    Sequence(Box<[NodeId]>),
     /// A mapping as written: `(key, value)` pairs in order, merge keys included.
-    Mapping(Vec<(NodeId, NodeId)>),
+    Mapping(Box<[(NodeId, NodeId)]>),
     /// `*name`. `target` is `None` when the alias is undefined or would be a cycle (already diagnosed).
     Alias {
         /// The name without `*`.
-        name: String,
+        name: Box<str>,
         /// The anchored node it refers to.
         target: Option<NodeId>,
     },
@@ -48,11 +48,11 @@ pub enum NodeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
     /// The value after escape processing.
-    pub value: String,
+    pub value: Box<str>,
     /// `true` for plain scalars, which are subject to type resolution (`12`, `true`, `null`).
     pub plain: bool,
     /// An explicit tag, as resolved (`tag:yaml.org,2002:str`).
-    pub tag: Option<String>,
+    pub tag: Option<Box<str>>,
 }
 
 /// One document: its root and the file it came from.
@@ -114,8 +114,8 @@ impl Tree {
     pub fn is_merge_key(&self, id: NodeId) -> bool {
         match &self.resolved(id).kind {
             NodeKind::Scalar(s) => match &s.tag {
-                Some(tag) => tag == MERGE_TAG,
-                None => s.plain && s.value == "<<",
+                Some(tag) => &**tag == MERGE_TAG,
+                None => s.plain && &*s.value == "<<",
             },
             _ => false,
         }

@@ -77,21 +77,21 @@ fn convert(
 pub fn scalar(s: &Scalar) -> Value {
     if let Some(tag) = &s.tag {
         return match tag.strip_prefix("tag:yaml.org,2002:") {
-            Some("str") => Value::String(s.value.clone()),
+            Some("str") => Value::String(s.value.to_string()),
             Some("null") => Value::Null,
             Some("bool") => core(&s.value)
                 .filter(Value::is_boolean)
-                .unwrap_or(Value::String(s.value.clone())),
+                .unwrap_or(Value::String(s.value.to_string())),
             Some("int" | "float") => core(&s.value)
                 .filter(Value::is_number)
-                .unwrap_or(Value::String(s.value.clone())),
-            _ => Value::String(s.value.clone()),
+                .unwrap_or(Value::String(s.value.to_string())),
+            _ => Value::String(s.value.to_string()),
         };
     }
     if !s.plain {
-        return Value::String(s.value.clone());
+        return Value::String(s.value.to_string());
     }
-    core(&s.value).unwrap_or_else(|| Value::String(s.value.clone()))
+    core(&s.value).unwrap_or_else(|| Value::String(s.value.to_string()))
 }
 
 /// Core-schema resolution of a plain scalar; `None` means "a string".

@@ -12,10 +12,10 @@ pub const EXPLANATION: &str = include_str!("merge_conflict.md");
 impl MergeConflict {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        for located in super::super::all_parameters(catalog) {
+        super::super::for_each_parameter(catalog, |located| {
             let p = located.param;
             let Some(win_hop) = p.origin.via.first() else {
-                continue;
+                return;
             };
             for old in &p.shadowed {
                 let Some(old_hop) = old.origin.via.first() else {
@@ -27,7 +27,7 @@ impl MergeConflict {
                 }
                 out.push(conflict(&located.path(), p, old));
             }
-        }
+        });
     }
 }
 

@@ -42,7 +42,7 @@ impl NameOffConvention {
             }
         }
         // Parameters are reported where they are written, once, even when inherited by many events.
-        for located in super::super::all_parameters(catalog) {
+        super::super::for_each_parameter(catalog, |located| {
             let p = located.param;
             if !p.origin.is_inherited() && !self.matches(&p.name) {
                 out.push(
@@ -59,6 +59,6 @@ impl NameOffConvention {
                     .with_help(help.clone()),
                 );
             }
-        }
+        });
     }
 }

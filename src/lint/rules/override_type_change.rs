@@ -12,10 +12,10 @@ pub const EXPLANATION: &str = include_str!("override_type_change.md");
 impl OverrideTypeChange {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        for located in super::super::all_parameters(catalog) {
+        super::super::for_each_parameter(catalog, |located| {
             let p = located.param;
             if p.origin.is_inherited() {
-                continue;
+                return;
             }
             for old in &p.shadowed {
                 let Some(hop) = old.origin.via.first() else {
@@ -49,6 +49,6 @@ impl OverrideTypeChange {
                     .with_help("rename the parameter, or change the type in the fragment"),
                 );
             }
-        }
+        });
     }
 }
