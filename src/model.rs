@@ -280,7 +280,7 @@ pub struct Origin {
     /// The merge steps from the event down to the definition, outermost first. Empty when the parameter is
     /// written in the event itself. Shared: every parameter that came through the same merges holds the
     /// same list, and every list that passes through a fragment shares that step.
-    pub via: Arc<[Arc<Inherit>]>,
+    pub via: InheritChain,
 }
 
 impl Origin {
@@ -289,6 +289,9 @@ impl Origin {
         !self.via.is_empty()
     }
 }
+
+/// The merge steps a parameter arrived through, outermost first (see [`Origin::via`]).
+pub type InheritChain = Arc<[Arc<Inherit>]>;
 
 /// One merge step: `<<: *user` at `alias`, pointing at `&user` at `anchor`.
 #[derive(Debug, Clone, PartialEq)]

@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use super::unknown_key;
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::model::{Constraints, Definition, Inherit, Origin, Parameter, Schema, Type};
+use crate::model::{
+    Constraints, Definition, Inherit, InheritChain, Origin, Parameter, Schema, Type,
+};
 use crate::source::Span;
 use crate::yaml::{self, Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
 
@@ -50,10 +52,10 @@ pub struct Resolver<'m, 't> {
     #[allow(clippy::type_complexity)]
     memo: HashMap<(NodeId, NodeId, usize), (Option<(Parameter, usize)>, Vec<Diagnostic>)>,
     /// Provenance chains by [`Via::id`]; the value keeps the `Via` alive so that its id is not reused.
-    chains: HashMap<usize, (Via, Arc<[Arc<Inherit>]>)>,
+    chains: HashMap<usize, (Via, InheritChain)>,
     /// One model step per merge step: the steps inside fragments are shared by every event.
     hops: HashMap<Hop, Arc<Inherit>>,
-    no_via: Arc<[Arc<Inherit>]>,
+    no_via: InheritChain,
 }
 
 impl<'m, 't> Resolver<'m, 't> {
@@ -119,14 +121,14 @@ impl<'m, 't> Resolver<'m, 't> {
 
     /// The model's provenance for an entry, built once per distinct merge chain and shared. The cache holds
     /// the chain itself, which keeps its identity from being reused.
-    fn inherit_chain(&mut self, entry: &Entry) -> Arc<[Arc<Inherit>]> {
+    fn inherit_chain(&mut self, entry: &Entry) -> InheritChain {
         if entry.via.is_empty() {
             return Arc::clone(&self.no_via);
         }
         if let Some((_, chain)) = self.chains.get(&entry.via.id()) {
             return Arc::clone(chain);
         }
-        let chain: Arc<[Arc<Inherit>]> = entry.via.iter().map(|hop| self.inherit(hop)).collect();
+        let chain: InheritChain = entry.via.iter().map(|hop| self.inherit(hop)).collect();
         self.chains
             .insert(entry.via.id(), (entry.via.clone(), Arc::clone(&chain)));
         chain
