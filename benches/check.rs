@@ -10,6 +10,10 @@ mod catalog;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+// Both sides run on the allocator the `evdef` binary ships with (see src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

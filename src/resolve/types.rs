@@ -2,6 +2,8 @@
 //! `properties`, `items`, `values`), each with its provenance.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -50,11 +52,11 @@ pub struct Resolver<'m, 't> {
     /// The problems found are kept too: every event that inherits a broken parameter must fail (the copies
     /// are merged away when diagnostics are deduplicated).
     #[allow(clippy::type_complexity)]
-    memo: HashMap<(NodeId, NodeId, usize), (Option<(Parameter, usize)>, Vec<Diagnostic>)>,
+    memo: FxHashMap<(NodeId, NodeId, usize), (Option<(Parameter, usize)>, Vec<Diagnostic>)>,
     /// Provenance chains by [`Via::id`]; the value keeps the `Via` alive so that its id is not reused.
-    chains: HashMap<usize, (Via, InheritChain)>,
+    chains: FxHashMap<usize, (Via, InheritChain)>,
     /// One model step per merge step: the steps inside fragments are shared by every event.
-    hops: HashMap<Hop, Arc<Inherit>>,
+    hops: FxHashMap<Hop, Arc<Inherit>>,
     no_via: InheritChain,
 }
 
@@ -64,9 +66,9 @@ impl<'m, 't> Resolver<'m, 't> {
             merger,
             fragments,
             budget: PARAMETER_BUDGET,
-            memo: HashMap::new(),
-            chains: HashMap::new(),
-            hops: HashMap::new(),
+            memo: FxHashMap::default(),
+            chains: FxHashMap::default(),
+            hops: FxHashMap::default(),
             no_via: Arc::from([]),
         }
     }

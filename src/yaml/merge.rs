@@ -6,7 +6,7 @@
 //! sequence wins, and explicit keys always win. Deduplicating a nested mapping's list first gives the same
 //! result, which is what keeps merges linear: each mapping is flattened once and memoized.
 
-use std::collections::HashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
@@ -121,7 +121,7 @@ impl Default for MergeBudget {
 /// Flattens mappings, memoizing each one.
 pub struct Merger<'t> {
     tree: &'t Tree,
-    memo: HashMap<NodeId, Rc<Merged>>,
+    memo: FxHashMap<NodeId, Rc<Merged>>,
     in_progress: Vec<NodeId>,
     spent: usize,
     budget: MergeBudget,
@@ -137,7 +137,7 @@ impl<'t> Merger<'t> {
     pub fn with_budget(tree: &'t Tree, budget: MergeBudget) -> Self {
         Merger {
             tree,
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
             in_progress: Vec::new(),
             spent: 0,
             budget,
@@ -262,7 +262,7 @@ impl<'t> Merger<'t> {
         };
         // Entries that came through the same steps share one list after this step too, so later stages can
         // work once per distinct chain (see `Via::id`).
-        let mut shared: HashMap<usize, Via> = HashMap::new();
+        let mut shared: FxHashMap<usize, Via> = FxHashMap::default();
         let mut prepend = |via: &Via| {
             shared
                 .entry(via.id())
@@ -290,7 +290,8 @@ impl<'t> Merger<'t> {
 
 /// Keep each key at its first position with its last value, recording what was overridden.
 fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
-    let mut by_key: IndexMap<Rc<str>, Entry> = IndexMap::with_capacity(entries.len());
+    let mut by_key: IndexMap<Rc<str>, Entry, FxBuildHasher> =
+        IndexMap::with_capacity_and_hasher(entries.len(), FxBuildHasher);
     for entry in entries {
         match by_key.get_mut(&entry.key) {
             Some(existing) => {

@@ -223,7 +223,7 @@ struct Builder<'a> {
     /// Entries of the open mappings, innermost last.
     pairs: Vec<(NodeId, NodeId)>,
     /// granit anchor id → node, for this document.
-    anchors: HashMap<usize, NodeId>,
+    anchors: rustc_hash::FxHashMap<usize, NodeId>,
     /// Anchor names defined so far in this document (for "did you mean").
     anchor_names: Vec<String>,
     prelude_anchors: &'a HashMap<String, (NodeId, Span)>,
@@ -297,25 +297,40 @@ impl Builder<'_> {
         entries: &[(NodeId, NodeId)],
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
-        for (key, _) in entries {
-            if self.tree.is_merge_key(*key) {
-                continue;
+        let keys = entries.iter().filter_map(|&(key, _)| {
+            if self.tree.is_merge_key(key) {
+                return None;
             }
-            let Some(scalar) = self.tree.scalar(*key) else {
-                continue;
-            };
-            let span = self.tree.get(*key).span;
-            if let Some(first) = seen.get(scalar.value.as_ref()) {
-                diagnostics.push(
-                    Diagnostic::error("duplicate-key", format!("duplicate key `{}`", scalar.value), span)
-                        .with_label("second definition")
-                        .with_secondary(*first, "first defined here")
-                        .with_help("remove one of them; to override an inherited key, merge it with `<<` instead"),
-                );
-            } else {
-                seen.insert(&scalar.value, span);
+            let scalar = self.tree.scalar(key)?;
+            Some((&*scalar.value, self.tree.get(key).span))
+        });
+        // Most mappings are small: compare with the earlier keys instead of allocating a set for each.
+        const SCAN: usize = 16;
+        let mut duplicates = Vec::new();
+        if entries.len() <= SCAN {
+            for (i, (text, span)) in keys.clone().enumerate() {
+                if let Some((_, first)) = keys.clone().take(i).find(|(t, _)| *t == text) {
+                    duplicates.push((text, span, first));
+                }
             }
+        } else {
+            let mut seen: rustc_hash::FxHashMap<&str, Span> = rustc_hash::FxHashMap::default();
+            for (text, span) in keys {
+                match seen.get(text) {
+                    Some(first) => duplicates.push((text, span, *first)),
+                    None => {
+                        seen.insert(text, span);
+                    }
+                }
+            }
+        }
+        for (text, span, first) in duplicates {
+            diagnostics.push(
+                Diagnostic::error("duplicate-key", format!("duplicate key `{text}`"), span)
+                    .with_label("second definition")
+                    .with_secondary(first, "first defined here")
+                    .with_help("remove one of them; to override an inherited key, merge it with `<<` instead"),
+            );
         }
     }
 
@@ -384,7 +399,7 @@ fn parse_file(
         stack: Vec::new(),
         items: Vec::new(),
         pairs: Vec::new(),
-        anchors: HashMap::new(),
+        anchors: rustc_hash::FxHashMap::default(),
         anchor_names: Vec::new(),
         prelude_anchors,
         last_node: None,
@@ -541,5 +556,30 @@ fn parse_file(
             file,
             prelude,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The duplicate-key check scans small mappings and hashes large ones; both must find every repeat and
+    /// point at the first definition.
+    #[test]
+    fn duplicate_keys_in_small_and_large_mappings() {
+        for size in [3, 16, 17, 40] {
+            let mut text: String = (0..size).map(|i| format!("k{i}: {i}\n")).collect();
+            text.push_str("<<: {x: 1}\n<<: {y: 2}\nk1: again\nk1: thrice\n");
+            let (_, diagnostics) = load_str("t.yaml", &text);
+            let found: Vec<(u32, u32)> = diagnostics
+                .iter()
+                .filter(|d| d.code == "duplicate-key")
+                .map(|d| (d.span().map_or(0, |s| s.start), d.secondary[0].span.start))
+                .collect();
+            let first = text.find("k1:").unwrap() as u32;
+            let again = text.find("k1: again").unwrap() as u32;
+            let thrice = text.find("k1: thrice").unwrap() as u32;
+            assert_eq!(found, [(again, first), (thrice, first)], "size {size}");
+        }
     }
 }
