@@ -125,31 +125,50 @@ impl Options {
 
 /// Load, parse and resolve the definitions: the front end shared by every command.
 pub fn compile(options: &Options) -> Result<Compiled, Error> {
+    let (compiled, tree) = front_end(options)?;
+    drop(tree);
+    Ok(compiled)
+}
+
+/// [`compile`], returning the YAML tree too so that the caller decides when to spend the time freeing it.
+fn front_end(options: &Options) -> Result<(Compiled, yaml::Tree), Error> {
     let files = load::discover(&options.paths())?;
     let mut diagnostics = Vec::new();
     let (sources, parseable) = load::read(&files, &mut diagnostics)?;
     let tree = yaml::parse_all(&sources, &parseable, &mut diagnostics);
     let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
     diagnostics::sort_and_dedup(&mut diagnostics);
-    Ok(Compiled {
+    let compiled = Compiled {
         catalog,
         diagnostics,
-    })
+    };
+    Ok((compiled, tree))
 }
 
 /// [`compile`], then every lint rule: what `evdef check` reports.
 pub fn check(options: &Options) -> Result<Compiled, Error> {
-    let mut compiled = compile(options)?;
-    lint::check(
-        &compiled.catalog,
-        &options.config.lint,
-        &mut compiled.diagnostics,
+    let (mut compiled, tree) = front_end(options)?;
+    let catalog = &compiled.catalog;
+    // Lint, the examples and freeing the tree are independent: run them side by side.
+    let (mut linted, (mut examples, ())) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            lint::check(catalog, &options.config.lint, &mut found);
+            found
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut found = Vec::new();
+                    validate::check_examples(catalog, &options.config.envelope, &mut found);
+                    found
+                },
+                || drop(tree),
+            )
+        },
     );
-    validate::check_examples(
-        &compiled.catalog,
-        &options.config.envelope,
-        &mut compiled.diagnostics,
-    );
+    compiled.diagnostics.append(&mut linted);
+    compiled.diagnostics.append(&mut examples);
     diagnostics::sort_and_dedup(&mut compiled.diagnostics);
     Ok(compiled)
 }

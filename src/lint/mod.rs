@@ -4,6 +4,8 @@
 
 mod rules;
 
+use rayon::prelude::*;
+
 use crate::config::{LintConfig, RuleLevel};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Catalog, Parameter, Type};
@@ -83,41 +85,49 @@ pub fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagn
             diagnostics.push(d);
         }
     }
-    for rule in Rule::ALL {
-        let severity = match config.rules.get(rule.code()) {
-            Some(RuleLevel::Off) => continue,
-            Some(RuleLevel::Error) => Severity::Error,
-            Some(RuleLevel::Warn) => Severity::Warning,
-            Some(RuleLevel::Info) => Severity::Info,
-            None => rule.default_severity(),
-        };
-        let mut found = Vec::new();
-        match rule {
-            Rule::MergeConflict => MergeConflict::check(catalog, &mut found),
-            Rule::OverrideTypeChange => OverrideTypeChange::check(catalog, &mut found),
-            Rule::MissingDescription => EventWithoutDescription::check(catalog, &mut found),
-            Rule::NamingConvention => {
-                let pattern = config.naming.as_deref().unwrap_or(DEFAULT_NAMING);
-                match fancy_regex::Regex::new(pattern) {
-                    Ok(re) => NameOffConvention::new(re).check(catalog, &mut found),
-                    Err(e) => found.push(Diagnostic::global(
-                        Severity::Error,
-                        "invalid-config",
-                        format!("`[lint] naming` is not a valid regular expression: {e}"),
-                    )),
-                }
+    // Rules are independent; each walks the whole catalog, so run them side by side (order is kept).
+    let per_rule: Vec<Vec<Diagnostic>> = Rule::ALL
+        .par_iter()
+        .map(|&rule| run_rule(rule, catalog, config))
+        .collect();
+    diagnostics.extend(per_rule.into_iter().flatten());
+}
+
+/// One rule's findings at its configured severity (none when it is off).
+fn run_rule(rule: Rule, catalog: &Catalog, config: &LintConfig) -> Vec<Diagnostic> {
+    let severity = match config.rules.get(rule.code()) {
+        Some(RuleLevel::Off) => return Vec::new(),
+        Some(RuleLevel::Error) => Severity::Error,
+        Some(RuleLevel::Warn) => Severity::Warning,
+        Some(RuleLevel::Info) => Severity::Info,
+        None => rule.default_severity(),
+    };
+    let mut found = Vec::new();
+    match rule {
+        Rule::MergeConflict => MergeConflict::check(catalog, &mut found),
+        Rule::OverrideTypeChange => OverrideTypeChange::check(catalog, &mut found),
+        Rule::MissingDescription => EventWithoutDescription::check(catalog, &mut found),
+        Rule::NamingConvention => {
+            let pattern = config.naming.as_deref().unwrap_or(DEFAULT_NAMING);
+            match fancy_regex::Regex::new(pattern) {
+                Ok(re) => NameOffConvention::new(re).check(catalog, &mut found),
+                Err(e) => found.push(Diagnostic::global(
+                    Severity::Error,
+                    "invalid-config",
+                    format!("`[lint] naming` is not a valid regular expression: {e}"),
+                )),
             }
-        }
-        // A fragment's parameter is reachable from every event that merges it: report each place once.
-        let mut seen = std::collections::HashSet::new();
-        found.retain(|d| seen.insert((d.code, d.span())));
-        for mut d in found {
-            if d.code == rule.code() {
-                d.severity = severity;
-            }
-            diagnostics.push(d);
         }
     }
+    // A fragment's parameter is reachable from every event that merges it: report each place once.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|d| seen.insert((d.code, d.span())));
+    for d in &mut found {
+        if d.code == rule.code() {
+            d.severity = severity;
+        }
+    }
+    found
 }
 
 /// A parameter and where it sits: its event or fragment and the object parameters above it.

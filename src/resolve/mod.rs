@@ -110,10 +110,11 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         .map(|(name, _, node, _)| (*node, name.clone()))
         .collect();
 
-    // Events are independent: resolve them in one chunk per core, each with its own merge memo (fragments
-    // are then flattened once per chunk, which is cheap next to the events). Order is kept.
+    // Events are independent: resolve them in a few chunks per core (so a core that falls behind does not
+    // hold the others up), each with its own merge memo (fragments are then flattened once per chunk, which
+    // is cheap next to the events). Order is kept.
     let threads = rayon::current_num_threads().max(1);
-    let chunk = event_nodes.len().div_ceil(threads).max(256);
+    let chunk = event_nodes.len().div_ceil(threads * 4).max(256);
     let resolved: Vec<ChunkResult> = event_nodes
         .par_chunks(chunk)
         .map(|events| {

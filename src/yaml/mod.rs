@@ -71,11 +71,12 @@ pub fn parse_all(
             });
         }
     }
-    // The other files only read the preludes' nodes: parse them in parallel, one group of files per core,
-    // each group into its own copy of the prelude tree, then append the groups' new nodes in file order.
+    // The other files only read the preludes' nodes: parse them in parallel, a few groups of files per core
+    // (so a core that falls behind does not hold the others up), each group into its own copy of the
+    // prelude tree, then append the groups' new nodes in file order.
     let base = tree.nodes.len();
     let threads = rayon::current_num_threads().max(1);
-    let group = others.len().div_ceil(threads).max(1);
+    let group = others.len().div_ceil(threads * 4).max(1);
     let parsed: Vec<(Tree, Vec<Diagnostic>)> = others
         .par_chunks(group)
         .map(|files| {
