@@ -183,7 +183,7 @@ fn resolve_event(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Event> {
     let before = error_count(diagnostics);
-    r.reset_budget();
+    r.reset();
     let tree = r.tree();
     let Some(def) = r.merger.mapping(value, diagnostics) else {
         diagnostics.push(
@@ -279,7 +279,7 @@ fn resolve_fragment(
     anchor: Option<yaml::Anchor>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Fragment {
-    r.reset_budget();
+    r.reset();
     let tree = r.tree();
     let mut merges = Vec::new();
     if let NodeKind::Mapping(pairs) = &tree.get(value).kind {

@@ -73,9 +73,11 @@ impl<'m, 't> Resolver<'m, 't> {
         }
     }
 
-    /// Start the parameter budget afresh (once per event or fragment).
-    pub fn reset_budget(&mut self) {
+    /// Start afresh for the next event or fragment: a new parameter budget, and no provenance chains (each
+    /// starts at the definition's own merge keys, so none is shared with the next one).
+    pub fn reset(&mut self) {
         self.budget = PARAMETER_BUDGET;
+        self.chains.clear();
     }
 
     pub fn tree(&self) -> &'t Tree {
