@@ -70,7 +70,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
             if entry.key.starts_with('.') {
                 let value = tree.deref(entry.value);
                 fragment_nodes.push((
-                    entry.key.to_string(),
+                    String::from(&*entry.key),
                     key_span,
                     value,
                     tree.get(value).anchor.as_deref().cloned(),
@@ -99,8 +99,8 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
                     .with_help("event names must be unique across all definitions files"),
                 );
             } else {
-                event_spans.insert(entry.key.to_string(), key_span);
-                event_nodes.push((entry.key.to_string(), key_span, entry.value));
+                event_spans.insert(String::from(&*entry.key), key_span);
+                event_nodes.push((String::from(&*entry.key), key_span, entry.value));
             }
         }
     }
@@ -322,7 +322,7 @@ fn resolve_fragment(
     let keys: Vec<String> = r
         .merger
         .mapping(value, &mut Vec::new())
-        .map(|m| m.entries.iter().map(|e| e.key.to_string()).collect())
+        .map(|m| m.entries.iter().map(|e| String::from(&*e.key)).collect())
         .unwrap_or_default();
     let is_template = !keys.is_empty()
         && (keys.iter().any(|k| k == "parameters")

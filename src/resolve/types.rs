@@ -207,7 +207,7 @@ impl<'m, 't> Resolver<'m, 't> {
         for entry in &merged.entries {
             let mut local = Vec::new();
             if let Some(p) = self.parameter(entry, depth, &mut local) {
-                out.insert(entry.key.to_string(), p);
+                out.insert(String::from(&*entry.key), p);
             }
             self.add_inherited_labels(entry, &mut local);
             diagnostics.append(&mut local);
@@ -286,7 +286,7 @@ impl<'m, 't> Resolver<'m, 't> {
             via: Arc::from([]),
         };
         let mut p = Definition {
-            name: entry.key.to_string(),
+            name: String::from(&*entry.key),
             schema: Schema {
                 ty: Type::Json,
                 nullable: false,
@@ -664,7 +664,7 @@ impl<'m, 't> Resolver<'m, 't> {
                     | Type::Email
                     | Type::Url,
                     Some(s),
-                ) => Some(Value::String(s.value.to_string())),
+                ) => Some(Value::String(String::from(&*s.value))),
                 (_, _) => yaml::value::to_json(self.merger, item, diagnostics),
             }?;
             let fits = match ty {

@@ -22,7 +22,7 @@ impl Resolver<'_, '_> {
     pub fn string(&self, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
         match self.tree().scalar(entry.value) {
             Some(s) if !(s.plain && matches!(s.value.as_ref(), "" | "null" | "~")) => {
-                Some(s.value.to_string())
+                Some(String::from(&*s.value))
             }
             _ => {
                 diagnostics.push(self.expected(&entry.key, entry.value, "a string"));
@@ -51,7 +51,7 @@ impl Resolver<'_, '_> {
         match yaml::value::scalar(s) {
             Value::Bool(true) => Some("deprecated".into()),
             Value::Bool(false) => None,
-            _ => Some(s.value.to_string()),
+            _ => Some(String::from(&*s.value)),
         }
     }
 
@@ -65,7 +65,7 @@ impl Resolver<'_, '_> {
         items
             .iter()
             .filter_map(|&item| match tree.scalar(item) {
-                Some(s) => Some(s.value.to_string()),
+                Some(s) => Some(String::from(&*s.value)),
                 None => {
                     diagnostics.push(self.expected(&entry.key, item, "a list of strings"));
                     None

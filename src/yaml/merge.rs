@@ -188,8 +188,13 @@ impl<'t> Merger<'t> {
             }
         }
         self.in_progress.pop();
-        merged.append(&mut explicit);
-        let result = Rc::new(dedup(merged.into_iter()));
+        let result = if merged.is_empty() && all_distinct(&explicit) {
+            // Nothing merged and no key repeated (the common case): the entries are the mapping as written.
+            Rc::new(Merged { entries: explicit })
+        } else {
+            merged.append(&mut explicit);
+            Rc::new(dedup(merged.into_iter()))
+        };
         // Only an anchored mapping can be reached again (through an alias): remember just those.
         if tree.get(id).anchor.is_some() {
             self.memo.insert(id, Rc::clone(&result));
@@ -286,6 +291,15 @@ impl<'t> Merger<'t> {
             }
         }));
     }
+}
+
+/// Whether no key repeats, for small lists (larger ones take the general path).
+fn all_distinct(entries: &[Entry]) -> bool {
+    entries.len() <= 16
+        && entries
+            .iter()
+            .enumerate()
+            .all(|(i, e)| entries[..i].iter().all(|earlier| earlier.key != e.key))
 }
 
 /// Keep each key at its first position with its last value, recording what was overridden.

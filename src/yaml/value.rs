@@ -64,7 +64,7 @@ fn convert(
             let mut out = Map::new();
             for entry in &merged.entries {
                 out.insert(
-                    entry.key.to_string(),
+                    String::from(&*entry.key),
                     convert(merger, entry.value, alias, budget, diagnostics)?,
                 );
             }
@@ -77,21 +77,21 @@ fn convert(
 pub fn scalar(s: &Scalar) -> Value {
     if let Some(tag) = &s.tag {
         return match tag.strip_prefix("tag:yaml.org,2002:") {
-            Some("str") => Value::String(s.value.to_string()),
+            Some("str") => Value::String(String::from(&*s.value)),
             Some("null") => Value::Null,
             Some("bool") => core(&s.value)
                 .filter(Value::is_boolean)
-                .unwrap_or(Value::String(s.value.to_string())),
+                .unwrap_or(Value::String(String::from(&*s.value))),
             Some("int" | "float") => core(&s.value)
                 .filter(Value::is_number)
-                .unwrap_or(Value::String(s.value.to_string())),
-            _ => Value::String(s.value.to_string()),
+                .unwrap_or(Value::String(String::from(&*s.value))),
+            _ => Value::String(String::from(&*s.value)),
         };
     }
     if !s.plain {
-        return Value::String(s.value.to_string());
+        return Value::String(String::from(&*s.value));
     }
-    core(&s.value).unwrap_or_else(|| Value::String(s.value.to_string()))
+    core(&s.value).unwrap_or_else(|| Value::String(String::from(&*s.value)))
 }
 
 /// Core-schema resolution of a plain scalar; `None` means "a string".
