@@ -34,6 +34,10 @@ impl Catalog {
     }
 }
 
+/// Parameters by name, in resolved order. Hashed with FxHash: a catalog holds hundreds of thousands of
+/// short keys, and they come from the definitions, not from untrusted input.
+pub type Parameters = IndexMap<String, Parameter, rustc_hash::FxBuildHasher>;
+
 /// One event definition.
 #[derive(Debug, Clone)]
 pub struct Event {
@@ -52,7 +56,7 @@ pub struct Event {
     /// `tags:`.
     pub tags: Vec<String>,
     /// Parameters in resolved order (merged keys first, in merge order, then explicit keys).
-    pub parameters: IndexMap<String, Parameter>,
+    pub parameters: Parameters,
     /// Sample payloads, checked against the event by `evdef check`.
     pub examples: Vec<Example>,
 }
@@ -76,7 +80,7 @@ pub struct Fragment {
     /// Span of the key.
     pub name_span: Span,
     /// Its parameters, resolved like an event's (empty for an event template, see [`Fragment::is_template`]).
-    pub parameters: IndexMap<String, Parameter>,
+    pub parameters: Parameters,
     /// Whether the fragment holds event-level keys (`owner`, `tags`, `parameters`, ...) rather than parameters.
     pub is_template: bool,
     /// Fragments this one merges directly, by fragment name, in merge order.
@@ -170,7 +174,7 @@ pub enum Type {
     /// `json`: any value.
     Json,
     /// `object` with `properties`.
-    Object(IndexMap<String, Parameter>),
+    Object(Parameters),
     /// `array` with `items`.
     Array(Box<Schema>),
     /// `map`: string keys, with `values`.

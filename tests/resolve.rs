@@ -106,11 +106,7 @@ fn duplicate_fragment_names_are_reported() {
 /// of any event (at any depth) overrides another definition.
 #[test]
 fn shipped_catalog_overrides_nothing() {
-    fn walk(
-        prefix: &str,
-        params: &indexmap::IndexMap<String, evdef::model::Parameter>,
-        out: &mut Vec<String>,
-    ) {
+    fn walk(prefix: &str, params: &evdef::model::Parameters, out: &mut Vec<String>) {
         for (name, p) in params {
             let path = format!("{prefix}.{name}");
             if !p.shadowed.is_empty() {

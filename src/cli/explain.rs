@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use evdef::Error;
 use evdef::diagnostics::did_you_mean;
-use evdef::model::{Parameter, Type};
+use evdef::model::{Parameters, Type};
 use evdef::source::SourceMap;
 
 use super::{DefinitionsArgs, Outcome};
@@ -46,12 +46,7 @@ pub fn run(args: ExplainArgs) -> Result<Outcome, Error> {
     Ok(Outcome::Clean)
 }
 
-fn write_parameters(
-    out: &mut String,
-    sources: &SourceMap,
-    params: &indexmap::IndexMap<String, Parameter>,
-    depth: usize,
-) {
+fn write_parameters(out: &mut String, sources: &SourceMap, params: &Parameters, depth: usize) {
     let pad = "  ".repeat(depth);
     for p in params.values() {
         let mut ty = p.schema.ty.display();

@@ -179,7 +179,7 @@ fn with_name_field(payload: &Value, name_field: &str, event: &str) -> Value {
 
 /// The schema of an object holding `parameters` (an event's payload, or an `object` parameter).
 pub fn parameters_schema(
-    parameters: &indexmap::IndexMap<String, Parameter>,
+    parameters: &crate::model::Parameters,
     options: &JsonSchemaOptions,
 ) -> Map<String, Value> {
     let mut schema = Map::new();

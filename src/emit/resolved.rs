@@ -65,7 +65,7 @@ fn event(sources: &SourceMap, e: &Event) -> Value {
     Value::Object(o)
 }
 
-fn parameters(sources: &SourceMap, params: &indexmap::IndexMap<String, Parameter>) -> Value {
+fn parameters(sources: &SourceMap, params: &crate::model::Parameters) -> Value {
     Value::Object(
         params
             .iter()

@@ -156,7 +156,7 @@ pub(crate) fn for_each_parameter<'c>(catalog: &'c Catalog, mut f: impl FnMut(&Lo
     fn walk<'c>(
         owner: &'c str,
         parents: &mut Vec<&'c str>,
-        params: &'c indexmap::IndexMap<String, Parameter>,
+        params: &'c crate::model::Parameters,
         f: &mut impl FnMut(&Located<'c, '_>),
     ) {
         for p in params.values() {

@@ -7,7 +7,6 @@ mod values;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
@@ -208,7 +207,7 @@ fn resolve_event(
         version: None,
         owner: None,
         tags: Vec::new(),
-        parameters: IndexMap::new(),
+        parameters: Default::default(),
         examples: Vec::new(),
     };
     for entry in &def.entries {
@@ -314,7 +313,7 @@ fn resolve_fragment(
             name,
             anchor: anchor.map(|a| a.name),
             name_span,
-            parameters: IndexMap::new(),
+            parameters: Default::default(),
             is_template: false,
             merges,
         };
@@ -328,7 +327,7 @@ fn resolve_fragment(
         && (keys.iter().any(|k| k == "parameters")
             || keys.iter().all(|k| EVENT_KEYS.contains(&k.as_str())));
     let parameters = if is_template {
-        IndexMap::new()
+        Default::default()
     } else {
         r.parameters(value, 0, diagnostics).unwrap_or_default()
     };

@@ -6,13 +6,12 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::unknown_key;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{
-    Constraints, Definition, Inherit, InheritChain, Origin, Parameter, Schema, Type,
+    Constraints, Definition, Inherit, InheritChain, Origin, Parameter, Parameters, Schema, Type,
 };
 use crate::source::Span;
 use crate::yaml::{self, Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
@@ -182,12 +181,12 @@ impl<'m, 't> Resolver<'m, 't> {
         node: NodeId,
         depth: usize,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<IndexMap<String, Parameter>> {
+    ) -> Option<Parameters> {
         let tree = self.tree();
         let resolved = tree.resolved(node);
         if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && (s.value.is_empty() || &*s.value == "null"))
         {
-            return Some(IndexMap::new());
+            return Some(Parameters::default());
         }
         let Some(merged) = self.merger.mapping(node, diagnostics) else {
             diagnostics.push(
@@ -203,7 +202,8 @@ impl<'m, 't> Resolver<'m, 't> {
             );
             return None;
         };
-        let mut out = IndexMap::with_capacity(merged.entries.len());
+        let mut out =
+            Parameters::with_capacity_and_hasher(merged.entries.len(), Default::default());
         for entry in &merged.entries {
             let mut local = Vec::new();
             if let Some(p) = self.parameter(entry, depth, &mut local) {

@@ -4,8 +4,6 @@
 
 use std::fmt::Write as _;
 
-use indexmap::IndexMap;
-
 use super::markdown::anchor;
 use super::svg::{self, Node};
 use super::{
@@ -13,7 +11,7 @@ use super::{
     object_properties, parameter_path, type_label,
 };
 use crate::emit::OutputFile;
-use crate::model::{Event, Fragment, Parameter};
+use crate::model::{Event, Fragment, Parameters};
 
 pub(crate) fn render(site: &Site) -> OutputFile {
     let catalog = site.catalog;
@@ -327,7 +325,7 @@ fn fragment_section(out: &mut String, site: &Site, fragment: &Fragment) {
 fn parameter_tables(
     out: &mut String,
     site: &Site,
-    params: &IndexMap<String, Parameter>,
+    params: &Parameters,
     section: &str,
     show_origin: bool,
 ) {
@@ -350,7 +348,7 @@ fn parameter_tables(
 fn table(
     out: &mut String,
     site: &Site,
-    params: &IndexMap<String, Parameter>,
+    params: &Parameters,
     parent: &str,
     section: &str,
     show_origin: bool,
@@ -460,7 +458,7 @@ fn fragment_search_text(fragment: &Fragment) -> String {
     s.to_lowercase()
 }
 
-fn parameters_search_text(params: &IndexMap<String, Parameter>, parent: &str, s: &mut String) {
+fn parameters_search_text(params: &Parameters, parent: &str, s: &mut String) {
     for p in params.values() {
         let path = parameter_path(parent, p);
         s.push(' ');

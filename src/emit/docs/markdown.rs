@@ -4,14 +4,12 @@
 
 use std::fmt::Write as _;
 
-use indexmap::IndexMap;
-
 use super::svg::{self, Node};
 use super::{
     Inherited, Site, Step, constraint_items, inherited, nested_table, nested_tables, type_label,
 };
 use crate::emit::OutputFile;
-use crate::model::{Event, Fragment, Parameter};
+use crate::model::{Event, Fragment, Parameters};
 
 /// Where the pages of one kind live, relative to the output directory.
 const EVENTS: &str = "events";
@@ -289,7 +287,7 @@ fn fragment_page(site: &Site, fragment: &Fragment) -> String {
 fn parameter_tables(
     out: &mut String,
     site: &Site,
-    params: &IndexMap<String, Parameter>,
+    params: &Parameters,
     up: &str,
     show_origin: bool,
 ) {
@@ -312,7 +310,7 @@ fn parameter_tables(
 fn table(
     out: &mut String,
     site: &Site,
-    params: &IndexMap<String, Parameter>,
+    params: &Parameters,
     parent: &str,
     up: &str,
     show_origin: bool,

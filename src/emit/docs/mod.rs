@@ -332,7 +332,7 @@ pub(crate) fn inherited(p: &Parameter) -> Option<Inherited<'_>> {
 
 /// Call `f` on every parameter, nested object properties (in arrays and maps too) included.
 pub(crate) fn visit_parameters<'p>(
-    params: &'p IndexMap<String, Parameter>,
+    params: &'p crate::model::Parameters,
     f: &mut impl FnMut(&'p Parameter),
 ) {
     for p in params.values() {
@@ -349,12 +349,12 @@ pub(crate) fn visit_parameters<'p>(
 /// The nested tables of a parameter set, in page order (depth first): `(path, properties)` for every object
 /// parameter, array of objects and map of objects, at any depth. The top-level table is not included.
 pub(crate) fn nested_tables(
-    params: &IndexMap<String, Parameter>,
-) -> Vec<(String, &IndexMap<String, Parameter>)> {
+    params: &crate::model::Parameters,
+) -> Vec<(String, &crate::model::Parameters)> {
     fn walk<'p>(
-        params: &'p IndexMap<String, Parameter>,
+        params: &'p crate::model::Parameters,
         parent: &str,
-        out: &mut Vec<(String, &'p IndexMap<String, Parameter>)>,
+        out: &mut Vec<(String, &'p crate::model::Parameters)>,
     ) {
         for p in params.values() {
             if let Some((target, props)) = nested_table(parent, p) {
@@ -381,7 +381,7 @@ pub(crate) fn parameter_path(parent: &str, p: &Parameter) -> String {
 pub(crate) fn nested_table<'p>(
     parent: &str,
     p: &'p Parameter,
-) -> Option<(String, &'p IndexMap<String, Parameter>)> {
+) -> Option<(String, &'p crate::model::Parameters)> {
     let props = object_properties(&p.schema)?;
     Some((
         format!("{}{}", parameter_path(parent, p), nested_suffix(&p.schema)),
@@ -390,7 +390,7 @@ pub(crate) fn nested_table<'p>(
 }
 
 /// The properties of an object schema, or of the objects inside an array or map schema.
-pub(crate) fn object_properties(schema: &Schema) -> Option<&IndexMap<String, Parameter>> {
+pub(crate) fn object_properties(schema: &Schema) -> Option<&crate::model::Parameters> {
     match &schema.ty {
         Type::Object(props) => Some(props),
         Type::Array(inner) | Type::Map(inner) => object_properties(inner),

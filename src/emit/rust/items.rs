@@ -2,14 +2,13 @@
 //! objects and enums are named by their path (`ApiCreatedCheckIn` + `location` → `ApiCreatedCheckInLocation`,
 //! array items add `Item`, map values `Value`), so names are deterministic and readable.
 
-use indexmap::IndexMap;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::{Namespace, RustOptions, TimeTypes, names, support};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Catalog, Event, Parameter, Schema, Type};
+use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 
 /// Walks the catalog once, collecting items and diagnostics.
@@ -212,7 +211,7 @@ impl<'a> Generator<'a> {
         &mut self,
         owner: &str,
         owner_what: &str,
-        parameters: &'a IndexMap<String, Parameter>,
+        parameters: &'a Parameters,
         is_event: bool,
     ) -> Vec<TokenStream> {
         let mut namespace = Namespace::default();
@@ -380,7 +379,7 @@ impl<'a> Generator<'a> {
     /// A nested struct for an object.
     fn object(
         &mut self,
-        properties: &'a IndexMap<String, Parameter>,
+        properties: &'a Parameters,
         _schema: &Schema,
         site: &Site<'_>,
     ) -> TokenStream {
