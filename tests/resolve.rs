@@ -135,3 +135,39 @@ fn shipped_catalog_overrides_nothing() {
     }
     assert!(overrides.is_empty(), "{overrides:?}");
 }
+
+/// A fragment reached along two merge paths (a diamond) brings the same definition twice: that overrides
+/// nothing. A different definition of the key does.
+#[test]
+fn a_definition_reached_twice_overrides_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("events.yaml"),
+        "\
+.a: &a
+  x: string
+.b: &b
+  <<: *a
+  y: integer
+.c: &c
+  x: integer
+diamond:
+  description: Two paths to `.a`.
+  parameters:
+    <<: [*a, *b]
+clash:
+  description: Two definitions of `x`.
+  parameters:
+    <<: [*a, *c]
+",
+    )
+    .unwrap();
+    let compiled = evdef::check(&Options::new().with_path(dir.path())).unwrap();
+    let events = &compiled.catalog.events;
+    assert!(events["diamond"].parameters["x"].shadowed.is_empty());
+    let clash = &events["clash"].parameters["x"];
+    assert_eq!(clash.shadowed.len(), 1);
+    assert_eq!(clash.shadowed[0].schema.ty.name(), "integer");
+    let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["merge-conflict"]);
+}

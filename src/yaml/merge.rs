@@ -310,9 +310,24 @@ fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
         match by_key.get_mut(&entry.key) {
             Some(existing) => {
                 let mut old = std::mem::replace(existing, entry);
+                let winner = (existing.key_node, existing.value);
                 let mut shadowed = std::mem::take(&mut old.shadowed);
-                shadowed.push(old);
+                // The same definition reached again (a fragment merged along two paths) overrides
+                // nothing: each overridden definition is kept once, and the winner never.
+                if (old.key_node, old.value) != winner {
+                    shadowed.push(old);
+                }
                 shadowed.append(&mut existing.shadowed);
+                let mut i = 0;
+                while i < shadowed.len() {
+                    let this = (shadowed[i].key_node, shadowed[i].value);
+                    if this == winner || shadowed[..i].iter().any(|e| (e.key_node, e.value) == this)
+                    {
+                        shadowed.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
                 shadowed.truncate(SHADOW_LIMIT);
                 existing.shadowed = shadowed;
             }
