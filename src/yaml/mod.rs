@@ -99,7 +99,9 @@ pub fn parse_all(
             } else {
                 text_len(files)
             };
-            let mut nodes = Vec::with_capacity(base + room);
+            // Only a hint: if the room cannot be had (a huge input), the arena grows as it fills.
+            let mut nodes = Vec::new();
+            let _ = nodes.try_reserve_exact(base + room);
             nodes.extend_from_slice(&tree.nodes);
             let mut local = Tree {
                 nodes,
