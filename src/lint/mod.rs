@@ -151,37 +151,58 @@ impl Located<'_, '_> {
 }
 
 /// Visit every parameter of the catalog (events and fragments, nested properties included), without
-/// collecting them: a large catalog holds hundreds of thousands.
-pub(crate) fn for_each_parameter<'c>(catalog: &'c Catalog, mut f: impl FnMut(&Located<'c, '_>)) {
-    fn walk<'c>(
+/// collecting them: a large catalog holds hundreds of thousands. Events are visited in parallel chunks;
+/// what `f` reports is appended to `out` in catalog order.
+pub(crate) fn for_each_parameter<'c, F>(catalog: &'c Catalog, out: &mut Vec<Diagnostic>, f: F)
+where
+    F: Fn(&Located<'c, '_>, &mut Vec<Diagnostic>) + Sync,
+{
+    fn walk<'c, F>(
         owner: &'c str,
         parents: &mut Vec<&'c str>,
         params: &'c crate::model::Parameters,
-        f: &mut impl FnMut(&Located<'c, '_>),
-    ) {
+        f: &F,
+        out: &mut Vec<Diagnostic>,
+    ) where
+        F: Fn(&Located<'c, '_>, &mut Vec<Diagnostic>),
+    {
         for p in params.values() {
-            f(&Located {
-                owner,
-                parents,
-                param: p,
-            });
+            f(
+                &Located {
+                    owner,
+                    parents,
+                    param: p,
+                },
+                out,
+            );
             let mut schema = &p.schema;
             while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
                 schema = inner;
             }
             if let Type::Object(props) = &schema.ty {
                 parents.push(&p.name);
-                walk(owner, parents, props, f);
+                walk(owner, parents, props, f, out);
                 parents.pop();
             }
         }
     }
+    const CHUNK: usize = 512;
+    let events: Vec<(&'c String, &'c crate::model::Event)> = catalog.events.iter().collect();
+    let found: Vec<Vec<Diagnostic>> = events
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut found = Vec::new();
+            let mut parents = Vec::new();
+            for (name, e) in chunk {
+                walk(name, &mut parents, &e.parameters, &f, &mut found);
+            }
+            found
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
     let mut parents = Vec::new();
-    for (name, e) in &catalog.events {
-        walk(name, &mut parents, &e.parameters, &mut f);
-    }
-    for (name, f_) in &catalog.fragments {
-        walk(name, &mut parents, &f_.parameters, &mut f);
+    for (name, fragment) in &catalog.fragments {
+        walk(name, &mut parents, &fragment.parameters, &f, out);
     }
 }
 

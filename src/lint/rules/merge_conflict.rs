@@ -12,7 +12,7 @@ pub const EXPLANATION: &str = include_str!("merge_conflict.md");
 impl MergeConflict {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        super::super::for_each_parameter(catalog, |located| {
+        super::super::for_each_parameter(catalog, out, |located, out| {
             let p = located.param;
             let Some(win_hop) = p.origin.via.first() else {
                 return;

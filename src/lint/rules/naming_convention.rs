@@ -42,7 +42,7 @@ impl NameOffConvention {
             }
         }
         // Parameters are reported where they are written, once, even when inherited by many events.
-        super::super::for_each_parameter(catalog, |located| {
+        super::super::for_each_parameter(catalog, out, |located, out| {
             let p = located.param;
             if !p.origin.is_inherited() && !self.matches(&p.name) {
                 out.push(

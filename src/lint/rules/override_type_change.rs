@@ -12,7 +12,7 @@ pub const EXPLANATION: &str = include_str!("override_type_change.md");
 impl OverrideTypeChange {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        super::super::for_each_parameter(catalog, |located| {
+        super::super::for_each_parameter(catalog, out, |located, out| {
             let p = located.param;
             if p.origin.is_inherited() {
                 return;
