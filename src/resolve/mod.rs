@@ -130,6 +130,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
             (out, found)
         })
         .collect();
+    catalog.events.reserve(event_nodes.len());
     for (events, mut found) in resolved {
         diagnostics.append(&mut found);
         for (name, event) in events {
