@@ -163,11 +163,7 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
                     validate::check_examples(catalog, &options.config.envelope, &mut found);
                     found
                 },
-                || {
-                    // Hundreds of thousands of nodes, each with its own allocations: free them on every core.
-                    use rayon::iter::{IntoParallelIterator, ParallelIterator};
-                    tree.nodes.into_par_iter().for_each(drop);
-                },
+                || tree.free_in_parallel(),
             )
         },
     );

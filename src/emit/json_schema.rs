@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::config::{AdditionalParameters, EnvelopeConfig};
 use crate::emit::OutputFile;
-use crate::model::{Catalog, Event, Parameter, Schema, Type};
+use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
 
 /// File name of the bundle.
 pub const BUNDLE_FILE: &str = "events.schema.json";
@@ -179,7 +179,7 @@ fn with_name_field(payload: &Value, name_field: &str, event: &str) -> Value {
 
 /// The schema of an object holding `parameters` (an event's payload, or an `object` parameter).
 pub fn parameters_schema(
-    parameters: &crate::model::Parameters,
+    parameters: &Parameters,
     options: &JsonSchemaOptions,
 ) -> Map<String, Value> {
     let mut schema = Map::new();

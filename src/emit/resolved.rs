@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{Catalog, Event, Inherit, Parameter, Schema, Type};
+use crate::model::{Catalog, Event, Inherit, Parameter, Parameters, Schema, Type};
 use crate::source::{SourceMap, Span};
 
 /// The catalog as `{"events": {NAME: {...}}, "fragments": {...}}`, keys in resolved order.
@@ -65,7 +65,7 @@ fn event(sources: &SourceMap, e: &Event) -> Value {
     Value::Object(o)
 }
 
-fn parameters(sources: &SourceMap, params: &crate::model::Parameters) -> Value {
+fn parameters(sources: &SourceMap, params: &Parameters) -> Value {
     Value::Object(
         params
             .iter()

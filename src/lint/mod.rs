@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::config::{LintConfig, RuleLevel};
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{Catalog, Parameter, Type};
+use crate::model::{Catalog, Event, Parameter, Parameters, Type};
 
 pub use rules::{EventWithoutDescription, MergeConflict, NameOffConvention, OverrideTypeChange};
 
@@ -160,7 +160,7 @@ where
     fn walk<'c, F>(
         owner: &'c str,
         parents: &mut Vec<&'c str>,
-        params: &'c crate::model::Parameters,
+        params: &'c Parameters,
         f: &F,
         out: &mut Vec<Diagnostic>,
     ) where
@@ -187,7 +187,7 @@ where
         }
     }
     const CHUNK: usize = 512;
-    let events: Vec<(&'c String, &'c crate::model::Event)> = catalog.events.iter().collect();
+    let events: Vec<(&'c String, &'c Event)> = catalog.events.iter().collect();
     let found: Vec<Vec<Diagnostic>> = events
         .par_chunks(CHUNK)
         .map(|chunk| {

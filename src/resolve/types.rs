@@ -2,10 +2,9 @@
 //! `properties`, `items`, `values`), each with its provenance.
 
 use std::collections::HashMap;
-
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::unknown_key;

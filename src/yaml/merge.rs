@@ -6,10 +6,10 @@
 //! sequence wins, and explicit keys always win. Deduplicating a nested mapping's list first gives the same
 //! result, which is what keeps merges linear: each mapping is flattened once and memoized.
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::node::{NodeId, NodeKind, Tree};
 use crate::diagnostics::Diagnostic;
@@ -295,7 +295,7 @@ impl<'t> Merger<'t> {
 
 /// Whether no key repeats, for small lists (larger ones take the general path).
 fn all_distinct(entries: &[Entry]) -> bool {
-    entries.len() <= 16
+    entries.len() <= super::SMALL_MAPPING
         && entries
             .iter()
             .enumerate()

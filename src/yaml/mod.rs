@@ -17,9 +17,13 @@ pub use node::{Anchor, Document, Node, NodeId, NodeKind, Scalar, Tree};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::{FileId, SourceMap, Span};
 
-/// Bytes of YAML text per node, at the dense end of real definitions (`a: b` is two nodes in five bytes):
-/// used to reserve room for a file's nodes before parsing it.
+/// Bytes of YAML text per node, near the dense end of real definitions (`a: b` is two nodes in five
+/// bytes): used to reserve room for a file's nodes before parsing it. Only a hint either way.
 const BYTES_PER_NODE: usize = 3;
+
+/// Mappings up to this many entries are checked for repeated keys by comparing each key with the earlier
+/// ones, instead of building a set: nearly every mapping in definitions is that small.
+const SMALL_MAPPING: usize = 16;
 
 /// Maximum nesting of collections. Deeper input is rejected by the parser with a diagnostic.
 pub const NESTING_LIMIT: usize = 128;
@@ -84,7 +88,7 @@ pub fn parse_all(
     // The number of nodes is known only after parsing. Reserving by text size spares the arenas from
     // growing by copying (pages never written cost nothing), and the first group's arena has room for
     // every group's nodes: it becomes the tree, so only the later groups are copied.
-    let text_len = |files: &[FileId]| -> usize {
+    let room_for = |files: &[FileId]| -> usize {
         files
             .iter()
             .map(|&f| sources.get(f).text.len() / BYTES_PER_NODE)
@@ -95,9 +99,9 @@ pub fn parse_all(
         .enumerate()
         .map(|(i, files)| {
             let room = if i == 0 {
-                text_len(&others)
+                room_for(&others)
             } else {
-                text_len(files)
+                room_for(files)
             };
             // Only a hint: if the room cannot be had (a huge input), the arena grows as it fills.
             let mut nodes = Vec::new();
@@ -175,6 +179,14 @@ fn append(tree: &mut Tree, local: Tree, base: usize) {
             d.root = d.root.map(moved);
             d
         }));
+}
+
+impl Tree {
+    /// Free the tree on every core: a large one has hundreds of thousands of nodes, each with its own
+    /// allocations.
+    pub fn free_in_parallel(self) {
+        self.nodes.into_par_iter().for_each(drop);
+    }
 }
 
 /// Parse one YAML text on its own, as the only (non-prelude) file of a run. For comparing evdef's reading of
@@ -339,10 +351,8 @@ impl Builder<'_> {
             let scalar = self.tree.scalar(key)?;
             Some((&*scalar.value, self.tree.get(key).span))
         });
-        // Most mappings are small: compare with the earlier keys instead of allocating a set for each.
-        const SCAN: usize = 16;
         let mut duplicates = Vec::new();
-        if entries.len() <= SCAN {
+        if entries.len() <= SMALL_MAPPING {
             for (i, (text, span)) in keys.clone().enumerate() {
                 if let Some((_, first)) = keys.clone().take(i).find(|(t, _)| *t == text) {
                     duplicates.push((text, span, first));

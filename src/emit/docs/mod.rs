@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 
 use super::OutputFile;
-use crate::model::{Catalog, Constraints, Event, Fragment, Parameter, Schema, Type};
+use crate::model::{Catalog, Constraints, Event, Fragment, Parameter, Parameters, Schema, Type};
 use crate::{Config, Error};
 
 /// Which documents to produce.
@@ -331,10 +331,7 @@ pub(crate) fn inherited(p: &Parameter) -> Option<Inherited<'_>> {
 }
 
 /// Call `f` on every parameter, nested object properties (in arrays and maps too) included.
-pub(crate) fn visit_parameters<'p>(
-    params: &'p crate::model::Parameters,
-    f: &mut impl FnMut(&'p Parameter),
-) {
+pub(crate) fn visit_parameters<'p>(params: &'p Parameters, f: &mut impl FnMut(&'p Parameter)) {
     for p in params.values() {
         f(p);
         for shadowed in &p.shadowed {
@@ -348,14 +345,8 @@ pub(crate) fn visit_parameters<'p>(
 
 /// The nested tables of a parameter set, in page order (depth first): `(path, properties)` for every object
 /// parameter, array of objects and map of objects, at any depth. The top-level table is not included.
-pub(crate) fn nested_tables(
-    params: &crate::model::Parameters,
-) -> Vec<(String, &crate::model::Parameters)> {
-    fn walk<'p>(
-        params: &'p crate::model::Parameters,
-        parent: &str,
-        out: &mut Vec<(String, &'p crate::model::Parameters)>,
-    ) {
+pub(crate) fn nested_tables(params: &Parameters) -> Vec<(String, &Parameters)> {
+    fn walk<'p>(params: &'p Parameters, parent: &str, out: &mut Vec<(String, &'p Parameters)>) {
         for p in params.values() {
             if let Some((target, props)) = nested_table(parent, p) {
                 out.push((target.clone(), props));
@@ -378,10 +369,7 @@ pub(crate) fn parameter_path(parent: &str, p: &Parameter) -> String {
 }
 
 /// The nested table a parameter links to, if it holds objects: its path and the properties it shows.
-pub(crate) fn nested_table<'p>(
-    parent: &str,
-    p: &'p Parameter,
-) -> Option<(String, &'p crate::model::Parameters)> {
+pub(crate) fn nested_table<'p>(parent: &str, p: &'p Parameter) -> Option<(String, &'p Parameters)> {
     let props = object_properties(&p.schema)?;
     Some((
         format!("{}{}", parameter_path(parent, p), nested_suffix(&p.schema)),
@@ -390,7 +378,7 @@ pub(crate) fn nested_table<'p>(
 }
 
 /// The properties of an object schema, or of the objects inside an array or map schema.
-pub(crate) fn object_properties(schema: &Schema) -> Option<&crate::model::Parameters> {
+pub(crate) fn object_properties(schema: &Schema) -> Option<&Parameters> {
     match &schema.ty {
         Type::Object(props) => Some(props),
         Type::Array(inner) | Type::Map(inner) => object_properties(inner),
