@@ -18,7 +18,7 @@ use evdef::{Config, Error, Options};
 
 /// Compile YAML event definitions into JSON Schema, Rust types and docs; lint them; validate event logs.
 #[derive(Debug, Parser)]
-#[command(name = "evdef", version, about, long_about = None, propagate_version = true)]
+#[command(name = "evdef", version = env!("EVDEF_VERSION"), about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -10,6 +10,7 @@ mod explain;
 mod resolve;
 mod tagged;
 mod validate;
+mod version;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
