@@ -161,6 +161,31 @@ impl Config {
         Ok(Config::default())
     }
 
+    /// Find `evdef.toml` for a definitions path named on the command line: in the path's directory (the
+    /// path itself for a directory) or its ancestors, so `evdef check other/repo/defs/a.yaml` uses that
+    /// tree's configuration. `cwd` is the working directory; the configuration's root is made relative to
+    /// it when it can be, so messages name short paths. A path that does not exist falls back to `cwd`.
+    pub fn discover_for(path: &Path, cwd: &Path) -> Result<Config, Error> {
+        let Ok(target) = cwd.join(path).canonicalize() else {
+            return Config::discover(cwd);
+        };
+        let dir = if target.is_dir() {
+            target.as_path()
+        } else {
+            target.parent().unwrap_or(Path::new("/"))
+        };
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        for found in dir.ancestors() {
+            let candidate = found.join(FILE_NAME);
+            if candidate.is_file() {
+                let mut config = Config::load(&candidate)?;
+                config.root = relative_to(found, &cwd);
+                return Ok(config);
+            }
+        }
+        Ok(Config::default())
+    }
+
     /// Read one configuration file.
     pub fn load(path: &Path) -> Result<Config, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
@@ -189,4 +214,20 @@ impl Config {
             .map(|p| self.resolve_path(p))
             .collect()
     }
+}
+
+/// `dir` as seen from `cwd`: below it (`defs`, or `.` for `cwd` itself), above it (`..`, `../..`), or
+/// absolute when the two only share a distant ancestor.
+fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {
+    if let Ok(below) = dir.strip_prefix(cwd) {
+        return if below.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            below.to_path_buf()
+        };
+    }
+    if let Ok(above) = cwd.strip_prefix(dir) {
+        return std::iter::repeat_n("..", above.components().count()).collect();
+    }
+    dir.to_path_buf()
 }

@@ -88,6 +88,7 @@ impl Compiled {
 pub struct Options {
     paths: Vec<PathBuf>,
     config: Config,
+    focus: Vec<PathBuf>,
 }
 
 impl Options {
@@ -106,6 +107,19 @@ impl Options {
     pub fn with_config(mut self, config: Config) -> Self {
         self.config = config;
         self
+    }
+
+    /// Report only on these files ([`check`] keeps the diagnostics that point into them): what a
+    /// pre-commit hook wants when it passes the changed files of a tree that is loaded whole, so that
+    /// preludes and cross-file checks still apply. Files are compared by their canonical path.
+    pub fn with_focus(mut self, files: impl IntoIterator<Item = PathBuf>) -> Self {
+        self.focus.extend(files);
+        self
+    }
+
+    /// The files to report on; empty means every file.
+    pub fn focus(&self) -> &[PathBuf] {
+        &self.focus
     }
 
     /// The definitions paths: the ones given, else the configuration's.
@@ -170,5 +184,23 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
     compiled.diagnostics.append(&mut linted);
     compiled.diagnostics.append(&mut examples);
     diagnostics::sort_and_dedup(&mut compiled.diagnostics);
+    if !options.focus.is_empty() {
+        let focus = focus_files(&compiled.catalog.sources, &options.focus);
+        compiled.diagnostics.retain(|d| {
+            d.span()
+                .is_none_or(|_| d.files().any(|f| focus.contains(&f)))
+        });
+    }
     Ok(compiled)
+}
+
+/// The ids of the loaded files that are among `focus` (compared canonically, so `./a.yaml` is `a.yaml`).
+pub fn focus_files(sources: &source::SourceMap, focus: &[PathBuf]) -> Vec<source::FileId> {
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let wanted: Vec<PathBuf> = focus.iter().map(|p| canonical(p)).collect();
+    sources
+        .files()
+        .filter(|(_, file)| wanted.contains(&canonical(&file.path)))
+        .map(|(id, _)| id)
+        .collect()
 }

@@ -22,6 +22,10 @@ pub struct CheckArgs {
     /// Exit 0 when there are warnings but no errors.
     #[arg(long)]
     allow_warnings: bool,
+    /// With only files named: skip those outside `[definitions] paths` of `evdef.toml` instead of
+    /// checking them (for pre-commit hooks, which pass every changed YAML file).
+    #[arg(long)]
+    skip_outside_definitions: bool,
     /// Print the documentation of a lint rule (e.g. `merge-conflict`) and exit.
     #[arg(long, value_name = "CODE")]
     explain: Option<String>,
@@ -39,7 +43,14 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
         super::write_stdout(format!("# {}\n\n{}", rule.code(), rule.explanation()).as_bytes())?;
         return Ok(Outcome::Clean);
     }
-    let options = args.definitions.options(&args.paths)?;
+    // Named files are checked inside their tree (preludes, evdef.toml) and reported on alone.
+    let Some(options) = args
+        .definitions
+        .focused_options(&args.paths, args.skip_outside_definitions)?
+    else {
+        super::note("no definitions files among the given paths: nothing to check");
+        return Ok(Outcome::Clean);
+    };
     let compiled = evdef::check(&options)?;
     let sources = &compiled.catalog.sources;
     let diagnostics = &compiled.diagnostics;
@@ -48,8 +59,18 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
         // Human output is diagnostics, so it goes to stderr; machine formats are the command's output.
         Format::Human => {
             let mut text = render::human(sources, diagnostics, color);
-            let events = compiled.catalog.events.len();
-            let files = sources.len();
+            let (events, files) = if options.focus().is_empty() {
+                (compiled.catalog.events.len(), sources.len())
+            } else {
+                let focus = evdef::focus_files(sources, options.focus());
+                let events = compiled
+                    .catalog
+                    .events
+                    .values()
+                    .filter(|e| focus.contains(&e.name_span.file))
+                    .count();
+                (events, focus.len())
+            };
             text.push_str(&format!(
                 "checked {events} event{} in {files} file{}: {}\n",
                 if events == 1 { "" } else { "s" },
