@@ -200,3 +200,28 @@ fn files_outside_the_definitions_paths_are_skipped_on_request() {
         "{stdout}"
     );
 }
+
+/// GitLab Code Quality: the fields GitLab reads, a fingerprint per finding, and the same fingerprint on
+/// the next run (GitLab tracks findings between pipelines by it).
+#[test]
+fn gitlab_format_is_a_code_quality_report() {
+    let args = [
+        "check",
+        "--format",
+        "gitlab",
+        &fixture("diagnostics/typo-in-key"),
+    ];
+    let (code, stdout, _) = run(evdef().args(args));
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    insta::assert_json_snapshot!(report);
+    let (_, again, _) = run(evdef().args(args));
+    assert_eq!(stdout, again, "fingerprints are stable");
+    let fingerprints: std::collections::HashSet<&str> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|issue| issue["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fingerprints.len(), report.as_array().unwrap().len());
+}
