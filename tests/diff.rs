@@ -49,7 +49,13 @@ fn witness<'a>(witnesses: &'a Value, change: &Change) -> Option<&'a Value> {
         .or_else(|| witnesses.get(&base))
 }
 
-fn check_witnesses(case: &str, model: &str, changes: &[Change], witnesses: &Value, v: [&Validator; 2]) {
+fn check_witnesses(
+    case: &str,
+    model: &str,
+    changes: &[Change],
+    witnesses: &Value,
+    v: [&Validator; 2],
+) {
     let [old, new] = v;
     let mut used = 0;
     for change in changes {
@@ -115,7 +121,13 @@ fn fixtures() {
                 Validator::new(&old.catalog, &env).unwrap(),
                 Validator::new(&new.catalog, &env).unwrap(),
             ];
-            check_witnesses(&case, name, &changes, &witnesses[name], [&validators[0], &validators[1]]);
+            check_witnesses(
+                &case,
+                name,
+                &changes,
+                &witnesses[name],
+                [&validators[0], &validators[1]],
+            );
             // `version-not-bumped` comes from the report, checked below.
             if let Some(rule) = Rule::from_code(&case).filter(|r| *r != Rule::VersionNotBumped) {
                 assert!(
@@ -136,9 +148,16 @@ fn fixtures() {
                 new: &new.catalog.sources,
             };
             if rule_is(&case, Rule::VersionNotBumped) {
-                let bumped = report.changes.iter().any(|c| c.rule == Rule::VersionNotBumped);
+                let bumped = report
+                    .changes
+                    .iter()
+                    .any(|c| c.rule == Rule::VersionNotBumped);
                 // Under `allow`, removing an optional parameter breaks only forward: no bump is needed.
-                assert_eq!(bumped, model == AdditionalParameters::Deny, "{case} ({name})");
+                assert_eq!(
+                    bumped,
+                    model == AdditionalParameters::Deny,
+                    "{case} ({name})"
+                );
             }
             snapshot.insert(name.into(), render::json(&report, sources));
         }
@@ -165,7 +184,14 @@ fn fragment_edit_reaches_every_event_with_prelude_spans() {
     let (old, new) = (compile(&dir.join("before")), compile(&dir.join("after")));
     let env = EnvelopeConfig::default();
     let changes = diff::compare(side(&old, &env), side(&new, &env));
-    let report = Report::new("before", changes, &old.catalog, &new.catalog, &DiffConfig::default(), DiffMode::Full);
+    let report = Report::new(
+        "before",
+        changes,
+        &old.catalog,
+        &new.catalog,
+        &DiffConfig::default(),
+        DiffMode::Full,
+    );
     let sources = Sources {
         old: &old.catalog.sources,
         new: &new.catalog.sources,
@@ -176,9 +202,24 @@ fn fragment_edit_reaches_every_event_with_prelude_spans() {
         .unwrap()
         .iter()
         .map(|c| {
-            assert!(c["old"]["file"].as_str().unwrap().ends_with("before/_common.yaml"));
-            assert!(c["new"]["file"].as_str().unwrap().ends_with("after/_common.yaml"));
-            assert!(c["via"]["file"].as_str().unwrap().ends_with("after/events.yaml"));
+            assert!(
+                c["old"]["file"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("before/_common.yaml")
+            );
+            assert!(
+                c["new"]["file"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("after/_common.yaml")
+            );
+            assert!(
+                c["via"]["file"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("after/events.yaml")
+            );
             c["event"].as_str().unwrap()
         })
         .collect();

@@ -168,7 +168,11 @@ mod tests {
             (Allow, def(Type::String, true), Breaks::FORWARD),
         ];
         for (model, d, breaks) in &removed {
-            assert_eq!(parameter_removed(d, *model), *breaks, "remove {model:?} {d:?}");
+            assert_eq!(
+                parameter_removed(d, *model),
+                *breaks,
+                "remove {model:?} {d:?}"
+            );
         }
     }
 
@@ -194,8 +198,11 @@ mod tests {
         let n = |v: i64| Number::from(v);
         let min = |a: Option<i64>, b: Option<i64>| {
             let (a, b) = (a.map(n), b.map(n));
-            bound_change(bound_order(a.as_ref(), b.as_ref(), true, compare_numbers), true)
-                .map(|c| c.0)
+            bound_change(
+                bound_order(a.as_ref(), b.as_ref(), true, compare_numbers),
+                true,
+            )
+            .map(|c| c.0)
         };
         assert_eq!(min(Some(1), Some(2)), Some(Rule::ConstraintTightened));
         assert_eq!(min(Some(2), Some(1)), Some(Rule::ConstraintLoosened));

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::change::{Breaks, Rule};
 use super::classify::{bound_change, bound_order, compare_numbers, pattern_change};
-use super::{At, Differ, shown};
+use super::{At, Differ};
 use crate::model::Schema;
 
 /// A constraint value for messages: `5`, `none`.
@@ -17,12 +17,18 @@ fn show<T: std::fmt::Display>(v: Option<&T>) -> String {
 
 impl Differ {
     pub(super) fn constraints(&mut self, path: &str, o: &Schema, n: &Schema, at: At) {
-        let name = shown(path).to_string();
+        let name = self.shown(path);
         let (a, b) = (&o.constraints, &n.constraints);
-        self.enumeration(path, &name, a.enumeration.as_deref(), b.enumeration.as_deref(), at);
+        self.enumeration(
+            path,
+            &name,
+            a.enumeration.as_deref(),
+            b.enumeration.as_deref(),
+            at,
+        );
         if let Some((rule, breaks)) = pattern_change(a.pattern.as_deref(), b.pattern.as_deref()) {
             let message = format!(
-                "`pattern` of `{name}` changed from {} to {}",
+                "`pattern` of {name} changed from {} to {}",
                 show(a.pattern.as_ref().map(|p| format!("`{p}`")).as_ref()),
                 show(b.pattern.as_ref().map(|p| format!("`{p}`")).as_ref()),
             );
@@ -49,7 +55,10 @@ impl Differ {
         }
     }
 
-    #[allow(clippy::too_many_arguments, reason = "one call site per kind of bound, all local")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one call site per kind of bound, all local"
+    )]
     fn bound(
         &mut self,
         path: &str,
@@ -61,7 +70,7 @@ impl Differ {
         at: At,
     ) {
         if let Some((rule, breaks)) = bound_change(order, lower) {
-            let message = format!("`{key}` of `{name}` changed from {from} to {to}");
+            let message = format!("`{key}` of {name} changed from {from} to {to}");
             self.push(rule, Some(path), breaks, message, at);
         }
     }
@@ -77,21 +86,45 @@ impl Differ {
         match (old, new) {
             (None, None) => {}
             (None, Some(values)) => {
-                let message = format!("`enum` added to `{name}`: {}", list(values));
-                self.push(Rule::ConstraintTightened, Some(path), Breaks::BACKWARD, message, at);
+                let message = format!("`enum` added to {name}: {}", list(values));
+                self.push(
+                    Rule::ConstraintTightened,
+                    Some(path),
+                    Breaks::BACKWARD,
+                    message,
+                    at,
+                );
             }
             (Some(values), None) => {
-                let message = format!("`enum` removed from `{name}` (was {})", list(values));
-                self.push(Rule::ConstraintLoosened, Some(path), Breaks::FORWARD, message, at);
+                let message = format!("`enum` removed from {name} (was {})", list(values));
+                self.push(
+                    Rule::ConstraintLoosened,
+                    Some(path),
+                    Breaks::FORWARD,
+                    message,
+                    at,
+                );
             }
             (Some(old), Some(new)) => {
                 for v in new.iter().filter(|v| !old.contains(v)) {
-                    let message = format!("enum value `{v}` added to `{name}`");
-                    self.push(Rule::EnumValueAdded, Some(path), Breaks::FORWARD, message, at);
+                    let message = format!("enum value `{v}` added to {name}");
+                    self.push(
+                        Rule::EnumValueAdded,
+                        Some(path),
+                        Breaks::FORWARD,
+                        message,
+                        at,
+                    );
                 }
                 for v in old.iter().filter(|v| !new.contains(v)) {
-                    let message = format!("enum value `{v}` removed from `{name}`");
-                    self.push(Rule::EnumValueRemoved, Some(path), Breaks::BACKWARD, message, at);
+                    let message = format!("enum value `{v}` removed from {name}");
+                    self.push(
+                        Rule::EnumValueRemoved,
+                        Some(path),
+                        Breaks::BACKWARD,
+                        message,
+                        at,
+                    );
                 }
             }
         }

@@ -122,6 +122,18 @@ fn shown(path: &str) -> &str {
 }
 
 impl Differ {
+    /// A parameter as messages name it, with its event (a fragment edit reaches several events):
+    /// `` `location/lat` in `checked_in` ``.
+    fn shown(&self, path: &str) -> String {
+        format!(
+            "`{}` in `{}`",
+            shown(path),
+            self.event.as_deref().unwrap_or_default()
+        )
+    }
+}
+
+impl Differ {
     fn push(&mut self, rule: Rule, path: Option<&str>, breaks: Breaks, message: String, at: At) {
         self.changes.push(Change {
             rule,
@@ -210,10 +222,7 @@ impl Differ {
                 None => {
                     let breaks = classify::parameter_added(n, self.old_model);
                     let kind = if n.required { "required" } else { "optional" };
-                    let message = format!(
-                        "{kind} parameter `{}` added to `{event}`",
-                        shown(&path)
-                    );
+                    let message = format!("{kind} parameter `{}` added to `{event}`", shown(&path));
                     let at = At::new_only(n.origin.key, via_of(n, false));
                     self.push(Rule::ParameterAdded, Some(&path), breaks, message, at);
                 }
@@ -226,10 +235,7 @@ impl Differ {
             let path = format!("{prefix}/{}", pointer_token(name));
             let breaks = classify::parameter_removed(o, self.new_model);
             let kind = if o.required { "required" } else { "optional" };
-            let message = format!(
-                "{kind} parameter `{}` removed from `{event}`",
-                shown(&path)
-            );
+            let message = format!("{kind} parameter `{}` removed from `{event}`", shown(&path));
             let at = At::old_only(o.origin.key, via_of(o, true));
             self.push(Rule::ParameterRemoved, Some(&path), breaks, message, at);
         }
@@ -238,24 +244,32 @@ impl Differ {
     fn parameter(&mut self, path: &str, o: &Parameter, n: &Parameter) {
         let via = via_of(n, false).or_else(|| via_of(o, true));
         let at = At::both(o.origin.key, n.origin.key, via);
-        let name = shown(path);
+        let name = self.shown(path);
         if o.required != n.required {
             let (rule, breaks, message) = if n.required {
-                (Rule::NowRequired, Breaks::BACKWARD, format!("`{name}` is now required"))
+                (
+                    Rule::NowRequired,
+                    Breaks::BACKWARD,
+                    format!("{name} is now required"),
+                )
             } else {
-                (Rule::NowOptional, Breaks::FORWARD, format!("`{name}` is now optional"))
+                (
+                    Rule::NowOptional,
+                    Breaks::FORWARD,
+                    format!("{name} is now optional"),
+                )
             };
             self.push(rule, Some(path), breaks, message, at);
         }
         if o.deprecated != n.deprecated {
             let message = match &n.deprecated {
-                Some(reason) => format!("`{name}` is deprecated: {reason}"),
-                None => format!("`{name}` is no longer deprecated"),
+                Some(reason) => format!("{name} is deprecated: {reason}"),
+                None => format!("{name} is no longer deprecated"),
             };
             self.push(Rule::Deprecated, Some(path), Breaks::NONE, message, at);
         }
         if o.description != n.description {
-            let message = format!("description of `{name}` changed");
+            let message = format!("description of {name} changed");
             self.push(Rule::DocsChanged, Some(path), Breaks::NONE, message, at);
         }
         self.schema(path, &o.schema, &n.schema, at);
@@ -263,17 +277,21 @@ impl Differ {
 
     /// Type, nullability and constraints of a value at `path`.
     fn schema(&mut self, path: &str, o: &Schema, n: &Schema, at: At) {
-        let name = shown(path);
+        let name = self.shown(path);
         if o.description != n.description {
-            let message = format!("description of `{name}` changed");
+            let message = format!("description of {name} changed");
             self.push(Rule::DocsChanged, Some(path), Breaks::NONE, message, at);
         }
         let (on, nn) = (classify::accepts_null(o), classify::accepts_null(n));
         if on != nn {
             let (rule, breaks, message) = if nn {
-                (Rule::NowNullable, Breaks::FORWARD, format!("`{name}` now accepts null"))
+                (
+                    Rule::NowNullable,
+                    Breaks::FORWARD,
+                    format!("{name} now accepts null"),
+                )
             } else {
-                let message = format!("`{name}` no longer accepts null");
+                let message = format!("{name} no longer accepts null");
                 (Rule::NoLongerNullable, Breaks::BACKWARD, message)
             };
             self.push(rule, Some(path), breaks, message, at);
@@ -290,7 +308,7 @@ impl Differ {
                     _ => "changed",
                 };
                 let message = format!(
-                    "type of `{name}` {verb} from `{}` to `{}`",
+                    "type of {name} {verb} from `{}` to `{}`",
                     a.display(),
                     b.display()
                 );

@@ -57,7 +57,11 @@ pub fn unknown_ignores(ignore: &[String]) -> Vec<&str> {
 
 /// The next major version of a semantic version (`1.4.2` → `2.0.0`, `v3` → `4.0.0`), if it has a number.
 pub fn next_major(version: &str) -> Option<String> {
-    let major = version.trim().trim_start_matches(['v', 'V']).split('.').next()?;
+    let major = version
+        .trim()
+        .trim_start_matches(['v', 'V'])
+        .split('.')
+        .next()?;
     let major: u64 = major.parse().ok()?;
     Some(format!("{}.0.0", major.checked_add(1)?))
 }

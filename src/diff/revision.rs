@@ -117,8 +117,16 @@ pub fn load(request: &RevisionRequest<'_>) -> Result<RevisionSide, Error> {
     ));
     let top = std::fs::canonicalize(&top).unwrap_or(top);
     let commit = trimmed(
-        git(&top, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
-            .map_err(|_| Error::Usage(format!("unknown git revision `{rev}`")))?,
+        git(
+            &top,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{rev}^{{commit}}"),
+            ],
+        )
+        .map_err(|_| Error::Usage(format!("unknown git revision `{rev}`")))?,
     );
     let config_dir = repo_relative(&top, request.cwd, request.config_dir)?;
     let config = revision_config(&top, rev, &commit, &config_dir)?;
@@ -178,7 +186,10 @@ fn list_files(
     let mut out: Vec<(String, String)> = Vec::new();
     for path in paths {
         let spelled = git_path(path);
-        let listing = git(top, &["ls-tree", "-r", "-z", "--full-tree", commit, "--", &spelled])?;
+        let listing = git(
+            top,
+            &["ls-tree", "-r", "-z", "--full-tree", commit, "--", &spelled],
+        )?;
         let mut found = Vec::new();
         for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
             let entry = String::from_utf8_lossy(entry);
@@ -190,7 +201,9 @@ fn list_files(
             else {
                 continue;
             };
-            let below = Path::new(file).strip_prefix(path).unwrap_or(Path::new(file));
+            let below = Path::new(file)
+                .strip_prefix(path)
+                .unwrap_or(Path::new(file));
             let hidden = below
                 .components()
                 .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
@@ -199,7 +212,9 @@ fn list_files(
             }
         }
         if found.is_empty() {
-            return Err(Error::NoDefinitions(PathBuf::from(format!("{rev}:{spelled}"))));
+            return Err(Error::NoDefinitions(PathBuf::from(format!(
+                "{rev}:{spelled}"
+            ))));
         }
         found.sort();
         out.extend(found.into_iter().map(|(p, oid)| (git_path(&p), oid)));
@@ -260,6 +275,9 @@ mod tests {
     fn paths_normalize_lexically_and_spell_like_git() {
         assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
         assert_eq!(git_path(Path::new("")), ".");
-        assert_eq!(git_path(Path::new("definitions/api.yaml")), "definitions/api.yaml");
+        assert_eq!(
+            git_path(Path::new("definitions/api.yaml")),
+            "definitions/api.yaml"
+        );
     }
 }

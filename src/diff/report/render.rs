@@ -45,7 +45,11 @@ pub fn json(report: &Report, sources: Sources<'_>) -> Value {
                 "new": location(sources.new, c.new),
             });
             if let Some(via) = c.via {
-                let side = if via.old_side { sources.old } else { sources.new };
+                let side = if via.old_side {
+                    sources.old
+                } else {
+                    sources.new
+                };
                 o["via"] = location(side, Some(via.span));
             }
             if let Some(v) = &c.suggested_version {
@@ -66,7 +70,11 @@ pub fn json(report: &Report, sources: Sources<'_>) -> Value {
 pub fn combined(sources: Sources<'_>) -> SourceMap {
     let mut map = SourceMap::new();
     for (_, f) in sources.new.files().chain(sources.old.files()) {
-        map.add(SourceFile::new(f.name.clone(), f.path.clone(), f.text.clone()));
+        map.add(SourceFile::new(
+            f.name.clone(),
+            f.path.clone(),
+            f.text.clone(),
+        ));
     }
     map
 }
