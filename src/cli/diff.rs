@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use evdef::config::{self, Config, DiffMode};
 use evdef::diagnostics::render as diag_render;
-use evdef::diff::report::render::{self, Sources};
+use evdef::diff::report::render::{self, Primary, Sources};
 use evdef::diff::{self, Report, Rule, Side, revision};
 use evdef::{Compiled, Error, Options};
 
@@ -207,11 +207,15 @@ pub fn print(compared: &Compared, format: DiffFormat) -> Result<(), Error> {
         new: &compared.new.catalog.sources,
     };
     let report = &compared.report;
-    let diagnostics = || render::diagnostics(report, sources);
+    let diagnostics = |primary| render::diagnostics(report, sources, primary);
     let text = match format {
         DiffFormat::Human => {
             let combined = render::combined(sources);
-            let mut text = diag_render::human(&combined, &diagnostics(), super::stderr_color());
+            let mut text = diag_render::human(
+                &combined,
+                &diagnostics(Primary::Changed),
+                super::stderr_color(),
+            );
             text.push_str(&render::summary(report));
             let _ = std::io::stderr().write_all(text.as_bytes());
             return Ok(());
@@ -223,10 +227,12 @@ pub fn print(compared: &Compared, format: DiffFormat) -> Result<(), Error> {
             s
         }
         DiffFormat::Markdown => render::markdown(report),
-        DiffFormat::Github => diag_render::github(&render::combined(sources), &diagnostics()),
+        DiffFormat::Github => {
+            diag_render::github(&render::combined(sources), &diagnostics(Primary::NewSide))
+        }
         DiffFormat::Sarif => {
             let combined = render::combined(sources);
-            let sarif = diag_render::sarif(&combined, &diagnostics());
+            let sarif = diag_render::sarif(&combined, &diagnostics(Primary::NewSide));
             let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
             s.push('\n');
             s

@@ -196,6 +196,9 @@ pub struct Change {
     pub new: Option<Span>,
     /// The `<<` use site an inherited parameter arrived through, on the new side (else the old side).
     pub via: Option<Via>,
+    /// For a removed parameter, which has no new span: where its owner (the event, or the object parameter)
+    /// is written on the new side, so annotations on the new files have a place.
+    pub anchor: Option<Span>,
     /// For `version-not-bumped`: the next major version.
     pub suggested_version: Option<String>,
 }

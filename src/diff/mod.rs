@@ -68,6 +68,7 @@ struct At {
     old: Option<Span>,
     new: Option<Span>,
     via: Option<Via>,
+    anchor: Option<Span>,
 }
 
 impl At {
@@ -76,6 +77,7 @@ impl At {
             old: Some(old),
             new: Some(new),
             via,
+            anchor: None,
         }
     }
 
@@ -144,6 +146,7 @@ impl Differ {
             old: at.old,
             new: at.new,
             via: at.via,
+            anchor: at.anchor,
             suggested_version: None,
         });
     }
@@ -209,11 +212,12 @@ impl Differ {
             );
             self.push(Rule::DocsChanged, None, Breaks::NONE, message, at);
         }
-        self.parameters("", &o.parameters, &n.parameters);
+        self.parameters("", &o.parameters, &n.parameters, n.name_span);
     }
 
-    /// The parameters of an event (`prefix` empty) or the properties of an object parameter.
-    fn parameters(&mut self, prefix: &str, old: &Parameters, new: &Parameters) {
+    /// The parameters of an event (`prefix` empty) or the properties of an object parameter; `anchor` is
+    /// where their owner is written on the new side (for removed parameters, which have no new span).
+    fn parameters(&mut self, prefix: &str, old: &Parameters, new: &Parameters, anchor: Span) {
         let event = self.event.clone().unwrap_or_default();
         for (name, n) in new {
             let path = format!("{prefix}/{}", pointer_token(name));
@@ -236,7 +240,10 @@ impl Differ {
             let breaks = classify::parameter_removed(o, self.new_model);
             let kind = if o.required { "required" } else { "optional" };
             let message = format!("{kind} parameter `{}` removed from `{event}`", shown(&path));
-            let at = At::old_only(o.origin.key, via_of(o, true));
+            let at = At {
+                anchor: Some(anchor),
+                ..At::old_only(o.origin.key, via_of(o, true))
+            };
             self.push(Rule::ParameterRemoved, Some(&path), breaks, message, at);
         }
     }
@@ -297,7 +304,9 @@ impl Differ {
             self.push(rule, Some(path), breaks, message, at);
         }
         match (&o.ty, &n.ty) {
-            (Type::Object(a), Type::Object(b)) => self.parameters(path, a, b),
+            (Type::Object(a), Type::Object(b)) => {
+                self.parameters(path, a, b, at.new.unwrap_or_default())
+            }
             (Type::Array(a), Type::Array(b)) => self.schema(&format!("{path}/items"), a, b, at),
             (Type::Map(a), Type::Map(b)) => self.schema(&format!("{path}/values"), a, b, at),
             (a, b) if a.name() != b.name() => {

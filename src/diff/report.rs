@@ -139,6 +139,7 @@ fn version_not_bumped(
         old: Some(o.name_span),
         new: Some(n.name_span),
         via: None,
+        anchor: None,
         suggested_version: suggested,
     })
 }
@@ -166,6 +167,7 @@ mod tests {
             old: None,
             new: None,
             via: None,
+            anchor: None,
             suggested_version: None,
         };
         let yes = ["parameter-removed", "order_completed:parameter-removed"];

@@ -87,14 +87,25 @@ fn breaks_text(c: &Change) -> String {
     }
 }
 
+/// Where a diagnostic's primary label goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primary {
+    /// The new span, else the old one: the most telling snippet (terminal output).
+    Changed,
+    /// A place in the new files whenever there is one (a removed parameter points at its owner), for
+    /// annotations on a pull request, which can only sit on files that exist now.
+    NewSide,
+}
+
 /// Each change as a diagnostic over [`combined`] sources: an error when it fails the run, a warning when it
 /// breaks a direction the mode does not count, information otherwise. The code is the rule ID.
-pub fn diagnostics(report: &Report, sources: Sources<'_>) -> Vec<Diagnostic> {
+pub fn diagnostics(report: &Report, sources: Sources<'_>, primary: Primary) -> Vec<Diagnostic> {
     let offset = u32::try_from(sources.new.len()).unwrap_or(u32::MAX);
     let old_span = |s: Span| Span {
         file: s.file.saturating_add(offset),
         ..s
     };
+    let before = format!("before ({})", report.against);
     report
         .changes
         .iter()
@@ -108,16 +119,25 @@ pub fn diagnostics(report: &Report, sources: Sources<'_>) -> Vec<Diagnostic> {
             };
             let message = format!("{}{}", c.message, breaks_text(c));
             let code = c.rule.code();
-            let mut d = match (c.new, c.old) {
+            let new = match primary {
+                Primary::Changed => c.new,
+                Primary::NewSide => c.new.or(c.anchor),
+            };
+            let mut d = match (new, c.old) {
                 (Some(new), old) => {
-                    let mut d = Diagnostic::new(severity, code, message, new).with_label("now");
+                    let label = if c.new.is_some() {
+                        "now"
+                    } else {
+                        "removed from here"
+                    };
+                    let mut d = Diagnostic::new(severity, code, message, new).with_label(label);
                     if let Some(old) = old {
-                        d = d.with_secondary(old_span(old), format!("before ({})", report.against));
+                        d = d.with_secondary(old_span(old), before.clone());
                     }
                     d
                 }
                 (None, Some(old)) => Diagnostic::new(severity, code, message, old_span(old))
-                    .with_label(format!("before ({})", report.against)),
+                    .with_label(before.clone()),
                 (None, None) => Diagnostic::global(severity, code, message),
             };
             if let Some(via) = c.via {
