@@ -240,3 +240,24 @@ pub fn print(compared: &Compared, format: DiffFormat) -> Result<(), Error> {
     };
     super::write_stdout(text.as_bytes())
 }
+
+/// The diff as diagnostics for `evdef check --against`, over sources holding both sides (the new side's
+/// files first, with the ids `check` gave them, since both load the same paths in the same order).
+pub fn as_diagnostics(
+    compared: &Compared,
+    machine: bool,
+) -> (evdef::source::SourceMap, Vec<evdef::Diagnostic>) {
+    let sources = Sources {
+        old: &compared.old.catalog.sources,
+        new: &compared.new.catalog.sources,
+    };
+    let primary = if machine {
+        Primary::NewSide
+    } else {
+        Primary::Changed
+    };
+    (
+        render::combined(sources),
+        render::diagnostics(&compared.report, sources, primary),
+    )
+}

@@ -205,3 +205,29 @@ fn against_git_revisions() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_against_reports_lint_and_diff_in_one_step() {
+    let (before, after) = pair("version-not-bumped");
+    let (code, stdout, stderr) =
+        run(evdef().args(["check", "--format", "json", "--against", &before, &after]));
+    assert_eq!(code, 1, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let codes: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "missing-description",
+            "parameter-removed",
+            "version-not-bumped"
+        ]
+    );
+    // Without `--against` the same definitions only warn.
+    let (code, _, _) = run(evdef().args(["check", "--allow-warnings", &after]));
+    assert_eq!(code, 0);
+}
