@@ -34,7 +34,9 @@ impl Rng {
     }
 }
 
-const SCALARS: [&str; 7] = ["integer", "number", "string", "uuid", "json", "boolean", "email"];
+const SCALARS: [&str; 7] = [
+    "integer", "number", "string", "uuid", "json", "boolean", "email",
+];
 
 /// A parameter as the generator writes it (always in long form).
 #[derive(Clone, Debug)]
@@ -108,15 +110,12 @@ impl Spec {
                     self.max_length = Some(*rng.pick(&[1, 3]));
                 }
             }
-            "array" => {
-                if rng.chance(40) {
-                    self.min_items = Some(*rng.pick(&[1, 2]));
-                }
-            }
+            "array" if rng.chance(40) => self.min_items = Some(*rng.pick(&[1, 2])),
             "object" => {
                 for name in ["q1", "q2"] {
                     if rng.chance(70) {
-                        self.properties.push((name.into(), Spec::random(rng, depth + 1)));
+                        self.properties
+                            .push((name.into(), Spec::random(rng, depth + 1)));
                     }
                 }
             }
@@ -154,7 +153,11 @@ impl Spec {
 
     fn yaml(&self) -> String {
         let mut out = format!("{{type: {}", self.ty);
-        let _ = write!(out, ", required: {}, nullable: {}", self.required, self.nullable);
+        let _ = write!(
+            out,
+            ", required: {}, nullable: {}",
+            self.required, self.nullable
+        );
         if let Some(values) = &self.enumeration {
             let _ = write!(out, ", enum: {}", Value::Array(values.clone()));
         }
@@ -327,7 +330,11 @@ fn no_witnessed_break_is_missing_from_the_classification() {
             let claims = |event: &str, backward: bool| {
                 changes.iter().any(|c| {
                     (c.event.is_none() || c.event.as_deref() == Some(event))
-                        && if backward { c.breaks.backward } else { c.breaks.forward }
+                        && if backward {
+                            c.breaks.backward
+                        } else {
+                            c.breaks.forward
+                        }
                 })
             };
             let vo = Validator::new(&o.catalog, &env).unwrap();
