@@ -105,17 +105,22 @@ pub fn compare(
             unknown.join(", ")
         )));
     }
-    let new = evdef::compile(options)?;
-    if super::report_errors(&new) {
-        return Err(side_failed("new side (the working tree)", &new));
-    }
     let cli_paths: Vec<PathBuf> = definitions
         .definitions
         .iter()
         .chain(positional)
         .cloned()
         .collect();
-    let (old, old_config) = load_old(against, config, &cli_paths)?;
+    // The two sides are independent: load them side by side.
+    let (new, old) = rayon::join(
+        || evdef::compile(options),
+        || load_old(against, config, &cli_paths),
+    );
+    let new = new?;
+    if super::report_errors(&new) {
+        return Err(side_failed("new side (the working tree)", &new));
+    }
+    let (old, old_config) = old?;
     if super::report_errors(&old) {
         return Err(side_failed(&format!("old side (`{against}`)"), &old));
     }
