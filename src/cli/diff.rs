@@ -114,7 +114,7 @@ pub fn compare(
     // The two sides are independent: load them side by side.
     let (new, old) = rayon::join(
         || evdef::compile(options),
-        || load_old(against, config, &cli_paths),
+        || load_old(against, config, definitions.config.as_deref(), &cli_paths),
     );
     let new = new?;
     if super::report_errors(&new) {
@@ -161,6 +161,7 @@ fn side_failed(side: &str, compiled: &Compiled) -> Error {
 fn load_old(
     against: &str,
     new_config: &Config,
+    config_file: Option<&Path>,
     cli_paths: &[PathBuf],
 ) -> Result<(Compiled, Config), Error> {
     let dir = Path::new(against);
@@ -191,15 +192,15 @@ fn load_old(
         return Ok((evdef::compile(&options)?, config));
     }
     let cwd = std::env::current_dir().map_err(|e| Error::io("read", ".", e))?;
-    let config_dir = if new_config.root.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        new_config.root.as_path()
+    // The revision's configuration is read from where NEW's is (or would be).
+    let config_file = match config_file {
+        Some(file) => file.to_path_buf(),
+        None => new_config.root.join(config::FILE_NAME),
     };
     let side = revision::load(&revision::RevisionRequest {
         rev: against,
         cwd: &cwd,
-        config_dir,
+        config_file: &config_file,
         paths: cli_paths,
     })?;
     Ok((evdef::compile_sources(side.sources), side.config))

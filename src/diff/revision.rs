@@ -29,9 +29,9 @@ pub struct RevisionRequest<'a> {
     pub rev: &'a str,
     /// A directory inside the repository (the working directory).
     pub cwd: &'a Path,
-    /// The directory of NEW's `evdef.toml`, relative to `cwd` or absolute: the revision's configuration is
-    /// read from the same place.
-    pub config_dir: &'a Path,
+    /// NEW's configuration file (`evdef.toml`, or the `--config` file), relative to `cwd` or absolute: the
+    /// revision's configuration is read from the same path.
+    pub config_file: &'a Path,
     /// Definitions paths from the command line (relative to `cwd`); empty to use the revision's
     /// configuration.
     pub paths: &'a [PathBuf],
@@ -128,8 +128,13 @@ pub fn load(request: &RevisionRequest<'_>) -> Result<RevisionSide, Error> {
         )
         .map_err(|_| Error::Usage(format!("unknown git revision `{rev}`")))?,
     );
-    let config_dir = repo_relative(&top, request.cwd, request.config_dir)?;
-    let config = revision_config(&top, rev, &commit, &config_dir)?;
+    let dir = request.config_file.parent().unwrap_or(Path::new("."));
+    let config_dir = repo_relative(&top, request.cwd, dir)?;
+    let name = request
+        .config_file
+        .file_name()
+        .unwrap_or(std::ffi::OsStr::new(config::FILE_NAME));
+    let config = revision_config(&top, rev, &commit, &config_dir, Path::new(name))?;
     let paths: Vec<PathBuf> = if request.paths.is_empty() {
         config
             .definitions
@@ -158,9 +163,16 @@ pub fn load(request: &RevisionRequest<'_>) -> Result<RevisionSide, Error> {
     })
 }
 
-/// The revision's `evdef.toml` in `dir` (defaults when it has none), with its root set to `dir`.
-fn revision_config(top: &Path, rev: &str, commit: &str, dir: &Path) -> Result<Config, Error> {
-    let file = git_path(&dir.join(config::FILE_NAME));
+/// The revision's configuration file `name` in `dir` (defaults when it has none), with its root set to
+/// `dir`.
+fn revision_config(
+    top: &Path,
+    rev: &str,
+    commit: &str,
+    dir: &Path,
+    name: &Path,
+) -> Result<Config, Error> {
+    let file = git_path(&dir.join(name));
     let listed = git(top, &["ls-tree", "-z", "--full-tree", commit, "--", &file])?;
     let mut config = if listed.is_empty() {
         Config::default()

@@ -231,3 +231,34 @@ fn check_against_reports_lint_and_diff_in_one_step() {
     let (code, _, _) = run(evdef().args(["check", "--allow-warnings", &after]));
     assert_eq!(code, 0);
 }
+
+/// Each side loads with its own `evdef.toml`: the revision's points at another directory and has an open
+/// content model; running from a subdirectory finds both.
+#[test]
+fn a_revision_loads_with_its_own_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q"]);
+    let events = "checked_in:\n  parameters:\n    user_id: integer\n";
+    write(
+        dir,
+        "evdef.toml",
+        "[definitions]\npaths = [\"defs\"]\n[envelope]\nadditional_parameters = \"allow\"\n",
+    );
+    write(dir, "defs/api.yaml", events);
+    commit(dir, "open model in defs/");
+    git(dir, &["mv", "defs", "definitions"]);
+    write(
+        dir,
+        "evdef.toml",
+        "[definitions]\npaths = [\"definitions\"]\n",
+    );
+    commit(dir, "closed model in definitions/");
+    let (code, v) = diff_json(&dir.join("definitions"), "HEAD~1");
+    assert_eq!(code, 1, "{v}");
+    let changes = v["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{v}");
+    assert_eq!(changes[0]["rule"], "constraint-tightened");
+    assert_eq!(changes[0]["event"], serde_json::Value::Null);
+    assert_eq!(changes[0]["breaks"], serde_json::json!(["backward"]));
+}
