@@ -5,6 +5,7 @@
 
 pub mod change;
 pub mod classify;
+mod constraints;
 pub mod report;
 pub mod revision;
 
@@ -333,4 +334,52 @@ impl Differ {
     }
 }
 
-mod constraints;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, SourceMap};
+
+    fn catalog(text: &str) -> Catalog {
+        let mut sources = SourceMap::new();
+        sources.add(SourceFile::new("e.yaml", "e.yaml", text));
+        crate::compile_sources(sources).catalog
+    }
+
+    /// Envelope changes concern every event (`event: None`); the content model moves one way or the other.
+    #[test]
+    fn envelope_changes() {
+        let c = catalog("e:\n  parameters:\n    x: integer\n");
+        let deny = EnvelopeConfig::default();
+        let allow = EnvelopeConfig {
+            additional_parameters: AdditionalParameters::Allow,
+            ..EnvelopeConfig::default()
+        };
+        let renamed = EnvelopeConfig {
+            name_field: "name".into(),
+            ..EnvelopeConfig::default()
+        };
+        let side = |envelope| Side {
+            catalog: &c,
+            envelope,
+        };
+        let summary = |old, new| -> Vec<(Rule, Breaks, Option<String>)> {
+            compare(side(old), side(new))
+                .into_iter()
+                .map(|c| (c.rule, c.breaks, c.event))
+                .collect()
+        };
+        assert_eq!(
+            summary(&deny, &allow),
+            [(Rule::ConstraintLoosened, Breaks::FORWARD, None)]
+        );
+        assert_eq!(
+            summary(&allow, &deny),
+            [(Rule::ConstraintTightened, Breaks::BACKWARD, None)]
+        );
+        assert_eq!(
+            summary(&deny, &renamed),
+            [(Rule::ConstraintChanged, Breaks::BOTH, None)]
+        );
+        assert!(summary(&deny, &deny).is_empty());
+    }
+}
