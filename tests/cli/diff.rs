@@ -262,3 +262,37 @@ fn a_revision_loads_with_its_own_configuration() {
     assert_eq!(changes[0]["event"], serde_json::Value::Null);
     assert_eq!(changes[0]["breaks"], serde_json::json!(["backward"]));
 }
+
+/// `[diff]` in NEW's `evdef.toml`: `mode` decides what fails, `ignore` drops changes, an unknown rule in
+/// `ignore` cannot run.
+#[test]
+fn diff_settings_come_from_evdef_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let case = super::fixture_path("diff/type-widened");
+    write(
+        dir,
+        "old/events.yaml",
+        &std::fs::read_to_string(case.join("before/events.yaml")).unwrap(),
+    );
+    write(
+        dir,
+        "definitions/events.yaml",
+        &std::fs::read_to_string(case.join("after/events.yaml")).unwrap(),
+    );
+    let run_with = |toml: &str| {
+        write(dir, "evdef.toml", toml);
+        run(evdef_in(dir).args(["diff", "--format", "json", "--against", "old"]))
+    };
+    // Widening breaks forward only: compatible under the default `backward`, not under `full`.
+    assert_eq!(run_with("").0, 0);
+    let (code, stdout, _) = run_with("[diff]\nmode = \"full\"\n");
+    assert_eq!(code, 1);
+    assert!(stdout.contains("\"mode\": \"full\""), "{stdout}");
+    let (code, stdout, _) = run_with("[diff]\nmode = \"full\"\nignore = [\"e:type-widened\"]\n");
+    assert_eq!(code, 0);
+    assert!(stdout.contains("\"changes\": []"), "{stdout}");
+    let (code, _, stderr) = run_with("[diff]\nignore = [\"type-widend\"]\n");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown rules: type-widend"), "{stderr}");
+}
