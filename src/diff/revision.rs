@@ -107,6 +107,10 @@ fn git_path(path: &Path) -> String {
 /// Load the definitions and configuration of `request.rev`.
 pub fn load(request: &RevisionRequest<'_>) -> Result<RevisionSide, Error> {
     let rev = request.rev;
+    if rev.starts_with('-') || rev.is_empty() {
+        // Never let a revision be read as an option of git.
+        return Err(Error::Usage(format!("unknown git revision `{rev}`")));
+    }
     let top = PathBuf::from(trimmed(
         git(request.cwd, &["rev-parse", "--show-toplevel"]).map_err(|_| {
             Error::Usage(format!(
