@@ -22,6 +22,8 @@ pub struct Config {
     pub lint: LintConfig,
     /// `[emit.*]`.
     pub emit: EmitConfig,
+    /// `[diff]`: what `evdef diff` counts as breaking.
+    pub diff: DiffConfig,
     /// Directory holding the configuration file; relative paths in it are relative to this.
     #[serde(skip)]
     pub root: PathBuf,
@@ -98,6 +100,43 @@ pub enum RuleLevel {
     Info,
     /// Do not run the rule.
     Off,
+}
+
+/// `[diff]`.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiffConfig {
+    /// Which direction of compatibility a change must keep (default `backward`).
+    pub mode: DiffMode,
+    /// Changes not to report: `"rule-id"` everywhere, or `"event_name:rule-id"` for one event.
+    pub ignore: Vec<String>,
+}
+
+/// `[diff] mode`: which breaks fail `evdef diff` (see DESIGN.md §5).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffMode {
+    /// New readers must read old data: a line valid before must stay valid.
+    #[default]
+    Backward,
+    /// Old readers must read new data: a line valid now must have been valid before.
+    Forward,
+    /// Both.
+    Full,
+    /// Report changes, fail on none.
+    None,
+}
+
+impl DiffMode {
+    /// The lowercase name used in configuration and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiffMode::Backward => "backward",
+            DiffMode::Forward => "forward",
+            DiffMode::Full => "full",
+            DiffMode::None => "none",
+        }
+    }
 }
 
 /// `[emit.*]`: each backend runs in `evdef build` when its section is present.
@@ -189,7 +228,13 @@ impl Config {
     /// Read one configuration file.
     pub fn load(path: &Path) -> Result<Config, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
+        Config::parse(&text, path)
+    }
+
+    /// Parse configuration text read from `path` (which may name a file in a git revision); relative paths
+    /// in it are relative to `path`'s directory.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
+        let mut config: Config = toml::from_str(text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;

@@ -48,6 +48,7 @@
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod lint;
@@ -149,14 +150,30 @@ fn front_end(options: &Options) -> Result<(Compiled, yaml::Tree), Error> {
     let files = load::discover(&options.paths())?;
     let mut diagnostics = Vec::new();
     let (sources, parseable) = load::read(&files, &mut diagnostics)?;
-    let tree = yaml::parse_all(&sources, &parseable, &mut diagnostics);
+    Ok(parse_and_resolve(sources, &parseable, diagnostics))
+}
+
+/// Parse and resolve files already in memory (an old git revision for `diff`), named as the caller wants
+/// them shown (`main:definitions/api.yaml`). Preludes are recognised by the file name of each
+/// [`source::SourceFile::path`]; files are taken in the order given.
+pub fn compile_sources(sources: source::SourceMap) -> Compiled {
+    let parseable = vec![true; sources.len()];
+    parse_and_resolve(sources, &parseable, Vec::new()).0
+}
+
+fn parse_and_resolve(
+    sources: source::SourceMap,
+    parseable: &[bool],
+    mut diagnostics: Vec<Diagnostic>,
+) -> (Compiled, yaml::Tree) {
+    let tree = yaml::parse_all(&sources, parseable, &mut diagnostics);
     let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
     diagnostics::sort_and_dedup(&mut diagnostics);
     let compiled = Compiled {
         catalog,
         diagnostics,
     };
-    Ok((compiled, tree))
+    (compiled, tree)
 }
 
 /// [`compile`], then every lint rule: what `evdef check` reports.

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod emit;
 mod emit_docs;
 mod explain;
@@ -38,6 +39,8 @@ enum Command {
     Emit(emit::EmitArgs),
     /// Validate NDJSON event logs (files or stdin) against the definitions.
     Validate(validate::ValidateArgs),
+    /// Breaking changes against a git revision or another definitions directory.
+    Diff(diff::DiffArgs),
 }
 
 /// Where the definitions are: shared by every command.
@@ -141,6 +144,7 @@ pub fn run() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Emit(args) => emit::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match outcome {
         Ok(code) => code.into(),

@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod emit_json_schema;
 mod explain;
 mod resolve;
