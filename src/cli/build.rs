@@ -180,6 +180,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Error> {
             }
         }
     }
+    refuse_shared_roots(&targets)?;
     if args.check {
         return check_targets(&targets, outcome);
     }
@@ -209,4 +210,26 @@ fn check_targets(targets: &[Target], outcome: Outcome) -> Result<Outcome, Error>
     }
     let _ = std::io::stderr().write_all(text.as_bytes());
     Ok(Outcome::Findings)
+}
+
+/// Two backends writing the same output directory would each remove the other's files as stale (the
+/// manifest is per directory): refused before anything is written.
+fn refuse_shared_roots(targets: &[Target]) -> Result<(), Error> {
+    let roots: Vec<&PathBuf> = targets
+        .iter()
+        .filter_map(|t| match t {
+            Target::Dir { root, .. } => Some(root),
+            Target::File { .. } => None,
+        })
+        .collect();
+    for (i, a) in roots.iter().enumerate() {
+        if let Some(b) = roots[i + 1..].iter().find(|b| evdef::output::same_output(a, b)) {
+            return Err(Error::Usage(format!(
+                "two backends in `evdef.toml` write the same directory `{}` (and `{}`): give each its own `out`",
+                a.display(),
+                b.display()
+            )));
+        }
+    }
+    Ok(())
 }

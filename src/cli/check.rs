@@ -29,6 +29,10 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
     if let Some(code) = &args.explain {
+        if let Some(text) = evdef::output::names::explanation(code) {
+            super::write_stdout(format!("# {code}\n\n{text}").as_bytes())?;
+            return Ok(Outcome::Clean);
+        }
         let Some(rule) = evdef::lint::Rule::from_code(code) else {
             let known: Vec<&str> = evdef::lint::Rule::ALL.iter().map(|r| r.code()).collect();
             return Err(Error::Usage(format!(

@@ -19,6 +19,43 @@ pub const MAX_NAME_BYTES: usize = 200;
 /// one of them (ignoring case) would overwrite that file: `<stem>.schema.json` in the JSON Schema output.
 pub const RESERVED_STEMS: &[(&str, &str)] = &[("events", "the JSON Schema bundle `events.schema.json`")];
 
+/// The documentation of the output-name diagnostics (`evdef check --explain CODE`).
+pub fn explanation(code: &str) -> Option<&'static str> {
+    match code {
+        UNSAFE_OUTPUT_NAME => Some(
+            "## What it does\n\
+             Refuses an event name that cannot safely become a file name: one that contains `/`, `\\`, NUL or\n\
+             another control character, is `.` or `..` or starts with `.`, is a Windows device name (`CON`,\n\
+             `PRN`, `AUX`, `NUL`, `COM1`-`COM9`, `LPT1`-`LPT9`, any case, with or without an extension), is\n\
+             empty or is over 200 bytes. Every other name (spaces, inner dots, non-ASCII) is its own file name.\n\n\
+             ## Why is this bad?\n\
+             Event names become file names (`<event>.schema.json`, `events/<event>.md`). Definitions arrive in\n\
+             pull requests: a name such as `\"x/../../pwned\"` would write outside the output directory.\n\
+             It is an error, reported by `evdef check` and before any command writes anything.\n\n\
+             ## Example\n\
+             ```yaml\n\
+             \"x/../../pwned\":   # error: contains the path separator `/`\n\
+             \x20 description: ...\n\
+             ```\n",
+        ),
+        OUTPUT_NAME_COLLISION => Some(
+            "## What it does\n\
+             Refuses two events whose output files would be the same file on a case-insensitive file system\n\
+             (macOS, Windows), and an event whose file would overwrite a fixed output file such as the JSON\n\
+             Schema bundle `events.schema.json` (an event named `events`).\n\n\
+             ## Why is this bad?\n\
+             One event's schema or page would silently replace the other's, depending on the platform.\n\n\
+             ## Example\n\
+             ```yaml\n\
+             page_viewed: {}\n\
+             Page_Viewed: {}   # error: same files as `page_viewed`\n\
+             events: {}        # error: would overwrite `events.schema.json`\n\
+             ```\n",
+        ),
+        _ => None,
+    }
+}
+
 /// Why an event name cannot be a file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnsafeName {
