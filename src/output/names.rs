@@ -140,6 +140,23 @@ fn is_windows_device(name: &str) -> bool {
     }
 }
 
+/// A name for a message: control characters escaped (`\t`, `\u{1}`), cut after 60 characters.
+fn shown(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if i == 60 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The key two output names collide under: case-insensitive file systems (macOS, Windows) fold case.
 fn collision_key(stem: &str) -> String {
     stem.to_lowercase()
@@ -158,7 +175,7 @@ pub fn check(catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
                         UNSAFE_OUTPUT_NAME,
                         format!(
                             "event name `{}` cannot be an output file name: {}",
-                            event.name.escape_debug(),
+                            shown(&event.name),
                             why.reason()
                         ),
                         event.name_span,
