@@ -40,7 +40,7 @@ impl std::fmt::Display for Drift {
         match self {
             Drift::Missing(p) => write!(f, "missing: {}", p.display()),
             Drift::Differs(p) => write!(f, "differs: {}", p.display()),
-            Drift::Stale(p) => write!(f, "stale:   {}", p.display()),
+            Drift::Stale(p) => write!(f, "stale: {}", p.display()),
         }
     }
 }
