@@ -223,7 +223,10 @@ fn refuse_shared_roots(targets: &[Target]) -> Result<(), Error> {
         })
         .collect();
     for (i, a) in roots.iter().enumerate() {
-        if let Some(b) = roots[i + 1..].iter().find(|b| evdef::output::same_output(a, b)) {
+        if let Some(b) = roots[i + 1..]
+            .iter()
+            .find(|b| evdef::output::same_output(a, b))
+        {
             return Err(Error::Usage(format!(
                 "two backends in `evdef.toml` write the same directory `{}` (and `{}`): give each its own `out`",
                 a.display(),

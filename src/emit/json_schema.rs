@@ -6,8 +6,8 @@ use serde_json::{Map, Value, json};
 
 use crate::config::{AdditionalParameters, EnvelopeConfig};
 use crate::emit::OutputFile;
-use crate::output::names;
 use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
+use crate::output::names;
 
 /// File name of the bundle.
 pub const BUNDLE_FILE: &str = "events.schema.json";

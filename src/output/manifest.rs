@@ -74,7 +74,9 @@ pub fn read(root: &Path) -> Result<BTreeSet<String>, Error> {
 pub fn is_plain(entry: &str) -> bool {
     !entry.is_empty()
         && !entry.contains(['\\', '\0'])
-        && entry.split('/').all(|c| !c.is_empty() && c != "." && c != "..")
+        && entry
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// The first directory on the way to `entry` inside `root` that is a symlink or something other than a
@@ -104,7 +106,17 @@ mod tests {
             assert!(is_plain(ok), "{ok}");
         }
         for bad in [
-            "", "/etc/passwd", "../x", "a/../b", "a//b", "a/", "./a", "a\\b", "a\0", ".", "..",
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a//b",
+            "a/",
+            "./a",
+            "a\\b",
+            "a\0",
+            ".",
+            "..",
         ] {
             assert!(!is_plain(bad), "{bad:?}");
         }

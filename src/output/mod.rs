@@ -212,7 +212,8 @@ fn prepare_parents(root: &Path, entry: &str) -> Result<PathBuf, Error> {
         if components.peek().is_none() {
             break;
         }
-        let create = |p: &Path| std::fs::create_dir(p).map_err(|e| Error::io("create directory", p, e));
+        let create =
+            |p: &Path| std::fs::create_dir(p).map_err(|e| Error::io("create directory", p, e));
         match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_dir() => {}
             Ok(meta) if meta.is_file() => {
@@ -254,8 +255,7 @@ fn compare(root: &Path, entry: &str, path: &Path, contents: &[u8]) -> Option<Dri
 
 /// Whether `path` is a regular file (not a symlink) holding exactly `contents`.
 fn is_same_regular_file(path: &Path, contents: &[u8]) -> bool {
-    std::fs::symlink_metadata(path)
-        .is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64)
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64)
         && std::fs::read(path).is_ok_and(|bytes| bytes == contents)
 }
 

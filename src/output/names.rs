@@ -17,7 +17,8 @@ pub const MAX_NAME_BYTES: usize = 200;
 
 /// File stems the backends write next to per-event files, with what they are. An event whose stem equals
 /// one of them (ignoring case) would overwrite that file: `<stem>.schema.json` in the JSON Schema output.
-pub const RESERVED_STEMS: &[(&str, &str)] = &[("events", "the JSON Schema bundle `events.schema.json`")];
+pub const RESERVED_STEMS: &[(&str, &str)] =
+    &[("events", "the JSON Schema bundle `events.schema.json`")];
 
 /// The documentation of the output-name diagnostics (`evdef check --explain CODE`).
 pub fn explanation(code: &str) -> Option<&'static str> {
@@ -79,7 +80,9 @@ impl UnsafeName {
         match self {
             UnsafeName::Empty => "it is empty".into(),
             UnsafeName::Separator(c) => format!("it contains the path separator `{c}`"),
-            UnsafeName::Control(c) => format!("it contains the control character U+{:04X}", c as u32),
+            UnsafeName::Control(c) => {
+                format!("it contains the control character U+{:04X}", c as u32)
+            }
             UnsafeName::LeadingDot => "it starts with `.`".into(),
             UnsafeName::WindowsDevice => "it is a reserved device name on Windows".into(),
             UnsafeName::TooLong(n) => format!("it is {n} bytes long (at most {MAX_NAME_BYTES})"),

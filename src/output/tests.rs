@@ -98,7 +98,11 @@ mod unix {
         let meta = std::fs::symlink_metadata(root.join("a.json")).unwrap();
         assert!(meta.is_file(), "the symlink became a regular file");
         assert_eq!(read(&root.join("a.json")), "new");
-        assert!(std::fs::symlink_metadata(root.join("events")).unwrap().is_dir());
+        assert!(
+            std::fs::symlink_metadata(root.join("events"))
+                .unwrap()
+                .is_dir()
+        );
         assert_eq!(read(&root.join("events/b.md")), "page");
     }
 
@@ -111,7 +115,12 @@ mod unix {
         symlink(&target, &link).unwrap();
         write_named(&link, b"new").unwrap();
         assert_eq!(read(&target), "new");
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         write_named(Path::new("/dev/null"), b"discarded").unwrap();
     }
 
@@ -152,8 +161,15 @@ mod unix {
     fn check_dir_reports_missing_different_and_stale() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        let files = [file("a.json", "1"), file("b.json", "2"), file("c.json", "3")];
-        assert!(check_dir(root, &files).unwrap().len() == 4, "all missing + manifest");
+        let files = [
+            file("a.json", "1"),
+            file("b.json", "2"),
+            file("c.json", "3"),
+        ];
+        assert!(
+            check_dir(root, &files).unwrap().len() == 4,
+            "all missing + manifest"
+        );
         write_dir(root, &files).unwrap();
         assert_eq!(check_dir(root, &files).unwrap(), []);
         std::fs::write(root.join("a.json"), "changed").unwrap();
@@ -169,7 +185,11 @@ mod unix {
                 Drift::Differs(root.join(manifest::FILE_NAME)),
             ]
         );
-        assert_eq!(read(&root.join("a.json")), "changed", "check writes nothing");
+        assert_eq!(
+            read(&root.join("a.json")),
+            "changed",
+            "check writes nothing"
+        );
     }
 
     #[test]

@@ -42,9 +42,14 @@ fn unsafe_names_refuse_emit_and_write_nothing() {
         "--out",
         "out/js"
     ]));
-    let (code, _, stderr) = run(evdef_in(dir.path()).args(["emit", "docs", "defs", "--out", "out/docs"]));
+    let (code, _, stderr) =
+        run(evdef_in(dir.path()).args(["emit", "docs", "defs", "--out", "out/docs"]));
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(tree(dir.path()), ["defs", "defs/events.yaml"], "nothing written");
+    assert_eq!(
+        tree(dir.path()),
+        ["defs", "defs/events.yaml"],
+        "nothing written"
+    );
 }
 
 #[test]
@@ -85,7 +90,10 @@ fn legal_names_are_their_own_file_names() {
         "docs/events/with space.md",
         "docs/events/café.v2.md",
     ] {
-        assert!(files.contains(&expected.to_string()), "{expected}: {files:?}");
+        assert!(
+            files.contains(&expected.to_string()),
+            "{expected}: {files:?}"
+        );
     }
     let readme = read(&dir.path().join("docs/README.md"));
     assert!(readme.contains("(events/with%20space.md)"), "{readme}");
@@ -120,7 +128,10 @@ fn split_outputs_write_through_a_fifo_a_symlink_and_dev_null() {
     let link = dir.path().join("invalid.link");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     let mut cmd = validate(dir.path());
-    cmd.arg("--valid-out").arg(&fifo).arg("--invalid-out").arg(&link);
+    cmd.arg("--valid-out")
+        .arg(&fifo)
+        .arg("--invalid-out")
+        .arg(&link);
     let output = run_with_stdin(cmd, &input());
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
@@ -129,12 +140,27 @@ fn split_outputs_write_through_a_fifo_a_symlink_and_dev_null() {
         "the FIFO's reader got the valid lines"
     );
     use std::os::unix::fs::FileTypeExt;
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    assert_eq!(read(&target), "{\"event\":\"nope\"}\n", "the symlink's target");
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(
+        read(&target),
+        "{\"event\":\"nope\"}\n",
+        "the symlink's target"
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 
     let mut cmd = validate(dir.path());
-    cmd.args(["--valid-out", "/dev/null", "--invalid-out"]).arg(&target);
+    cmd.args(["--valid-out", "/dev/null", "--invalid-out"])
+        .arg(&target);
     let output = run_with_stdin(cmd, &input());
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(read(&target), "{\"event\":\"nope\"}\n");
@@ -191,7 +217,10 @@ fn same_split_output_is_refused_before_reading_input() {
     ] {
         std::fs::create_dir_all(dir.path().join("sub")).unwrap();
         let mut cmd = validate(dir.path());
-        cmd.arg("--valid-out").arg(&valid).arg("--invalid-out").arg(&invalid);
+        cmd.arg("--valid-out")
+            .arg(&valid)
+            .arg("--invalid-out")
+            .arg(&invalid);
         // stdin stays open and empty: a run that read input would wait forever.
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -285,11 +314,22 @@ fn a_single_file_out_can_be_dev_null_and_a_symlink_target_gets_the_content() {
         let link = dir.path().join("bundle.json");
         std::os::unix::fs::symlink(&target, &link).unwrap();
         let (code, _, stderr) = run(evdef()
-            .args(["emit", "json-schema", "--bundle", &fixture("validate/catalog"), "--out"])
+            .args([
+                "emit",
+                "json-schema",
+                "--bundle",
+                &fixture("validate/catalog"),
+                "--out",
+            ])
             .arg(&link));
         assert_eq!(code, 0, "{stderr}");
         assert!(read(&target).contains("\"api_created_check_in\""));
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 }
 
@@ -350,7 +390,10 @@ fn a_manifest_entry_outside_the_directory_is_an_error_and_nothing_is_deleted() {
     std::fs::write(dir.path().join("definitions/events.yaml"), ONE_EVENT).unwrap();
     let (code, _, stderr) = run(evdef_in(dir.path()).arg("build"));
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("`../victim.txt` is not a plain relative path"), "{stderr}");
+    assert!(
+        stderr.contains("`../victim.txt` is not a plain relative path"),
+        "{stderr}"
+    );
     assert_eq!(read(&dir.path().join("gen/victim.txt")), "precious");
     assert!(dir.path().join("gen/js/signed_up.schema.json").exists());
 }
@@ -362,7 +405,9 @@ fn build_check_reports_up_to_date_differs_missing_and_stale() {
         let (code, _, stderr) = run(evdef_in(dir).args(["build", "--check"]));
         let lines: Vec<String> = stderr
             .lines()
-            .filter(|l| l.starts_with("  ") && l.contains(": gen/") || l.contains("generated output"))
+            .filter(|l| {
+                l.starts_with("  ") && l.contains(": gen/") || l.contains("generated output")
+            })
             .map(String::from)
             .collect();
         (code, lines, stderr)
@@ -376,7 +421,10 @@ fn build_check_reports_up_to_date_differs_missing_and_stale() {
     assert_eq!(code, 0);
     let (code, lines, stderr) = check(dir.path());
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("missing-description"), "warnings are printed: {stderr}");
+    assert!(
+        stderr.contains("missing-description"),
+        "warnings are printed: {stderr}"
+    );
     assert_eq!(lines, ["generated outputs are up to date"]);
 
     std::fs::write(dir.path().join("gen/js/page_viewed.schema.json"), "{}").unwrap();
