@@ -75,12 +75,19 @@ pub fn write_replacing(path: &Path, contents: &[u8]) -> Result<(), Error> {
 /// Write every file under the output directory `root` (created if missing): each path must be plain and
 /// relative; whatever is at an output path (regular file, symlink, FIFO) is replaced atomically, never
 /// followed, and so is a symlink where a subdirectory belongs. A file already holding the same bytes is
-/// left alone. Files listed in the previous manifest and not written now are removed; the manifest is
-/// rewritten last. Returns the number of stale files removed.
+/// left alone. New files are added to the manifest before they are written; files listed in the previous
+/// manifest and not written now are removed, and the manifest then lists exactly the files written.
+/// Returns the number of stale files removed.
 pub fn write_dir(root: &Path, files: &[OutputFile]) -> Result<usize, Error> {
     let entries = entries(root, files)?;
     let previous = manifest::read(root)?;
     std::fs::create_dir_all(root).map_err(|e| Error::io("create directory", root, e))?;
+    let written: BTreeSet<String> = entries.iter().cloned().collect();
+    if !written.is_subset(&previous) {
+        // Record the new files before writing them, so a run that stops half-way leaves none untracked.
+        let both: BTreeSet<String> = previous.union(&written).cloned().collect();
+        write_manifest(root, &both)?;
+    }
     for (entry, file) in entries.iter().zip(files) {
         let path = prepare_parents(root, entry)?;
         if is_same_regular_file(&path, file.contents.as_bytes()) {
@@ -92,21 +99,26 @@ pub fn write_dir(root: &Path, files: &[OutputFile]) -> Result<usize, Error> {
             .map_err(|e| Error::io("write", &path, e))?;
         pending.commit()?;
     }
-    let written: BTreeSet<String> = entries.into_iter().collect();
     let mut removed = 0;
     for stale in previous.difference(&written) {
         removed += usize::from(remove_stale(root, stale)?);
     }
-    let path = root.join(manifest::FILE_NAME);
-    let text = manifest::render(&written);
-    if !is_same_regular_file(&path, text.as_bytes()) {
-        let mut pending = Pending::replace(&path)?;
-        pending
-            .write_all(text.as_bytes())
-            .map_err(|e| Error::io("write", &path, e))?;
-        pending.commit()?;
-    }
+    write_manifest(root, &written)?;
     Ok(removed)
+}
+
+/// Replace the manifest of `root` (atomically, unless it already lists exactly these files).
+fn write_manifest(root: &Path, files: &BTreeSet<String>) -> Result<(), Error> {
+    let path = root.join(manifest::FILE_NAME);
+    let text = manifest::render(files);
+    if is_same_regular_file(&path, text.as_bytes()) {
+        return Ok(());
+    }
+    let mut pending = Pending::replace(&path)?;
+    pending
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::io("write", &path, e))?;
+    pending.commit()
 }
 
 /// What [`write_dir`] would change in `root`, writing nothing: missing files, files with other contents,
