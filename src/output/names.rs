@@ -258,6 +258,55 @@ mod tests {
         assert_eq!(event_file_stem(&long), Err(UnsafeName::TooLong(201)));
     }
 
+    /// Every fixed file a backend writes in a directory that also holds per-event files must be reserved,
+    /// or an event of that name would overwrite it.
+    #[test]
+    fn reserved_stems_cover_the_fixed_files_next_to_event_files() {
+        use crate::emit::{docs, json_schema};
+        let options = crate::Options::new().with_path("tests/fixtures/validate/catalog");
+        let catalog = crate::compile(&options).unwrap().catalog;
+        let backends = [
+            json_schema::emit(&catalog, &json_schema::JsonSchemaOptions::default()),
+            docs::emit(&catalog, &docs::DocsOptions::new()),
+        ];
+        let mut checked = 0;
+        for files in backends {
+            let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+            // (directory, suffix) of every per-event file: `("", ".schema.json")`, `("events/", ".md")`.
+            let mut slots = Vec::new();
+            for name in catalog.events.keys() {
+                for path in &paths {
+                    if let Some(at) = path.find(name.as_str())
+                        && (path[..at].is_empty() || path[..at].ends_with('/'))
+                    {
+                        slots.push((path[..at].to_string(), path[at + name.len()..].to_string()));
+                    }
+                }
+            }
+            for path in &paths {
+                for (dir, suffix) in &slots {
+                    let Some(stem) = path
+                        .strip_prefix(dir.as_str())
+                        .and_then(|rest| rest.strip_suffix(suffix.as_str()))
+                    else {
+                        continue;
+                    };
+                    if stem.contains('/') || catalog.events.contains_key(stem) {
+                        continue;
+                    }
+                    checked += 1;
+                    assert!(
+                        RESERVED_STEMS
+                            .iter()
+                            .any(|(r, _)| *r == collision_key(stem)),
+                        "`{path}` could be overwritten by an event named `{stem}`"
+                    );
+                }
+            }
+        }
+        assert!(checked >= 1, "the bundle is checked");
+    }
+
     #[test]
     fn url_escape_keeps_usual_names() {
         assert_eq!(url_escape("api_created-check.in~"), "api_created-check.in~");
