@@ -40,6 +40,10 @@ impl Pending {
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(Error::io("write", path, e)),
         };
+        #[cfg(unix)]
+        if let Some(fd) = descriptor_path(path) {
+            return Pending::descriptor(path, fd);
+        }
         match meta {
             Some(meta) if meta.is_dir() => Err(is_a_directory(path)),
             Some(meta) if meta.is_file() => Pending::atomic(path, Some(&meta)),
@@ -135,6 +139,36 @@ impl Pending {
         })
     }
 
+    /// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`: the descriptor the shell opened. For 1 and 2 it is
+    /// duplicated, so the writes share its offset with evdef's own stdout or stderr (reopening
+    /// `/proc/self/fd/1` on a redirected file would start a second offset at 0 and overwrite the report).
+    /// Other descriptors are reopened in append mode, never truncated: `3>>log` keeps what it had.
+    #[cfg(unix)]
+    fn descriptor(path: &Path, fd: u32) -> Result<Pending, Error> {
+        use std::os::fd::AsFd;
+        let fail = |e| Error::io("write", path, e);
+        let file = match fd {
+            1 => File::from(
+                std::io::stdout()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .map_err(fail)?,
+            ),
+            2 => File::from(
+                std::io::stderr()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .map_err(fail)?,
+            ),
+            _ => OpenOptions::new().append(true).open(path).map_err(fail)?,
+        };
+        let regular = file.metadata().is_ok_and(|m| m.is_file());
+        Ok(Pending {
+            path: path.to_path_buf(),
+            sink: Sink::Through { file, regular },
+        })
+    }
+
     fn through(path: &Path, symlink: bool) -> Result<Pending, Error> {
         let target = std::fs::metadata(path);
         #[cfg(unix)]
@@ -196,6 +230,22 @@ impl Write for Pending {
             #[cfg(unix)]
             Sink::Socket(stream) => stream.flush(),
         }
+    }
+}
+
+/// The descriptor a path names, when it is one of the shell's descriptor files: `/dev/stdout` (1),
+/// `/dev/stderr` (2), `/dev/fd/N`, `/proc/self/fd/N`.
+#[cfg(unix)]
+fn descriptor_path(path: &Path) -> Option<u32> {
+    let text = path.to_str()?;
+    match text {
+        "/dev/stdout" => Some(1),
+        "/dev/stderr" => Some(2),
+        _ => text
+            .strip_prefix("/dev/fd/")
+            .or_else(|| text.strip_prefix("/proc/self/fd/"))?
+            .parse()
+            .ok(),
     }
 }
 

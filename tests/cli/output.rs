@@ -449,3 +449,33 @@ fn check_explains_the_output_name_codes() {
         assert!(stdout.contains("## Why is this bad?"), "{stdout}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn dev_stdout_redirected_to_a_file_and_an_appending_descriptor_keep_every_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.ndjson"), input()).unwrap();
+    std::fs::write(dir.path().join("log"), "kept\n").unwrap();
+    let script = format!(
+        "'{bin}' validate -d '{defs}' in.ndjson --format json --invalid-out /dev/stdout > out.txt 2>/dev/null; \
+         '{bin}' validate -d '{defs}' in.ndjson --invalid-out /dev/fd/3 3>>log >/dev/null 2>&1; true",
+        bin = env!("CARGO_BIN_EXE_evdef"),
+        defs = fixture_path("validate/catalog").display()
+    );
+    let status = Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = read(&dir.path().join("out.txt"));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "the report line and the split line: {out}");
+    assert!(lines[0].starts_with("{\"line\":2,"), "{out}");
+    assert_eq!(lines[1], "{\"event\":\"nope\"}");
+    assert_eq!(
+        read(&dir.path().join("log")),
+        "kept\n{\"event\":\"nope\"}\n"
+    );
+}
