@@ -22,7 +22,8 @@ pub struct CheckArgs {
     /// Exit 0 when there are warnings but no errors.
     #[arg(long)]
     allow_warnings: bool,
-    /// Print the documentation of a lint rule (e.g. `merge-conflict`) and exit.
+    /// Print the documentation of a lint rule (e.g. `merge-conflict`) or of `unsafe-output-name` /
+    /// `output-name-collision`, and exit.
     #[arg(long, value_name = "CODE")]
     explain: Option<String>,
 }
