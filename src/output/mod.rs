@@ -281,7 +281,14 @@ fn remove_stale(root: &Path, entry: &str) -> Result<bool, Error> {
             std::fs::remove_file(&path).map_err(|e| Error::io("remove", &path, e))?;
             true
         }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            false
+        }
         Err(e) => return Err(Error::io("remove", &path, e)),
     };
     let mut dir = path.parent();

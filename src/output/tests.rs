@@ -125,6 +125,23 @@ mod unix {
     }
 
     #[test]
+    fn a_named_socket_is_connected_and_written_through() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let reader = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut got = Vec::new();
+            stream.read_to_end(&mut got).unwrap();
+            got
+        });
+        write_named(&path, b"line\n").unwrap();
+        assert_eq!(reader.join().unwrap(), b"line\n");
+        assert!(std::fs::symlink_metadata(&path).is_ok(), "the socket stays");
+    }
+
+    #[test]
     fn stale_files_of_ours_go_and_foreign_files_stay() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
