@@ -33,6 +33,14 @@ pub enum Error {
     /// Options that make no sense together or a bad value.
     #[error("{0}")]
     Usage(String),
+    /// An output path is unsafe or cannot be written as asked (containment, a tampered manifest).
+    #[error("cannot write output `{}`: {message}", path.display())]
+    Output {
+        /// The output path.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The definitions have errors, so nothing can be generated from them. The diagnostics explain.
     #[error("the definitions have {0} error(s)")]
     InvalidDefinitions(usize),

@@ -54,6 +54,7 @@ pub mod error;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod resolve;
 pub mod source;
 pub mod validate;
@@ -168,6 +169,9 @@ fn parse_and_resolve(
 ) -> (Compiled, yaml::Tree) {
     let tree = yaml::parse_all(&sources, parseable, &mut diagnostics);
     let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
+    // Output names are checked here, not in a backend, so `check` and every command refuse them before
+    // anything is written.
+    output::names::check(&catalog, &mut diagnostics);
     diagnostics::sort_and_dedup(&mut diagnostics);
     let compiled = Compiled {
         catalog,

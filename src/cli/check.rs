@@ -30,13 +30,18 @@ pub struct CheckArgs {
     /// reported with the findings; a breaking one fails the run).
     #[arg(long, value_name = "REV|DIR")]
     against: Option<String>,
-    /// Print the documentation of a lint rule (e.g. `merge-conflict`) and exit.
+    /// Print the documentation of a lint rule (e.g. `merge-conflict`) or of `unsafe-output-name` /
+    /// `output-name-collision`, and exit.
     #[arg(long, value_name = "CODE")]
     explain: Option<String>,
 }
 
 pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
     if let Some(code) = &args.explain {
+        if let Some(text) = evdef::output::names::explanation(code) {
+            super::write_stdout(format!("# {code}\n\n{text}").as_bytes())?;
+            return Ok(Outcome::Clean);
+        }
         let Some(rule) = evdef::lint::Rule::from_code(code) else {
             let known: Vec<&str> = evdef::lint::Rule::ALL.iter().map(|r| r.code()).collect();
             return Err(Error::Usage(format!(

@@ -212,3 +212,12 @@ pub fn report_errors(compiled: &evdef::Compiled) -> bool {
 pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");
 }
+
+/// `, removed N stale file(s)` after a "wrote ..." note, when an earlier run's files were removed.
+pub fn removed_note(removed: usize) -> String {
+    match removed {
+        0 => String::new(),
+        1 => ", removed 1 stale file".into(),
+        n => format!(", removed {n} stale files"),
+    }
+}

@@ -68,6 +68,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
                 .into(),
         ));
     }
+    check_split_outputs(&args)?;
     let validator = Arc::new(build_validator(&args)?.with_unknown_events(args.unknown_events));
 
     let (inputs, total_bytes) = open_inputs(&args.files)?;
@@ -203,41 +204,58 @@ fn stdin_input() -> Input {
     }
 }
 
-/// A split output: written to a temporary file next to the target, renamed over it at the end.
+/// A split output (`--valid-out`, `--invalid-out`), opened through [`evdef::output::Pending::named`]: a
+/// regular file (or nothing) is written to a temporary file next to it and renamed into place by
+/// [`SplitFile::commit`] (fsynced first); a FIFO, device, socket or symlink is written through. Without
+/// `commit` ([`SplitFile::abort`], or drop) the temporary file is removed and the target is untouched.
 struct SplitFile {
-    path: PathBuf,
-    writer: BufWriter<tempfile::NamedTempFile>,
+    writer: BufWriter<evdef::output::Pending>,
 }
 
 impl SplitFile {
     fn create(path: &Path) -> Result<SplitFile, Error> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io("write", path, e))?;
         Ok(SplitFile {
-            path: path.to_path_buf(),
-            writer: BufWriter::with_capacity(256 * 1024, tmp),
+            writer: BufWriter::with_capacity(256 * 1024, evdef::output::Pending::named(path)?),
         })
     }
 
     fn write(&mut self, raw: &[u8]) -> Result<(), Error> {
         self.writer
             .write_all(raw)
-            .map_err(|e| Error::io("write", &self.path, e))
+            .map_err(|e| Error::io("write", self.writer.get_ref().path(), e))
     }
 
-    fn persist(self) -> Result<(), Error> {
-        let path = self.path;
-        let tmp = self
+    /// Flush, fsync and put the output in place.
+    fn commit(self) -> Result<(), Error> {
+        let path = self.writer.get_ref().path().to_path_buf();
+        let pending = self
             .writer
             .into_inner()
             .map_err(|e| Error::io("write", &path, e.into_error()))?;
-        tmp.persist(&path)
-            .map_err(|e| Error::io("write", &path, e.error))?;
-        Ok(())
+        pending.commit()
     }
+
+    /// Leave the target as it was (a written-through output keeps what it already received).
+    #[allow(dead_code, reason = "for runs that end in failure; the caller decides")]
+    fn abort(self) {
+        let (pending, _unflushed) = self.writer.into_parts();
+        pending.abort();
+    }
+}
+
+/// `--valid-out` and `--invalid-out` naming the same file (after symlinks; a file not there yet is its
+/// canonical directory plus its name) would interleave both kinds of lines: refused before reading input.
+fn check_split_outputs(args: &ValidateArgs) -> Result<(), Error> {
+    if let (Some(valid), Some(invalid)) = (&args.valid_out, &args.invalid_out)
+        && evdef::output::same_output(valid, invalid)
+    {
+        return Err(Error::Usage(format!(
+            "--valid-out `{}` and --invalid-out `{}` are the same file: every line must go to exactly one output",
+            valid.display(),
+            invalid.display()
+        )));
+    }
+    Ok(())
 }
 
 /// A progress line on stderr, only on a terminal and only once a run has lasted a second.
@@ -318,7 +336,7 @@ impl CliSink {
             .into_iter()
             .flatten()
         {
-            split.persist()?;
+            split.commit()?;
         }
         flushed
     }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::config::{AdditionalParameters, EnvelopeConfig};
 use crate::emit::OutputFile;
 use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
+use crate::output::names;
 
 /// File name of the bundle.
 pub const BUNDLE_FILE: &str = "events.schema.json";
@@ -74,8 +75,13 @@ pub fn emit(catalog: &Catalog, options: &JsonSchemaOptions) -> Vec<OutputFile> {
     let mut files = Vec::new();
     if !options.bundle_only {
         for event in catalog.events.values() {
+            // An unsafe name is an `unsafe-output-name` error from `compile`: such a catalog is never
+            // written, and its file is left out here too.
+            let Ok(stem) = names::event_file_stem(&event.name) else {
+                continue;
+            };
             files.push(OutputFile {
-                path: format!("{}.schema.json", event.name).into(),
+                path: format!("{stem}.schema.json").into(),
                 contents: to_text(&event_schema(event, options)),
             });
         }
@@ -99,7 +105,10 @@ fn to_text(value: &Value) -> String {
 pub fn event_schema(event: &Event, options: &JsonSchemaOptions) -> Value {
     let mut root = Map::new();
     root.insert("$schema".into(), options.draft.uri().into());
-    root.insert("$id".into(), format!("{}.schema.json", event.name).into());
+    root.insert(
+        "$id".into(),
+        format!("{}.schema.json", names::url_escape(&event.name)).into(),
+    );
     root.extend(event_body(event, options));
     Value::Object(root)
 }

@@ -8,6 +8,7 @@ mod check;
 mod diff;
 mod emit_json_schema;
 mod explain;
+mod output;
 mod resolve;
 mod tagged;
 mod validate;

@@ -120,7 +120,7 @@ pub fn emit(catalog: &Catalog, options: &DocsOptions) -> Vec<OutputFile> {
 /// What both renderers need, computed once.
 pub(crate) struct Site<'a> {
     pub catalog: &'a Catalog,
-    /// Event name → file-name-safe slug, unique even on case-insensitive file systems.
+    /// Event name → slug for HTML anchors, unique even ignoring case (file names come from `output::names`).
     pub event_slugs: IndexMap<&'a str, String>,
     /// Fragment name → slug (the name without its leading dot).
     pub fragment_slugs: IndexMap<&'a str, String>,
