@@ -1,5 +1,6 @@
 //! Rust enums for `enum:` constraints: string values become variants with `#[serde(rename)]`, integer
-//! values become variants read and written as the number. Other enums keep their plain type.
+//! values become variants read as an `evdef_support::Integer` (so `2.0` is `2`, as in JSON Schema) and
+//! written as the number. Other enums keep their plain type.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -131,7 +132,7 @@ impl Generator<'_> {
         self.items.push(quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(try_from = "i64", into = "i64")]
+            #[serde(try_from = "evdef_support::Integer", into = "i64")]
             pub enum #ident {
                 #(#arms)*
             }
@@ -144,6 +145,14 @@ impl Generator<'_> {
                         #(#from)*
                         other => ::std::result::Result::Err(::std::format!(#message, other)),
                     }
+                }
+            }
+
+            impl ::std::convert::TryFrom<evdef_support::Integer> for #ident {
+                type Error = ::std::string::String;
+
+                fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+                    Self::try_from(value.0)
                 }
             }
 

@@ -250,9 +250,9 @@ impl<'a> Generator<'a> {
                 span: p.origin.key,
                 description: p.description.as_deref(),
             };
-            let inner = self.value_type(&p.schema, &site);
+            let (inner, reader) = self.value_type(&p.schema, &site);
             let field = format_ident!("{}", ident);
-            let (ty, serde) = presence(&p.schema, p.required, inner);
+            let (ty, serde) = presence(&p.schema, p.required, inner, reader.as_deref());
             let rename = (ident != p.name).then(|| {
                 let name = &p.name;
                 quote!(#[serde(rename = #name)])
@@ -323,14 +323,20 @@ impl<'a> Generator<'a> {
         Some(text)
     }
 
-    /// The Rust type of a value, nullability of the value itself left to the caller.
-    fn value_type(&mut self, schema: &'a Schema, site: &Site<'_>) -> TokenStream {
+    /// The Rust type of a value, nullability of the value itself left to the caller, and the
+    /// `evdef_support` reader it needs when serde's own `Deserialize` would read it differently from the
+    /// JSON Schema (`evdef_support::Integer` for an `i64`, wrapped for arrays and maps of them).
+    fn value_type(&mut self, schema: &'a Schema, site: &Site<'_>) -> (TokenStream, Option<String>) {
         if let Some(values) = &schema.constraints.enumeration
             && let Some(ty) = self.enumeration(&schema.ty, values, site)
         {
-            return ty;
+            return (ty, None);
         }
-        match &schema.ty {
+        let reader = match &schema.ty {
+            Type::Integer => Some("evdef_support::Integer".to_string()),
+            _ => None,
+        };
+        let ty = match &schema.ty {
             Type::String | Type::Email | Type::Url => quote!(::std::string::String),
             Type::Integer => quote!(i64),
             Type::Number => quote!(f64),
@@ -350,29 +356,42 @@ impl<'a> Generator<'a> {
             Type::Uuid => quote!(::std::string::String),
             Type::Object(properties) => self.object(properties, schema, site),
             Type::Array(items) => {
-                let item = self.item_type(items, site, "Item");
-                quote!(::std::vec::Vec<#item>)
+                let (item, reader) = self.item_type(items, site, "Item");
+                let reader = reader.map(|r| format!("evdef_support::Items<{r}>"));
+                return (quote!(::std::vec::Vec<#item>), reader);
             }
             Type::Map(values) => {
-                let value = self.item_type(values, site, "Value");
-                quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+                let (value, reader) = self.item_type(values, site, "Value");
+                let reader = reader.map(|r| format!("evdef_support::Values<{r}>"));
+                return (
+                    quote!(::std::collections::BTreeMap<::std::string::String, #value>),
+                    reader,
+                );
             }
-        }
+        };
+        (ty, reader)
     }
 
-    /// An array item or map value: `Option<T>` when it may be `null`.
-    fn item_type(&mut self, schema: &'a Schema, parent: &Site<'_>, suffix: &str) -> TokenStream {
+    /// An array item or map value: `Option<T>` when it may be `null`; with its reader, as
+    /// [`Self::value_type`].
+    fn item_type(
+        &mut self,
+        schema: &'a Schema,
+        parent: &Site<'_>,
+        suffix: &str,
+    ) -> (TokenStream, Option<String>) {
         let site = Site {
             name: format!("{}{suffix}", parent.name),
             what: format!("{} ({})", parent.what, suffix.to_lowercase()),
             span: parent.span,
             description: schema.description.as_deref().or(parent.description),
         };
-        let ty = self.value_type(schema, &site);
+        let (ty, reader) = self.value_type(schema, &site);
         if schema.nullable && schema.ty != Type::Json {
-            quote!(::std::option::Option<#ty>)
+            let reader = reader.map(|r| format!("evdef_support::Nullable<{r}>"));
+            (quote!(::std::option::Option<#ty>), reader)
         } else {
-            ty
+            (ty, reader)
         }
     }
 
@@ -419,35 +438,54 @@ impl<'a> Generator<'a> {
 /// | no | no | `Option<T>` | `None` | error |
 /// | no | yes | `OptionalNullable<T>` | `Absent` | `Null` |
 ///
-/// `json` holds `null` itself, so it is `Value` when required and `Option<Value>` when optional.
+/// `json` holds `null` itself, so it is `Value` when required and `Option<Value>` when optional. With a
+/// `reader` (a type holding integers), the field is read through `evdef_support::with` and that reader,
+/// wrapped for the field's shape.
 fn presence(
     schema: &Schema,
     required: bool,
     inner: TokenStream,
+    reader: Option<&str>,
 ) -> (TokenStream, Option<TokenStream>) {
     let nullable = schema.nullable && schema.ty != Type::Json;
+    // `deserialize_with` through `evdef_support::with` and the reader, wrapped in `wrapper<..>` if any.
+    let with = |wrapper: Option<&str>| {
+        reader.map(|r| {
+            let shape = wrapper.map_or_else(|| r.to_string(), |w| format!("evdef_support::{w}<{r}>"));
+            let path = format!("evdef_support::with::<_, _, {shape}>");
+            quote!(deserialize_with = #path)
+        })
+    };
     match (required, nullable) {
-        (true, false) => (inner, None),
-        (true, true) => (
-            quote!(::std::option::Option<#inner>),
-            Some(quote!(#[serde(deserialize_with = "evdef_support::nullable")])),
-        ),
-        (false, false) => (
-            quote!(::std::option::Option<#inner>),
-            Some(quote! {
-                #[serde(
-                    default,
-                    deserialize_with = "evdef_support::present",
-                    skip_serializing_if = "::std::option::Option::is_none"
-                )]
-            }),
-        ),
-        (false, true) => (
-            quote!(evdef_support::OptionalNullable<#inner>),
-            Some(
-                quote!(#[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]),
-            ),
-        ),
+        (true, false) => (inner, with(None).map(|w| quote!(#[serde(#w)]))),
+        (true, true) => {
+            let w = with(Some("Nullable"))
+                .unwrap_or_else(|| quote!(deserialize_with = "evdef_support::nullable"));
+            (quote!(::std::option::Option<#inner>), Some(quote!(#[serde(#w)])))
+        }
+        (false, false) => {
+            let w = with(Some("Present"))
+                .unwrap_or_else(|| quote!(deserialize_with = "evdef_support::present"));
+            (
+                quote!(::std::option::Option<#inner>),
+                Some(quote! {
+                    #[serde(
+                        default,
+                        #w,
+                        skip_serializing_if = "::std::option::Option::is_none"
+                    )]
+                }),
+            )
+        }
+        (false, true) => {
+            let w = with(Some("OptionalNullableOf")).map(|w| quote!(#w,));
+            (
+                quote!(evdef_support::OptionalNullable<#inner>),
+                Some(
+                    quote!(#[serde(default, #w skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]),
+                ),
+            )
+        }
     }
 }
 
@@ -536,7 +574,7 @@ mod tests {
             description: None,
         };
         let shape = |required, nullable| {
-            let (ty, serde) = presence(&schema(nullable), required, quote!(T));
+            let (ty, serde) = presence(&schema(nullable), required, quote!(T), None);
             (
                 ty.to_string(),
                 serde.map(|s| s.to_string()).unwrap_or_default(),

@@ -12,16 +12,21 @@ pub enum Event {
     /// See [`OrderShipped`].
     #[serde(rename = "order_shipped")]
     OrderShipped(OrderShipped),
+    /// See [`MetricsRecorded`].
+    #[serde(rename = "metrics_recorded")]
+    MetricsRecorded(MetricsRecorded),
 }
 #[allow(deprecated)]
 impl Event {
     /// Every event name, in definition order.
-    pub const NAMES: &'static [&'static str] = &["profile_updated", "order_shipped"];
+    pub const NAMES: &'static [&'static str] =
+        &["profile_updated", "order_shipped", "metrics_recorded"];
     /// The event's name.
     pub fn name(&self) -> &'static str {
         match *self {
             Event::ProfileUpdated(_) => "profile_updated",
             Event::OrderShipped(_) => "order_shipped",
+            Event::MetricsRecorded(_) => "metrics_recorded",
         }
     }
 }
@@ -68,7 +73,7 @@ impl ProfileUpdatedPlan {
     ::serde::Serialize,
     ::serde::Deserialize,
 )]
-#[serde(try_from = "i64", into = "i64")]
+#[serde(try_from = "evdef_support::Integer", into = "i64")]
 pub enum ProfileUpdatedLevel {
     /// `1`
     V1,
@@ -89,6 +94,12 @@ impl ::std::convert::TryFrom<i64> for ProfileUpdatedLevel {
                 other
             )),
         }
+    }
+}
+impl ::std::convert::TryFrom<evdef_support::Integer> for ProfileUpdatedLevel {
+    type Error = ::std::string::String;
+    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+        Self::try_from(value.0)
     }
 }
 impl ::std::convert::From<ProfileUpdatedLevel> for i64 {
@@ -139,7 +150,7 @@ pub struct ProfileUpdatedSettings {
     /// Optional, never `null` when present.
     #[serde(
         default,
-        deserialize_with = "evdef_support::present",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Integer>>",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub font_size: ::std::option::Option<i64>,
@@ -149,6 +160,7 @@ pub struct ProfileUpdatedSettings {
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdated {
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
     pub user_id: i64,
     /// Required.
     pub name: ::std::string::String,
@@ -218,6 +230,9 @@ pub struct OrderShipped {
     /// Required.
     pub parcels: ::std::vec::Vec<OrderShippedParcelsItem>,
     /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Values<evdef_support::Integer>>"
+    )]
     pub counts: ::std::collections::BTreeMap<::std::string::String, i64>,
     /// Optional, never `null` when present.
     #[serde(
@@ -234,6 +249,254 @@ impl OrderShipped {
 impl ::std::convert::From<OrderShipped> for Event {
     fn from(event: OrderShipped) -> Self {
         Event::OrderShipped(event)
+    }
+}
+/// The value of parameter `deeper` of parameter `nested` of event `metrics_recorded`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsRecordedNestedDeeper {
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Integer>>",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub n: ::std::option::Option<i64>,
+}
+/// The value of parameter `nested` of event `metrics_recorded`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsRecordedNested {
+    /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
+    pub inner: i64,
+    /// Optional, may be `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
+    )]
+    pub deeper: evdef_support::OptionalNullable<MetricsRecordedNestedDeeper>,
+}
+/// The values of parameter `code` of event `metrics_recorded`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(try_from = "evdef_support::Integer", into = "i64")]
+pub enum MetricsRecordedCode {
+    /// `-1`
+    VMinus1,
+    /// `0`
+    V0,
+    /// `7`
+    V7,
+}
+impl ::std::convert::TryFrom<i64> for MetricsRecordedCode {
+    type Error = ::std::string::String;
+    fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
+        match value {
+            -1 => ::std::result::Result::Ok(MetricsRecordedCode::VMinus1),
+            0 => ::std::result::Result::Ok(MetricsRecordedCode::V0),
+            7 => ::std::result::Result::Ok(MetricsRecordedCode::V7),
+            other => ::std::result::Result::Err(::std::format!(
+                "invalid value {}, expected one of -1, 0, 7",
+                other
+            )),
+        }
+    }
+}
+impl ::std::convert::TryFrom<evdef_support::Integer> for MetricsRecordedCode {
+    type Error = ::std::string::String;
+    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+        Self::try_from(value.0)
+    }
+}
+impl ::std::convert::From<MetricsRecordedCode> for i64 {
+    fn from(value: MetricsRecordedCode) -> i64 {
+        match value {
+            MetricsRecordedCode::VMinus1 => -1,
+            MetricsRecordedCode::V0 => 0,
+            MetricsRecordedCode::V7 => 7,
+        }
+    }
+}
+/// The values of parameter `maybe_code` of event `metrics_recorded`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(try_from = "evdef_support::Integer", into = "i64")]
+pub enum MetricsRecordedMaybeCode {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+}
+impl ::std::convert::TryFrom<i64> for MetricsRecordedMaybeCode {
+    type Error = ::std::string::String;
+    fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
+        match value {
+            1 => ::std::result::Result::Ok(MetricsRecordedMaybeCode::V1),
+            2 => ::std::result::Result::Ok(MetricsRecordedMaybeCode::V2),
+            other => ::std::result::Result::Err(::std::format!(
+                "invalid value {}, expected one of 1, 2",
+                other
+            )),
+        }
+    }
+}
+impl ::std::convert::TryFrom<evdef_support::Integer> for MetricsRecordedMaybeCode {
+    type Error = ::std::string::String;
+    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+        Self::try_from(value.0)
+    }
+}
+impl ::std::convert::From<MetricsRecordedMaybeCode> for i64 {
+    fn from(value: MetricsRecordedMaybeCode) -> i64 {
+        match value {
+            MetricsRecordedMaybeCode::V1 => 1,
+            MetricsRecordedMaybeCode::V2 => 2,
+        }
+    }
+}
+/// The `metrics_recorded` event.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsRecorded {
+    /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
+    pub count: i64,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Integer>>",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub maybe_count: ::std::option::Option<i64>,
+    /// Required, may be `null`.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Nullable<evdef_support::Integer>>"
+    )]
+    pub nullable_count: ::std::option::Option<i64>,
+    /// Optional, may be `null`.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::OptionalNullableOf<evdef_support::Integer>>",
+        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
+    )]
+    pub absent_or_null_count: evdef_support::OptionalNullable<i64>,
+    /// Required.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): minimum 0, maximum 100.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
+    pub percent: i64,
+    /// Required.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): minimum -1e+30, maximum 1e+30.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
+    pub wide: i64,
+    /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Items<evdef_support::Integer>>"
+    )]
+    pub ints: ::std::vec::Vec<i64>,
+    /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Items<evdef_support::Nullable<evdef_support::Integer>>>"
+    )]
+    pub sparse_ints: ::std::vec::Vec<::std::option::Option<i64>>,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Items<evdef_support::Items<evdef_support::Integer>>>>",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i64>>>,
+    /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Values<evdef_support::Integer>>"
+    )]
+    pub int_map: ::std::collections::BTreeMap<::std::string::String, i64>,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Values<evdef_support::Nullable<evdef_support::Integer>>>>",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sparse_int_map: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<i64>>,
+    >,
+    /// Required.
+    pub nested: MetricsRecordedNested,
+    /// Required.
+    pub code: MetricsRecordedCode,
+    /// Optional, may be `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
+    )]
+    pub maybe_code: evdef_support::OptionalNullable<MetricsRecordedMaybeCode>,
+    /// Required.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): minimum 0, maximum 1.
+    pub ratio: f64,
+    /// Required.
+    pub contact: ::std::string::String,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub site: ::std::option::Option<::std::string::String>,
+    /// Required.
+    pub request_id: ::std::string::String,
+    /// Required.
+    pub at: ::std::string::String,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub day: ::std::option::Option<::std::string::String>,
+    /// Required.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): pattern `^[a-z]+$`, min length 2, max length 8.
+    pub label: ::std::string::String,
+    /// Optional, never `null` when present.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): min items 1, max items 3.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl MetricsRecorded {
+    /// The event name, as written in the `name_field` of a log line.
+    pub const NAME: &'static str = "metrics_recorded";
+}
+impl ::std::convert::From<MetricsRecorded> for Event {
+    fn from(event: MetricsRecorded) -> Self {
+        Event::MetricsRecorded(event)
     }
 }
 /// Types and serde helpers shared by the generated event types.
@@ -306,5 +569,140 @@ pub mod evdef_support {
         T: ::serde::Deserialize<'de>,
     {
         T::deserialize(deserializer).map(::std::option::Option::Some)
+    }
+    /// Reads a `T` with a reader other than `T`'s own `Deserialize` (see [`with`]).
+    pub trait DeserializeAs<'de, T> {
+        /// Read one `T`.
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error>;
+    }
+    /// A field read with the reader `A`: `#[serde(deserialize_with = "evdef_support::with::<_, _, A>")]`.
+    pub fn with<'de, D, T, A>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        A: DeserializeAs<'de, T>,
+    {
+        A::deserialize_as(deserializer)
+    }
+    /// A `T` read with `A`, for the containers below.
+    struct As<T, A>(T, ::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> ::serde::Deserialize<'de> for As<T, A> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            A::deserialize_as(deserializer).map(|value| As(value, ::std::marker::PhantomData))
+        }
+    }
+    /// An `integer`: a JSON number with no fractional part from -9223372036854775808 to
+    /// 9223372036854775807, written as an integer or not (`1.0`, `1e2` and `-0` are integers, as in
+    /// JSON Schema).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct Integer(pub i64);
+    impl<'de> ::serde::Deserialize<'de> for Integer {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_any(IntegerVisitor).map(Integer)
+        }
+    }
+    impl<'de> DeserializeAs<'de, i64> for Integer {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<i64, D::Error> {
+            <Integer as ::serde::Deserialize>::deserialize(deserializer).map(|integer| integer.0)
+        }
+    }
+    struct IntegerVisitor;
+    impl ::serde::de::Visitor<'_> for IntegerVisitor {
+        type Value = i64;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a signed 64-bit integer")
+        }
+        fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<i64, E> {
+            ::std::result::Result::Ok(value)
+        }
+        fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<i64, E> {
+            i64::try_from(value)
+                .map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))
+        }
+        fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<i64, E> {
+            let range = -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
+            if value.fract() == 0.0 && range.contains(&value) {
+                ::std::result::Result::Ok(value as i64)
+            } else {
+                ::std::result::Result::Err(E::invalid_value(
+                    ::serde::de::Unexpected::Float(value),
+                    &self,
+                ))
+            }
+        }
+    }
+    /// `Option<T>`, `null` being `None`, each value read with `A`.
+    pub struct Nullable<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>>
+        for Nullable<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
+            let value: ::std::option::Option<As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(value.map(|value| value.0))
+        }
+    }
+    /// An optional, non-nullable field read with `A` (see [`present`]).
+    pub struct Present<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>> for Present<A> {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
+            A::deserialize_as(deserializer).map(::std::option::Option::Some)
+        }
+    }
+    /// An [`OptionalNullable`] field whose value is read with `A`.
+    pub struct OptionalNullableOf<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, OptionalNullable<T>>
+        for OptionalNullableOf<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<OptionalNullable<T>, D::Error> {
+            let value: ::std::option::Option<As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(match value {
+                ::std::option::Option::Some(value) => OptionalNullable::Value(value.0),
+                ::std::option::Option::None => OptionalNullable::Null,
+            })
+        }
+    }
+    /// A `Vec<T>`, each item read with `A`.
+    pub struct Items<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::vec::Vec<T>> for Items<A> {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error> {
+            let items: ::std::vec::Vec<As<T, A>> = ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(items.into_iter().map(|item| item.0).collect())
+        }
+    }
+    /// A `BTreeMap<String, T>`, each value read with `A`.
+    pub struct Values<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>>
+        DeserializeAs<'de, ::std::collections::BTreeMap<::std::string::String, T>> for Values<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, T>, D::Error>
+        {
+            let values: ::std::collections::BTreeMap<::std::string::String, As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(
+                values
+                    .into_iter()
+                    .map(|(key, value)| (key, value.0))
+                    .collect(),
+            )
+        }
     }
 }

@@ -51,7 +51,7 @@ pub struct Type {
     #[serde(rename = "self")]
     #[serde(
         default,
-        deserialize_with = "evdef_support::present",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Integer>>",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub self_: ::std::option::Option<i64>,
@@ -71,6 +71,7 @@ pub struct Type {
     pub _2fa_code: ::std::string::String,
     /// Required.
     #[serde(rename = "user-id")]
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
     pub user_id: i64,
     /// Required.
     #[serde(rename = "userName")]
@@ -135,6 +136,7 @@ pub struct EveryType {
     /// Required.
     pub s: ::std::string::String,
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
     pub i: i64,
     /// Required.
     pub n: f64,
@@ -157,6 +159,9 @@ pub struct EveryType {
     /// Required, may be `null`.
     pub j_null: ::serde_json::Value,
     /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Items<evdef_support::Integer>>"
+    )]
     pub arr: ::std::vec::Vec<i64>,
     /// Optional, never `null` when present.
     #[serde(
@@ -279,7 +284,7 @@ impl EnumsStatus {
     ::serde::Serialize,
     ::serde::Deserialize,
 )]
-#[serde(try_from = "i64", into = "i64")]
+#[serde(try_from = "evdef_support::Integer", into = "i64")]
 pub enum EnumsPriority {
     /// `-1`
     VMinus1,
@@ -303,6 +308,12 @@ impl ::std::convert::TryFrom<i64> for EnumsPriority {
                 other
             )),
         }
+    }
+}
+impl ::std::convert::TryFrom<evdef_support::Integer> for EnumsPriority {
+    type Error = ::std::string::String;
+    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+        Self::try_from(value.0)
     }
 }
 impl ::std::convert::From<EnumsPriority> for i64 {
@@ -436,6 +447,7 @@ impl DeepLevel1Level2ValueItemLevel3Kind {
 #[serde(deny_unknown_fields)]
 pub struct DeepLevel1Level2ValueItemLevel3 {
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
     pub leaf: i64,
     /// Required.
     pub kind: DeepLevel1Level2ValueItemLevel3Kind,
@@ -547,5 +559,140 @@ pub mod evdef_support {
         T: ::serde::Deserialize<'de>,
     {
         T::deserialize(deserializer).map(::std::option::Option::Some)
+    }
+    /// Reads a `T` with a reader other than `T`'s own `Deserialize` (see [`with`]).
+    pub trait DeserializeAs<'de, T> {
+        /// Read one `T`.
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error>;
+    }
+    /// A field read with the reader `A`: `#[serde(deserialize_with = "evdef_support::with::<_, _, A>")]`.
+    pub fn with<'de, D, T, A>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        A: DeserializeAs<'de, T>,
+    {
+        A::deserialize_as(deserializer)
+    }
+    /// A `T` read with `A`, for the containers below.
+    struct As<T, A>(T, ::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> ::serde::Deserialize<'de> for As<T, A> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            A::deserialize_as(deserializer).map(|value| As(value, ::std::marker::PhantomData))
+        }
+    }
+    /// An `integer`: a JSON number with no fractional part from -9223372036854775808 to
+    /// 9223372036854775807, written as an integer or not (`1.0`, `1e2` and `-0` are integers, as in
+    /// JSON Schema).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct Integer(pub i64);
+    impl<'de> ::serde::Deserialize<'de> for Integer {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_any(IntegerVisitor).map(Integer)
+        }
+    }
+    impl<'de> DeserializeAs<'de, i64> for Integer {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<i64, D::Error> {
+            <Integer as ::serde::Deserialize>::deserialize(deserializer).map(|integer| integer.0)
+        }
+    }
+    struct IntegerVisitor;
+    impl ::serde::de::Visitor<'_> for IntegerVisitor {
+        type Value = i64;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a signed 64-bit integer")
+        }
+        fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<i64, E> {
+            ::std::result::Result::Ok(value)
+        }
+        fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<i64, E> {
+            i64::try_from(value)
+                .map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))
+        }
+        fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<i64, E> {
+            let range = -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
+            if value.fract() == 0.0 && range.contains(&value) {
+                ::std::result::Result::Ok(value as i64)
+            } else {
+                ::std::result::Result::Err(E::invalid_value(
+                    ::serde::de::Unexpected::Float(value),
+                    &self,
+                ))
+            }
+        }
+    }
+    /// `Option<T>`, `null` being `None`, each value read with `A`.
+    pub struct Nullable<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>>
+        for Nullable<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
+            let value: ::std::option::Option<As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(value.map(|value| value.0))
+        }
+    }
+    /// An optional, non-nullable field read with `A` (see [`present`]).
+    pub struct Present<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>> for Present<A> {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
+            A::deserialize_as(deserializer).map(::std::option::Option::Some)
+        }
+    }
+    /// An [`OptionalNullable`] field whose value is read with `A`.
+    pub struct OptionalNullableOf<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, OptionalNullable<T>>
+        for OptionalNullableOf<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<OptionalNullable<T>, D::Error> {
+            let value: ::std::option::Option<As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(match value {
+                ::std::option::Option::Some(value) => OptionalNullable::Value(value.0),
+                ::std::option::Option::None => OptionalNullable::Null,
+            })
+        }
+    }
+    /// A `Vec<T>`, each item read with `A`.
+    pub struct Items<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::vec::Vec<T>> for Items<A> {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error> {
+            let items: ::std::vec::Vec<As<T, A>> = ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(items.into_iter().map(|item| item.0).collect())
+        }
+    }
+    /// A `BTreeMap<String, T>`, each value read with `A`.
+    pub struct Values<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>>
+        DeserializeAs<'de, ::std::collections::BTreeMap<::std::string::String, T>> for Values<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, T>, D::Error>
+        {
+            let values: ::std::collections::BTreeMap<::std::string::String, As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(
+                values
+                    .into_iter()
+                    .map(|(key, value)| (key, value.0))
+                    .collect(),
+            )
+        }
     }
 }
