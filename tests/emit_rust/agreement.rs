@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 #[allow(dead_code)]
-mod types {
+pub mod types {
     include!("generated/agreement.rs");
 }
 

@@ -171,7 +171,7 @@ impl<'a> Generator<'a> {
             quote! {
                 #[doc = #doc]
                 #dep
-                #[serde(rename = #name)]
+                #[serde(rename = #name, deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
                 #ident(#ident),
             }
         });
@@ -325,7 +325,8 @@ impl<'a> Generator<'a> {
 
     /// The Rust type of a value, nullability of the value itself left to the caller, and the
     /// `evdef_support` reader it needs when serde's own `Deserialize` would read it differently from the
-    /// JSON Schema (`evdef_support::Integer` for an `i64`, wrapped for arrays and maps of them).
+    /// JSON Schema (`evdef_support::Integer` for an `i64`, `evdef_support::Object` for a struct, wrapped
+    /// for arrays and maps of them).
     fn value_type(&mut self, schema: &'a Schema, site: &Site<'_>) -> (TokenStream, Option<String>) {
         if let Some(values) = &schema.constraints.enumeration
             && let Some(ty) = self.enumeration(&schema.ty, values, site)
@@ -334,6 +335,7 @@ impl<'a> Generator<'a> {
         }
         let reader = match &schema.ty {
             Type::Integer => Some("evdef_support::Integer".to_string()),
+            Type::Object(_) => Some("evdef_support::Object".to_string()),
             _ => None,
         };
         let ty = match &schema.ty {
@@ -439,7 +441,7 @@ impl<'a> Generator<'a> {
 /// | no | yes | `OptionalNullable<T>` | `Absent` | `Null` |
 ///
 /// `json` holds `null` itself, so it is `Value` when required and `Option<Value>` when optional. With a
-/// `reader` (a type holding integers), the field is read through `evdef_support::with` and that reader,
+/// `reader` (a type holding integers or objects), the field is read through `evdef_support::with` and that reader,
 /// wrapped for the field's shape.
 fn presence(
     schema: &Schema,

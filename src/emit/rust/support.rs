@@ -1,6 +1,6 @@
 //! The `evdef_support` module every generated file carries: the three-state `OptionalNullable` field type
-//! and the `deserialize_with` helpers that make serde tell "absent" from "null" and read an `integer` as
-//! JSON Schema does (`1.0` is one, `2^63` is not). Generated code depends on
+//! and the `deserialize_with` helpers that make serde tell "absent" from "null", read an `integer` as
+//! JSON Schema does (`1.0` is one, `2^63` is not) and read objects only from JSON objects. Generated code depends on
 //! `serde` and `serde_json` only, so it is emitted rather than imported from evdef (a build-dependency).
 
 use proc_macro2::TokenStream;
@@ -165,6 +165,32 @@ fn readers() -> TokenStream {
                 } else {
                     ::std::result::Result::Err(E::invalid_value(::serde::de::Unexpected::Float(value), &self))
                 }
+            }
+        }
+
+        /// A struct read from a JSON object only: serde's derived structs also accept an array of the
+        /// field values in order, which is not an object to JSON Schema.
+        pub struct Object;
+
+        impl<'de, T: ::serde::Deserialize<'de>> DeserializeAs<'de, T> for Object {
+            fn deserialize_as<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<T, D::Error> {
+                T::deserialize(MapOnly(deserializer))
+            }
+        }
+
+        /// A deserializer that reads a map whatever it is asked for.
+        struct MapOnly<D>(D);
+
+        impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for MapOnly<D> {
+            type Error = D::Error;
+
+            fn deserialize_any<V: ::serde::de::Visitor<'de>>(self, visitor: V) -> ::std::result::Result<V::Value, D::Error> {
+                self.0.deserialize_map(visitor)
+            }
+
+            ::serde::forward_to_deserialize_any! {
+                bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+                unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
             }
         }
 

@@ -7,13 +7,22 @@
 #[allow(clippy::large_enum_variant, deprecated)]
 pub enum Event {
     /// See [`ProfileUpdated`].
-    #[serde(rename = "profile_updated")]
+    #[serde(
+        rename = "profile_updated",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+    )]
     ProfileUpdated(ProfileUpdated),
     /// See [`OrderShipped`].
-    #[serde(rename = "order_shipped")]
+    #[serde(
+        rename = "order_shipped",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+    )]
     OrderShipped(OrderShipped),
     /// See [`MetricsRecorded`].
-    #[serde(rename = "metrics_recorded")]
+    #[serde(
+        rename = "metrics_recorded",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+    )]
     MetricsRecorded(MetricsRecorded),
 }
 #[allow(deprecated)]
@@ -31,18 +40,7 @@ impl Event {
     }
 }
 /// The values of parameter `plan` of event `profile_updated`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum ProfileUpdatedPlan {
     /// `"free"`
     #[serde(rename = "free")]
@@ -52,11 +50,27 @@ pub enum ProfileUpdatedPlan {
     Pro,
 }
 impl ProfileUpdatedPlan {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["free", "pro"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
             ProfileUpdatedPlan::Free => "free",
             ProfileUpdatedPlan::Pro => "pro",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileUpdatedPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "free" => ::std::result::Result::Ok(ProfileUpdatedPlan::Free),
+            "pro" => ::std::result::Result::Ok(ProfileUpdatedPlan::Pro),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -112,18 +126,7 @@ impl ::std::convert::From<ProfileUpdatedLevel> for i64 {
     }
 }
 /// The values of parameter `theme` of parameter `settings` of event `profile_updated`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum ProfileUpdatedSettingsTheme {
     /// `"dark"`
     #[serde(rename = "dark")]
@@ -133,11 +136,27 @@ pub enum ProfileUpdatedSettingsTheme {
     Light,
 }
 impl ProfileUpdatedSettingsTheme {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["dark", "light"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
             ProfileUpdatedSettingsTheme::Dark => "dark",
             ProfileUpdatedSettingsTheme::Light => "light",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileUpdatedSettingsTheme {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "dark" => ::std::result::Result::Ok(ProfileUpdatedSettingsTheme::Dark),
+            "light" => ::std::result::Result::Ok(ProfileUpdatedSettingsTheme::Light),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -189,6 +208,7 @@ pub struct ProfileUpdated {
     )]
     pub bio: evdef_support::OptionalNullable<::std::string::String>,
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
     pub settings: ProfileUpdatedSettings,
     /// Optional, never `null` when present.
     #[serde(
@@ -228,6 +248,9 @@ pub struct OrderShipped {
     /// Required.
     pub order_id: ::std::string::String,
     /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Items<evdef_support::Object>>"
+    )]
     pub parcels: ::std::vec::Vec<OrderShippedParcelsItem>,
     /// Required.
     #[serde(
@@ -273,6 +296,7 @@ pub struct MetricsRecordedNested {
     /// Optional, may be `null`.
     #[serde(
         default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::OptionalNullableOf<evdef_support::Object>>",
         skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
     )]
     pub deeper: evdef_support::OptionalNullable<MetricsRecordedNestedDeeper>,
@@ -443,6 +467,7 @@ pub struct MetricsRecorded {
         ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<i64>>,
     >,
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
     pub nested: MetricsRecordedNested,
     /// Required.
     pub code: MetricsRecordedCode,
@@ -636,6 +661,32 @@ pub mod evdef_support {
                     &self,
                 ))
             }
+        }
+    }
+    /// A struct read from a JSON object only: serde's derived structs also accept an array of the
+    /// field values in order, which is not an object to JSON Schema.
+    pub struct Object;
+    impl<'de, T: ::serde::Deserialize<'de>> DeserializeAs<'de, T> for Object {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error> {
+            T::deserialize(MapOnly(deserializer))
+        }
+    }
+    /// A deserializer that reads a map whatever it is asked for.
+    struct MapOnly<D>(D);
+    impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for MapOnly<D> {
+        type Error = D::Error;
+        fn deserialize_any<V: ::serde::de::Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::std::result::Result<V::Value, D::Error> {
+            self.0.deserialize_map(visitor)
+        }
+        ::serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+            struct enum identifier ignored_any
         }
     }
     /// `Option<T>`, `null` being `None`, each value read with `A`.

@@ -7,20 +7,35 @@
 #[allow(clippy::large_enum_variant, deprecated)]
 pub enum Event {
     /// See [`Type`].
-    #[serde(rename = "type")]
+    #[serde(
+        rename = "type",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+    )]
     Type(Type),
     /// See [`_2faEnabled`].
     #[deprecated]
-    #[serde(rename = "2fa-enabled")]
+    #[serde(
+        rename = "2fa-enabled",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+    )]
     _2faEnabled(_2faEnabled),
     /// See [`EveryType`].
-    #[serde(rename = "every_type")]
+    #[serde(
+        rename = "every_type",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+    )]
     EveryType(EveryType),
     /// See [`Enums`].
-    #[serde(rename = "enums")]
+    #[serde(
+        rename = "enums",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+    )]
     Enums(Enums),
     /// See [`Deep`].
-    #[serde(rename = "deep")]
+    #[serde(
+        rename = "deep",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+    )]
     Deep(Deep),
 }
 #[allow(deprecated)]
@@ -222,18 +237,7 @@ impl ::std::convert::From<EveryType> for Event {
     }
 }
 /// The values of parameter `status` of event `enums`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum EnumsStatus {
     /// `"in-progress"`
     #[serde(rename = "in-progress")]
@@ -258,6 +262,16 @@ pub enum EnumsStatus {
     Done,
 }
 impl EnumsStatus {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &[
+        "in-progress",
+        "in_progress",
+        "",
+        "1st",
+        "Self",
+        "type",
+        "done",
+    ];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -268,6 +282,25 @@ impl EnumsStatus {
             EnumsStatus::Self_ => "Self",
             EnumsStatus::Type => "type",
             EnumsStatus::Done => "done",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EnumsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "in-progress" => ::std::result::Result::Ok(EnumsStatus::InProgress),
+            "in_progress" => ::std::result::Result::Ok(EnumsStatus::InProgress2),
+            "" => ::std::result::Result::Ok(EnumsStatus::Empty),
+            "1st" => ::std::result::Result::Ok(EnumsStatus::_1st),
+            "Self" => ::std::result::Result::Ok(EnumsStatus::Self_),
+            "type" => ::std::result::Result::Ok(EnumsStatus::Type),
+            "done" => ::std::result::Result::Ok(EnumsStatus::Done),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -327,18 +360,7 @@ impl ::std::convert::From<EnumsPriority> for i64 {
     }
 }
 /// The values of parameter `maybe_status` of event `enums`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum EnumsMaybeStatus {
     /// `"on"`
     #[serde(rename = "on")]
@@ -348,6 +370,8 @@ pub enum EnumsMaybeStatus {
     Off,
 }
 impl EnumsMaybeStatus {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["on", "off"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -356,19 +380,22 @@ impl EnumsMaybeStatus {
         }
     }
 }
+impl<'de> ::serde::Deserialize<'de> for EnumsMaybeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "on" => ::std::result::Result::Ok(EnumsMaybeStatus::On),
+            "off" => ::std::result::Result::Ok(EnumsMaybeStatus::Off),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
+        }
+    }
+}
 /// The values of parameter `tags` of event `enums` (item).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum EnumsTagsItem {
     /// `"red"`
     #[serde(rename = "red")]
@@ -378,11 +405,27 @@ pub enum EnumsTagsItem {
     Green,
 }
 impl EnumsTagsItem {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["red", "green"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
             EnumsTagsItem::Red => "red",
             EnumsTagsItem::Green => "green",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EnumsTagsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "red" => ::std::result::Result::Ok(EnumsTagsItem::Red),
+            "green" => ::std::result::Result::Ok(EnumsTagsItem::Green),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -413,18 +456,7 @@ impl ::std::convert::From<Enums> for Event {
     }
 }
 /// The values of parameter `kind` of parameter `level3` of parameter `level2` of parameter `level1` of event `deep` (value) (item).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum DeepLevel1Level2ValueItemLevel3Kind {
     /// `"a"`
     #[serde(rename = "a")]
@@ -434,11 +466,27 @@ pub enum DeepLevel1Level2ValueItemLevel3Kind {
     B,
 }
 impl DeepLevel1Level2ValueItemLevel3Kind {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["a", "b"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
             DeepLevel1Level2ValueItemLevel3Kind::A => "a",
             DeepLevel1Level2ValueItemLevel3Kind::B => "b",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeepLevel1Level2ValueItemLevel3Kind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "a" => ::std::result::Result::Ok(DeepLevel1Level2ValueItemLevel3Kind::A),
+            "b" => ::std::result::Result::Ok(DeepLevel1Level2ValueItemLevel3Kind::B),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -459,6 +507,7 @@ pub struct DeepLevel1Level2ValueItem {
     /// Optional, may be `null`.
     #[serde(
         default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::OptionalNullableOf<evdef_support::Object>>",
         skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
     )]
     pub level3: evdef_support::OptionalNullable<DeepLevel1Level2ValueItemLevel3>,
@@ -468,6 +517,9 @@ pub struct DeepLevel1Level2ValueItem {
 #[serde(deny_unknown_fields)]
 pub struct DeepLevel1 {
     /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Values<evdef_support::Items<evdef_support::Nullable<evdef_support::Object>>>>"
+    )]
     pub level2: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::vec::Vec<::std::option::Option<DeepLevel1Level2ValueItem>>,
@@ -478,6 +530,7 @@ pub struct DeepLevel1 {
 #[serde(deny_unknown_fields)]
 pub struct Deep {
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
     pub level1: DeepLevel1,
 }
 impl Deep {
@@ -626,6 +679,32 @@ pub mod evdef_support {
                     &self,
                 ))
             }
+        }
+    }
+    /// A struct read from a JSON object only: serde's derived structs also accept an array of the
+    /// field values in order, which is not an object to JSON Schema.
+    pub struct Object;
+    impl<'de, T: ::serde::Deserialize<'de>> DeserializeAs<'de, T> for Object {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error> {
+            T::deserialize(MapOnly(deserializer))
+        }
+    }
+    /// A deserializer that reads a map whatever it is asked for.
+    struct MapOnly<D>(D);
+    impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for MapOnly<D> {
+        type Error = D::Error;
+        fn deserialize_any<V: ::serde::de::Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::std::result::Result<V::Value, D::Error> {
+            self.0.deserialize_map(visitor)
+        }
+        ::serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+            struct enum identifier ignored_any
         }
     }
     /// `Option<T>`, `null` being `None`, each value read with `A`.
