@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod emit_json_schema;
 mod explain;
+mod numbers;
 mod resolve;
 mod tagged;
 mod validate;
