@@ -1,8 +1,9 @@
 //! The generated types and `evdef validate` must give the same verdict on the same line for what Rust
 //! types can express: type, required, nullable, enum, and unknown keys under
 //! `additional_parameters = "deny"`. Each valid event is mutated at every position (key removed, value
-//! replaced by values of every JSON type, unknown key added) and both verdicts are compared. The fixture
-//! holds no formats, patterns or bounds, which the Rust types do not check.
+//! replaced by values of every JSON type and numbers at the 64-bit edges, unknown key added) and both
+//! verdicts are compared, on the two events that hold no formats, patterns or bounds (which the Rust types
+//! do not check). `property.rs` covers the whole fixture with random lines.
 
 use std::path::Path;
 
@@ -26,6 +27,12 @@ fn mutations(v: &Value) -> Vec<Value> {
         json!(true),
         json!(7),
         json!(-1.5),
+        json!(2.0),
+        json!(-0.0),
+        json!(9_223_372_036_854_775_807_i64),
+        json!(9_223_372_036_854_775_808_u64),
+        json!(-9_223_372_036_854_775_808_i64),
+        json!(1e19),
         json!("pro"),
         json!("bogus"),
         json!([]),
