@@ -14,6 +14,12 @@ pub mod types {
     include!("generated/agreement.rs");
 }
 
+/// The same catalog with the parameters under `properties` (`[envelope] payload_field`).
+#[allow(dead_code)]
+pub mod payload_types {
+    include!("generated/agreement_payload.rs");
+}
+
 const VALID: [&str; 3] = [
     r#"{"event":"profile_updated","user_id":1,"name":"Ann","score":2.5,"active":true,"plan":"pro","level":2,"nickname":"a","avatar":null,"bio":"hi","settings":{"theme":"dark","font_size":12},"extra":{"k":[1]}}"#,
     r#"{"event":"profile_updated","user_id":1,"name":"Ann","score":2,"active":false,"plan":"free","level":3,"avatar":"x.png","settings":{"theme":"light"}}"#,

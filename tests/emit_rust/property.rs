@@ -3,7 +3,8 @@
 //! not. Lines are written as text, so numbers keep their spelling (`1.0`, `1e2`, `-0`, `2^63`,
 //! `-2^63-1`, `1e400`); the generator walks every parameter (all types, optional and nullable, nesting,
 //! enums, constraints) and mutates some values: wrong types, integral floats, numbers past 64 bits, missing
-//! and extra keys, nulls, repeated keys.
+//! and extra keys, nulls, repeated keys, a line or an object written as an array. It runs twice: parameters
+//! next to the name field, and under a payload field (`properties`).
 //!
 //! `EVDEF_AGREEMENT_CASES=<n>` (default 10000) and `EVDEF_AGREEMENT_SEED=<n>` explore further; the test
 //! prints how many lines it ran and how many were accepted.
@@ -23,7 +24,9 @@ use std::path::Path;
 use evdef::model::{Parameters, Schema, Type};
 use evdef::validate::{LineVerdict, Validator};
 
-use super::agreement::types;
+use evdef::config::EnvelopeConfig;
+
+use super::agreement::{payload_types, types};
 
 /// SplitMix64: a tiny seeded generator, so a failing seed can be replayed without extra dependencies.
 struct Rng(u64);
@@ -140,6 +143,8 @@ struct Writer<'r> {
     notes: Notes,
     /// Percent chance of a mutation at each value.
     mutate: u64,
+    /// Parameters under a `properties` field rather than next to the name.
+    payload: bool,
 }
 
 impl Writer<'_> {
@@ -147,7 +152,21 @@ impl Writer<'_> {
         let mut out = String::new();
         let name = if self.rng.chance(1) { "unknown_event" } else { event };
         let _ = write!(out, "{{\"event\":{}", json_string(name));
-        self.members(&mut out, parameters, true);
+        if self.payload {
+            // The envelope may carry other fields; the payload is an object of its own.
+            if self.rng.chance(10) {
+                out.push_str(",\"ts\":1");
+            }
+            if self.rng.chance(self.mutate / 2) {
+                let _ = write!(out, ",\"properties\":{}}}", self.rng.pick(&ANYTHING));
+                return out;
+            }
+            out.push_str(",\"properties\":{");
+            self.members(&mut out, parameters, false);
+            out.push('}');
+        } else {
+            self.members(&mut out, parameters, true);
+        }
         out.push('}');
         out
     }
@@ -318,9 +337,23 @@ fn env_number(name: &str, default: u64) -> u64 {
 
 #[test]
 fn every_line_validate_accepts_deserialises_and_every_line_it_rejects_does_not() {
+    agree::<types::Event>(EnvelopeConfig::default());
+}
+
+#[test]
+fn the_same_with_parameters_under_a_payload_field() {
+    let envelope = EnvelopeConfig {
+        payload_field: "properties".into(),
+        ..EnvelopeConfig::default()
+    };
+    agree::<payload_types::Event>(envelope);
+}
+
+/// Random lines for `envelope`, each checked by validate and parsed as `E`.
+fn agree<E: serde::de::DeserializeOwned>(envelope: EnvelopeConfig) {
     let catalog = super::catalog(Path::new("tests/fixtures/emit-rust/agreement.yaml"));
-    let validator =
-        Validator::new(&catalog, &evdef::config::EnvelopeConfig::default()).unwrap();
+    let validator = Validator::new(&catalog, &envelope).unwrap();
+    let payload = !envelope.payload_field.is_empty();
     let cases = env_number("EVDEF_AGREEMENT_CASES", 10_000);
     let seed = env_number("EVDEF_AGREEMENT_SEED", 11);
     let mut rng = Rng(seed);
@@ -335,13 +368,14 @@ fn every_line_validate_accepts_deserialises_and_every_line_it_rejects_does_not()
             rng: &mut rng,
             notes: Notes::default(),
             mutate,
+            payload,
         };
         let mut line = writer.line(&event.name, &event.parameters);
         let notes = writer.notes;
         if rng.chance(1) {
             line = as_array(&line).unwrap_or(line);
         }
-        let rust = serde_json::from_str::<types::Event>(&line);
+        let rust = serde_json::from_str::<E>(&line);
         let verdict = validator.validate_line(line.as_bytes());
         let schema = verdict.status.is_accepted();
         accepted += u64::from(schema);
@@ -369,7 +403,7 @@ fn every_line_validate_accepts_deserialises_and_every_line_it_rejects_does_not()
         }
     }
     eprintln!(
-        "{cases} lines (seed {seed}): {accepted} accepted by validate, {} rejected \
+        "payload field {payload}: {cases} lines (seed {seed}): {accepted} accepted by validate, {} rejected \
          ({rejected_only_for_64_bits} only for a number past 64 bits); {integral_floats_accepted} \
          accepted lines hold an integral float; exceptions: {} format/constraint lines only validate \
          rejects, {} repeated-key lines only Rust rejects",

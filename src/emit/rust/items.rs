@@ -171,6 +171,14 @@ impl<'a> Generator<'a> {
             quote! {
                 #[doc = #doc]
                 #dep
+                #[serde(rename = #name)]
+                #ident(#ident),
+            }
+        });
+        // Read through a local twin of `Event` (`remote = "Event"`) behind `evdef_support::MapOnly`: serde's
+        // tagged enums and structs also read JSON arrays (`["name", {...}]`), which are not objects.
+        let wire_arms = variants.iter().map(|(ident, name, _)| {
+            quote! {
                 #[serde(rename = #name, deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
                 #ident(#ident),
             }
@@ -184,11 +192,25 @@ impl<'a> Generator<'a> {
         let all = variants.iter().map(|(_, name, _)| name);
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
             #serde
             #[allow(clippy::large_enum_variant, deprecated)]
             pub enum Event {
                 #(#arms)*
+            }
+
+            #[allow(deprecated)]
+            impl<'de> ::serde::Deserialize<'de> for Event {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    #[derive(::serde::Deserialize)]
+                    #[serde(remote = "Event")]
+                    #serde
+                    #[allow(non_camel_case_types, dead_code, clippy::large_enum_variant)]
+                    enum __EvdefEventWire {
+                        #(#wire_arms)*
+                    }
+                    __EvdefEventWire::deserialize(evdef_support::MapOnly(deserializer))
+                }
             }
 
             #[allow(deprecated)]

@@ -179,7 +179,7 @@ fn readers() -> TokenStream {
         }
 
         /// A deserializer that reads a map whatever it is asked for.
-        struct MapOnly<D>(D);
+        pub struct MapOnly<D>(pub D);
 
         impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for MapOnly<D> {
             type Error = D::Error;

@@ -2,28 +2,48 @@
 // Regenerate it from the event definitions with `evdef emit rust` or your build script.
 
 /// Any event, read from a log line by its `event` field: `serde_json::from_str::<Event>(line)`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(tag = "event")]
 #[allow(clippy::large_enum_variant, deprecated)]
 pub enum Event {
     /// See [`ProfileUpdated`].
-    #[serde(
-        rename = "profile_updated",
-        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
-    )]
+    #[serde(rename = "profile_updated")]
     ProfileUpdated(ProfileUpdated),
     /// See [`OrderShipped`].
-    #[serde(
-        rename = "order_shipped",
-        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
-    )]
+    #[serde(rename = "order_shipped")]
     OrderShipped(OrderShipped),
     /// See [`MetricsRecorded`].
-    #[serde(
-        rename = "metrics_recorded",
-        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
-    )]
+    #[serde(rename = "metrics_recorded")]
     MetricsRecorded(MetricsRecorded),
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        #[serde(remote = "Event")]
+        #[serde(tag = "event")]
+        #[allow(non_camel_case_types, dead_code, clippy::large_enum_variant)]
+        enum __EvdefEventWire {
+            #[serde(
+                rename = "profile_updated",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            ProfileUpdated(ProfileUpdated),
+            #[serde(
+                rename = "order_shipped",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            OrderShipped(OrderShipped),
+            #[serde(
+                rename = "metrics_recorded",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            MetricsRecorded(MetricsRecorded),
+        }
+        __EvdefEventWire::deserialize(evdef_support::MapOnly(deserializer))
+    }
 }
 #[allow(deprecated)]
 impl Event {
@@ -674,7 +694,7 @@ pub mod evdef_support {
         }
     }
     /// A deserializer that reads a map whatever it is asked for.
-    struct MapOnly<D>(D);
+    pub struct MapOnly<D>(pub D);
     impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for MapOnly<D> {
         type Error = D::Error;
         fn deserialize_any<V: ::serde::de::Visitor<'de>>(

@@ -2,41 +2,65 @@
 // Regenerate it from the event definitions with `evdef emit rust` or your build script.
 
 /// Any event, read from a log line by its `event` field: `serde_json::from_str::<Event>(line)`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(tag = "event")]
 #[allow(clippy::large_enum_variant, deprecated)]
 pub enum Event {
     /// See [`Type`].
-    #[serde(
-        rename = "type",
-        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
-    )]
+    #[serde(rename = "type")]
     Type(Type),
     /// See [`_2faEnabled`].
     #[deprecated]
-    #[serde(
-        rename = "2fa-enabled",
-        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
-    )]
+    #[serde(rename = "2fa-enabled")]
     _2faEnabled(_2faEnabled),
     /// See [`EveryType`].
-    #[serde(
-        rename = "every_type",
-        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
-    )]
+    #[serde(rename = "every_type")]
     EveryType(EveryType),
     /// See [`Enums`].
-    #[serde(
-        rename = "enums",
-        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
-    )]
+    #[serde(rename = "enums")]
     Enums(Enums),
     /// See [`Deep`].
-    #[serde(
-        rename = "deep",
-        deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
-    )]
+    #[serde(rename = "deep")]
     Deep(Deep),
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        #[serde(remote = "Event")]
+        #[serde(tag = "event")]
+        #[allow(non_camel_case_types, dead_code, clippy::large_enum_variant)]
+        enum __EvdefEventWire {
+            #[serde(
+                rename = "type",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            Type(Type),
+            #[serde(
+                rename = "2fa-enabled",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            _2faEnabled(_2faEnabled),
+            #[serde(
+                rename = "every_type",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            EveryType(EveryType),
+            #[serde(
+                rename = "enums",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            Enums(Enums),
+            #[serde(
+                rename = "deep",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            Deep(Deep),
+        }
+        __EvdefEventWire::deserialize(evdef_support::MapOnly(deserializer))
+    }
 }
 #[allow(deprecated)]
 impl Event {
@@ -692,7 +716,7 @@ pub mod evdef_support {
         }
     }
     /// A deserializer that reads a map whatever it is asked for.
-    struct MapOnly<D>(D);
+    pub struct MapOnly<D>(pub D);
     impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for MapOnly<D> {
         type Error = D::Error;
         fn deserialize_any<V: ::serde::de::Visitor<'de>>(
