@@ -527,7 +527,8 @@ mod tests {
         n.as_i64().is_some()
             || n.as_u64().is_none()
                 && n.as_f64().is_some_and(|f| {
-                    f.fract() == 0.0 && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
+                    f.fract() == 0.0
+                        && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
                 })
     }
 
@@ -539,17 +540,41 @@ mod tests {
             schema,
             json!({"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX})
         );
-        let validator = crate::validate::jsonschema_options().build(&schema).unwrap();
+        let validator = crate::validate::jsonschema_options()
+            .build(&schema)
+            .unwrap();
         let accepted = [
-            "0", "-0", "1.0", "1e2", "-1E2", "0.0", "-0.0", "9223372036854775807",
-            "-9223372036854775808", "9.2233720368547748e18", "-9.223372036854775808e18",
+            "0",
+            "-0",
+            "1.0",
+            "1e2",
+            "-1E2",
+            "0.0",
+            "-0.0",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "9.2233720368547748e18",
+            "-9.223372036854775808e18",
             // serde_json rounds these to the f64 -2^63 (= i64::MIN) before any validator sees them.
-            "-9223372036854775809", "-9.2233720368547758081e18",
+            "-9223372036854775809",
+            "-9.2233720368547758081e18",
         ];
         let rejected = [
-            "9223372036854775808", "18446744073709551615", "18446744073709551616", "1e19",
-            "9.223372036854775807e18", "9223372036854775807.0", "-9.3e18", "-1e19", "1.5",
-            "-0.5", "1e-2", "1.7976931348623157e308", "\"1\"", "true", "null",
+            "9223372036854775808",
+            "18446744073709551615",
+            "18446744073709551616",
+            "1e19",
+            "9.223372036854775807e18",
+            "9223372036854775807.0",
+            "-9.3e18",
+            "-1e19",
+            "1.5",
+            "-0.5",
+            "1e-2",
+            "1.7976931348623157e308",
+            "\"1\"",
+            "true",
+            "null",
         ];
         for (texts, verdict) in [(&accepted[..], true), (&rejected[..], false)] {
             for text in texts {
@@ -574,12 +599,18 @@ mod tests {
         let (i64_min, i64_max) = (i64::MIN.to_string(), i64::MAX.to_string());
         assert_eq!(bounds(Some("0"), Some("100")), ("0".into(), "100".into()));
         assert_eq!(bounds(Some("-5"), None), ("-5".into(), i64_max.clone()));
-        assert_eq!(bounds(Some("-1e30"), Some("1e30")), (i64_min.clone(), i64_max.clone()));
+        assert_eq!(
+            bounds(Some("-1e30"), Some("1e30")),
+            (i64_min.clone(), i64_max.clone())
+        );
         assert_eq!(
             bounds(None, Some("18446744073709551615")),
             (i64_min.clone(), i64_max.clone())
         );
-        assert_eq!(bounds(Some("1.5"), Some("2.5")), ("1.5".into(), "2.5".into()));
+        assert_eq!(
+            bounds(Some("1.5"), Some("2.5")),
+            ("1.5".into(), "2.5".into())
+        );
         // Bounds beyond the range on the inner side are kept: the range is then empty, as declared.
         assert_eq!(
             bounds(Some("18446744073709551615"), None),

@@ -28,7 +28,8 @@ fn integers_are_signed_64_bit() {
     }
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = evdef(dir.path());
-    cmd.args(["validate", "-d"]).arg(fixture("validate/catalog"));
+    cmd.args(["validate", "-d"])
+        .arg(fixture("validate/catalog"));
     let output = run_with_stdin(cmd, input.as_bytes());
     let stdout = String::from_utf8(output.stdout).unwrap();
     let report = format!("exit {:?}\n{stdout}", output.status.code());

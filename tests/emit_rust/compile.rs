@@ -26,7 +26,10 @@ fn generated_code_is_up_to_date() {
     ];
     let mut stale = Vec::new();
     for (name, fixture, options) in cases {
-        let code = super::generate(&Path::new("tests/fixtures/emit-rust").join(fixture), &options)
+        let code = super::generate(
+            &Path::new("tests/fixtures/emit-rust").join(fixture),
+            &options,
+        )
         .unwrap_or_else(|d| panic!("{fixture}:\n{d}"));
         let target = Path::new("tests/emit_rust/generated").join(format!("{name}.rs"));
         if std::fs::read_to_string(&target).ok().as_deref() != Some(code.as_str()) {

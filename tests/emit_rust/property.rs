@@ -150,7 +150,11 @@ struct Writer<'r> {
 impl Writer<'_> {
     fn line(&mut self, event: &str, parameters: &Parameters) -> String {
         let mut out = String::new();
-        let name = if self.rng.chance(1) { "unknown_event" } else { event };
+        let name = if self.rng.chance(1) {
+            "unknown_event"
+        } else {
+            event
+        };
         let _ = write!(out, "{{\"event\":{}", json_string(name));
         if self.payload {
             // The envelope may carry other fields; the payload is an object of its own.
@@ -242,7 +246,9 @@ impl Writer<'_> {
             Type::Uuid if fitting => out.push_str("\"6f1c2a9e-0b7d-4c3e-9a51-2f8d7c6b5a40\""),
             Type::Email if fitting => out.push_str("\"a@example.com\""),
             Type::Url if fitting => out.push_str("\"https://example.com/x\""),
-            Type::String if fitting => out.push_str(self.rng.pick(&["\"abc\"", "\"pro\"", "\"xy\""])),
+            Type::String if fitting => {
+                out.push_str(self.rng.pick(&["\"abc\"", "\"pro\"", "\"xy\""]))
+            }
             Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url => {
                 out.push_str(&json_string(self.rng.pick(&STRINGS)))
             }
@@ -282,7 +288,7 @@ fn fits(text: &str, schema: &Schema) -> bool {
     let Ok(n) = text.parse::<f64>() else {
         return false;
     };
-    let integral = n.fract() == 0.0 && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&n);
+    let integral = n.fract() == 0.0 && (-(2f64.powi(63))..2f64.powi(63)).contains(&n);
     let bound = |b: &Option<serde_json::Number>| b.as_ref().and_then(serde_json::Number::as_f64);
     n.is_finite()
         && (schema.ty != Type::Integer || integral)
@@ -350,6 +356,7 @@ fn the_same_with_parameters_under_a_payload_field() {
 }
 
 /// Random lines for `envelope`, each checked by validate and parsed as `E`.
+#[allow(clippy::print_stderr)] // how many lines ran, and how they fared
 fn agree<E: serde::de::DeserializeOwned>(envelope: EnvelopeConfig) {
     let catalog = super::catalog(Path::new("tests/fixtures/emit-rust/agreement.yaml"));
     let validator = Validator::new(&catalog, &envelope).unwrap();
@@ -397,7 +404,11 @@ fn agree<E: serde::de::DeserializeOwned>(envelope: EnvelopeConfig) {
                 "case {case}: validate {}, rust {}: {line}\n  validate: {:?}\n  rust: {:?}",
                 if schema { "accepts" } else { "rejects" },
                 if rust.is_ok() { "accepts" } else { "rejects" },
-                verdict.errors.iter().map(|e| &e.message).collect::<Vec<_>>(),
+                verdict
+                    .errors
+                    .iter()
+                    .map(|e| &e.message)
+                    .collect::<Vec<_>>(),
                 rust.err().map(|e| e.to_string()),
             )),
         }

@@ -475,7 +475,8 @@ fn presence(
     // `deserialize_with` through `evdef_support::with` and the reader, wrapped in `wrapper<..>` if any.
     let with = |wrapper: Option<&str>| {
         reader.map(|r| {
-            let shape = wrapper.map_or_else(|| r.to_string(), |w| format!("evdef_support::{w}<{r}>"));
+            let shape =
+                wrapper.map_or_else(|| r.to_string(), |w| format!("evdef_support::{w}<{r}>"));
             let path = format!("evdef_support::with::<_, _, {shape}>");
             quote!(deserialize_with = #path)
         })
@@ -485,7 +486,10 @@ fn presence(
         (true, true) => {
             let w = with(Some("Nullable"))
                 .unwrap_or_else(|| quote!(deserialize_with = "evdef_support::nullable"));
-            (quote!(::std::option::Option<#inner>), Some(quote!(#[serde(#w)])))
+            (
+                quote!(::std::option::Option<#inner>),
+                Some(quote!(#[serde(#w)])),
+            )
         }
         (false, false) => {
             let w = with(Some("Present"))
