@@ -6,6 +6,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::presence::presence;
 use super::{Namespace, RustOptions, TimeTypes, names, support};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
@@ -453,70 +454,6 @@ impl<'a> Generator<'a> {
     }
 }
 
-/// The field type and serde attributes for a parameter's presence and nullability:
-///
-/// | required | nullable | type | absent | `null` |
-/// |---|---|---|---|---|
-/// | yes | no | `T` | error | error |
-/// | yes | yes | `Option<T>` | error | `None` |
-/// | no | no | `Option<T>` | `None` | error |
-/// | no | yes | `OptionalNullable<T>` | `Absent` | `Null` |
-///
-/// `json` holds `null` itself, so it is `Value` when required and `Option<Value>` when optional. With a
-/// `reader` (a type holding integers or objects), the field is read through `evdef_support::with` and that reader,
-/// wrapped for the field's shape.
-fn presence(
-    schema: &Schema,
-    required: bool,
-    inner: TokenStream,
-    reader: Option<&str>,
-) -> (TokenStream, Option<TokenStream>) {
-    let nullable = schema.nullable && schema.ty != Type::Json;
-    // `deserialize_with` through `evdef_support::with` and the reader, wrapped in `wrapper<..>` if any.
-    let with = |wrapper: Option<&str>| {
-        reader.map(|r| {
-            let shape =
-                wrapper.map_or_else(|| r.to_string(), |w| format!("evdef_support::{w}<{r}>"));
-            let path = format!("evdef_support::with::<_, _, {shape}>");
-            quote!(deserialize_with = #path)
-        })
-    };
-    match (required, nullable) {
-        (true, false) => (inner, with(None).map(|w| quote!(#[serde(#w)]))),
-        (true, true) => {
-            let w = with(Some("Nullable"))
-                .unwrap_or_else(|| quote!(deserialize_with = "evdef_support::nullable"));
-            (
-                quote!(::std::option::Option<#inner>),
-                Some(quote!(#[serde(#w)])),
-            )
-        }
-        (false, false) => {
-            let w = with(Some("Present"))
-                .unwrap_or_else(|| quote!(deserialize_with = "evdef_support::present"));
-            (
-                quote!(::std::option::Option<#inner>),
-                Some(quote! {
-                    #[serde(
-                        default,
-                        #w,
-                        skip_serializing_if = "::std::option::Option::is_none"
-                    )]
-                }),
-            )
-        }
-        (false, true) => {
-            let w = with(Some("OptionalNullableOf")).map(|w| quote!(#w,));
-            (
-                quote!(evdef_support::OptionalNullable<#inner>),
-                Some(
-                    quote!(#[serde(default, #w skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]),
-                ),
-            )
-        }
-    }
-}
-
 /// Constraints a Rust type cannot express, as short notes for the doc comment.
 fn constraint_notes(schema: &Schema) -> Vec<String> {
     let c = &schema.constraints;
@@ -587,41 +524,4 @@ fn deprecated_attr(reason: Option<&str>) -> Option<TokenStream> {
             quote!(#[deprecated(note = #r)])
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn presence_and_nullability_map_to_four_shapes() {
-        let schema = |nullable| Schema {
-            ty: Type::String,
-            nullable,
-            constraints: Default::default(),
-            description: None,
-        };
-        let shape = |required, nullable| {
-            let (ty, serde) = presence(&schema(nullable), required, quote!(T), None);
-            (
-                ty.to_string(),
-                serde.map(|s| s.to_string()).unwrap_or_default(),
-            )
-        };
-        assert_eq!(shape(true, false), ("T".into(), String::new()));
-        let (ty, serde) = shape(true, true);
-        assert!(
-            ty.contains("Option < T >")
-                && serde.contains("\"evdef_support::nullable\"")
-                && !serde.contains("default")
-        );
-        let (ty, serde) = shape(false, false);
-        assert!(
-            ty.contains("Option < T >")
-                && serde.contains("\"evdef_support::present\"")
-                && serde.contains("default")
-        );
-        let (ty, serde) = shape(false, true);
-        assert!(ty.contains("OptionalNullable < T >") && serde.contains("is_absent"));
-    }
 }
