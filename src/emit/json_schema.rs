@@ -9,6 +9,10 @@ use crate::emit::OutputFile;
 use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
 use crate::output::names;
 
+mod integers;
+
+pub use integers::integer_bounds;
+
 /// File name of the bundle.
 pub const BUNDLE_FILE: &str = "events.schema.json";
 
@@ -287,11 +291,16 @@ fn value_schema(s: &Schema, options: &JsonSchemaOptions) -> Map<String, Value> {
     if let Some(p) = &c.pattern {
         schema.insert("pattern".into(), p.clone().into());
     }
-    if let Some(n) = &c.minimum {
-        schema.insert("minimum".into(), Value::Number(n.clone()));
+    let (minimum, maximum) = if s.ty == Type::Integer {
+        integer_bounds(c.minimum.as_ref(), c.maximum.as_ref())
+    } else {
+        (c.minimum.clone(), c.maximum.clone())
+    };
+    if let Some(n) = minimum {
+        schema.insert("minimum".into(), Value::Number(n));
     }
-    if let Some(n) = &c.maximum {
-        schema.insert("maximum".into(), Value::Number(n.clone()));
+    if let Some(n) = maximum {
+        schema.insert("maximum".into(), Value::Number(n));
     }
     for (key, v) in [
         ("minLength", c.min_length),

@@ -8,6 +8,7 @@ mod check;
 mod diff;
 mod emit_json_schema;
 mod explain;
+mod numbers;
 mod output;
 mod resolve;
 mod tagged;

@@ -339,6 +339,8 @@ fn table(
             .map(|c| {
                 let values: Vec<String> = c.values.iter().map(|v| code(v, true)).collect();
                 format!("{} {}", cell(&c.label), values.join(", "))
+                    .trim_end()
+                    .to_string()
             })
             .collect();
         let mut description = cell(p.description.as_deref().unwrap_or(""));

@@ -396,9 +396,20 @@ pub(crate) fn nested_suffix(schema: &Schema) -> String {
     }
 }
 
-/// Human-readable constraints, one item per constraint (enum values are listed in full).
+/// Human-readable constraints, one item per constraint (enum values are listed in full). An `integer`
+/// (or arrays and maps of them) first says what every backend reads it as: a 64-bit signed integer.
 pub(crate) fn constraint_items(schema: &Schema) -> Vec<Constraint> {
     let mut out = Vec::new();
+    let mut leaf = schema;
+    while let Type::Array(s) | Type::Map(s) = &leaf.ty {
+        leaf = s;
+    }
+    if leaf.ty == Type::Integer {
+        out.push(Constraint {
+            label: INTEGER_RANGE.to_string(),
+            values: Vec::new(),
+        });
+    }
     collect_constraints(&schema.constraints, "", &mut out);
     // Constraints on array items / map values are part of what a reader needs to know.
     let mut inner = schema;
@@ -414,6 +425,9 @@ pub(crate) fn constraint_items(schema: &Schema) -> Vec<Constraint> {
     }
     out
 }
+
+/// What an `integer` is, in the docs' constraints column.
+const INTEGER_RANGE: &str = "64-bit signed integer";
 
 /// One constraint: a label and either literal values (shown as code) or a plain text.
 pub(crate) struct Constraint {
