@@ -155,10 +155,13 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
 
 /// The split outputs asked for, named for messages: `` --valid-out `ok.ndjson` ``.
 fn split_outputs(args: &ValidateArgs) -> Vec<String> {
-    [("--valid-out", &args.valid_out), ("--invalid-out", &args.invalid_out)]
-        .into_iter()
-        .filter_map(|(flag, path)| Some(format!("{flag} `{}`", path.as_ref()?.display())))
-        .collect()
+    [
+        ("--valid-out", &args.valid_out),
+        ("--invalid-out", &args.invalid_out),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| Some(format!("{flag} `{}`", path.as_ref()?.display())))
+    .collect()
 }
 
 /// The validator: from a bundle (`-d events.schema.json`, which carries its envelope, so `evdef.toml` is not

@@ -567,3 +567,7 @@ impl Worker {
         Some((shared.seq - 1, batch))
     }
 }
+
+#[cfg(test)]
+#[path = "ndjson_tests.rs"]
+mod tests;

@@ -410,7 +410,10 @@ fn every_line_of_every_input_is_in_exactly_one_split_output_byte_for_byte() {
         let valid = std::fs::read(dir.path().join("ok")).unwrap();
         let invalid = std::fs::read(dir.path().join("bad")).unwrap();
         assert!(valid == expected_valid, "--jobs {jobs}: valid side differs");
-        assert!(invalid == expected_invalid, "--jobs {jobs}: invalid side differs");
+        assert!(
+            invalid == expected_invalid,
+            "--jobs {jobs}: invalid side differs"
+        );
         assert!(
             stderr.starts_with("5013 lines read: 3337 valid, 1672 invalid, 4 empty"),
             "{stderr}"
@@ -488,7 +491,10 @@ fn a_panic_while_validating_exits_2_and_commits_no_split_output() {
             assert!(stderr.ends_with(error), "{stderr}");
         }
         assert!(!stderr.contains("lines read"), "no summary: {stderr}");
-        assert_eq!(std::fs::read_to_string(dir.path().join("ok")).unwrap(), "old\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("ok")).unwrap(),
+            "old\n"
+        );
         assert_eq!(files_in(dir.path()), ["ok"], "no temporary file is left");
     }
 }
@@ -536,10 +542,16 @@ fn a_closed_stdout_stops_reports_but_not_the_split() {
             stderr.contains("stdout was closed before the end: later reports were not written; the split outputs hold every line"),
             "{stderr}"
         );
-        assert!(stderr.starts_with("20000 lines read: 10000 valid, 10000 invalid"), "{stderr}");
+        assert!(
+            stderr.starts_with("20000 lines read: 10000 valid, 10000 invalid"),
+            "{stderr}"
+        );
         let valid = std::fs::read_to_string(dir.path().join("ok")).unwrap();
         let invalid = std::fs::read_to_string(dir.path().join("bad")).unwrap();
         assert!(valid == expected_valid, "--jobs {jobs}: valid side differs");
-        assert!(invalid == expected_invalid, "--jobs {jobs}: invalid side differs");
+        assert!(
+            invalid == expected_invalid,
+            "--jobs {jobs}: invalid side differs"
+        );
     }
 }
