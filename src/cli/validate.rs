@@ -65,14 +65,14 @@ pub struct ValidateArgs {
 }
 
 /// How lines are read and split, shown after the options in `--help`.
-const LINES_HELP: &str = "\
-Lines: `\\r\\n` reads as `\\n`; a line of spaces and tabs only is an empty line (not an event, valid side); a
-UTF-8 byte order mark at the start of an input is skipped; a line that is not UTF-8 is invalid (`invalid-utf8`).
-
-Split outputs: every input line goes to exactly one of --valid-out / --invalid-out, once, byte for byte (a byte
-order mark and `\\r\\n` included). The last line of an input without `\\n` gets one there, so lines of
-different inputs never merge. If stdout closes, reports stop and every line is still split. A run that cannot
-finish (an unreadable input, an internal error) exits 2 and leaves a regular file at either path as it was.";
+const LINES_HELP: &str = "Lines: `\\r\\n` reads as `\\n`; a line of spaces and tabs only is an empty \
+    line (not an event, valid side); a UTF-8 byte order mark at the start of an input is skipped; a line \
+    that is not UTF-8 is invalid (`invalid-utf8`).\n\n\
+    Split outputs: every input line goes to exactly one of --valid-out / --invalid-out, once, byte for byte \
+    (a byte order mark and `\\r\\n` included). The last line of an input without `\\n` gets one there, so \
+    lines of different inputs never merge. If stdout closes, reports stop and every line is still split. A \
+    run that cannot finish (an unreadable input, an internal error) exits 2 and leaves a regular file at \
+    either path as it was.";
 
 pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
     let tagged = args.format == ReportFormat::Tagged;

@@ -72,7 +72,7 @@ fn lines_of_several_inputs_never_merge() {
         let inputs = vec![
             input("a", first.clone()),
             input("empty", Vec::new()),
-            input("b", format!("{VALID}").into_bytes()),
+            input("b", VALID.as_bytes().to_vec()),
         ];
         let mut sink = Collect::default();
         let options = StreamOptions {

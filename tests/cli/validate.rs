@@ -335,11 +335,14 @@ fn a_100_mb_line_is_one_bad_line() {
     );
 }
 
+/// A line with its ending (or none), and whether it belongs on the valid side.
+type OddLine = (Vec<u8>, bool);
+
 /// Input files of odd lines, each line with whether it belongs on the valid side (issue 11, "Odd bytes" and
 /// "Every line accounted for").
-fn odd_inputs() -> Vec<(&'static str, Vec<(Vec<u8>, bool)>)> {
+fn odd_inputs() -> Vec<(&'static str, Vec<OddLine>)> {
     let bad = invalid_line();
-    let many: Vec<(Vec<u8>, bool)> = (0..5000)
+    let many: Vec<OddLine> = (0..5000)
         .map(|i| {
             let line = if i % 3 == 0 { bad.as_str() } else { VALID };
             let ending = if i == 4999 { "" } else { "\n" };
@@ -553,5 +556,23 @@ fn a_closed_stdout_stops_reports_but_not_the_split() {
             invalid == expected_invalid,
             "--jobs {jobs}: invalid side differs"
         );
+    }
+}
+
+#[test]
+fn help_says_how_lines_are_read_and_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = evdef(dir.path())
+        .args(["validate", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for text in [
+        "a line of spaces and tabs only is an empty line",
+        "a UTF-8 byte order mark at the start of an input is skipped",
+        "The last line of an input without `\\n` gets one there",
+        "If stdout closes, reports stop and every line is still split",
+    ] {
+        assert!(help.contains(text), "{text}: {help}");
     }
 }
