@@ -526,6 +526,9 @@ impl Worker {
                 return;
             }
             let Some((seq, batch)) = self.read() else {
+                // The end, or a reader left poisoned by a panic: give the slot back and wake every waiting
+                // worker, so each finds out and ends (then the channel closes and the caller decides).
+                self.release();
                 return;
             };
             let item = batch.and_then(|batch| {
@@ -535,6 +538,14 @@ impl Worker {
                 return;
             }
         }
+    }
+
+    /// Give back a slot counted by [`Worker::wait_for_room`] that no batch will use.
+    fn release(&self) {
+        if let Ok(mut count) = self.in_flight.count.lock() {
+            *count = count.saturating_sub(1);
+        }
+        self.in_flight.freed.notify_all();
     }
 
     /// Wait until fewer than the limit of batches are in flight and count one more; `false` to stop.

@@ -132,3 +132,42 @@ fn a_read_error_ends_the_run_with_that_error() {
         assert!(error.to_string().contains("the disk is gone"), "{error}");
     }
 }
+
+/// Panics after handing out some bytes: a bug below the loop, in a reader.
+struct PanickingReader(std::io::Cursor<Vec<u8>>);
+
+impl Read for PanickingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => panic!("a reader panicked (test)"),
+            n => Ok(n),
+        }
+    }
+}
+
+/// A worker that dies while it holds the reader must neither look like the end of the input nor leave the
+/// other workers waiting for room forever.
+#[test]
+fn a_worker_that_dies_reading_is_an_error_not_the_end() {
+    let bytes: Vec<u8> = (0..20_000)
+        .flat_map(|_| format!("{VALID}\n").into_bytes())
+        .collect();
+    for jobs in [2, 4, 8] {
+        let inputs = vec![Input {
+            name: "broken".into(),
+            reader: Box::new(PanickingReader(std::io::Cursor::new(bytes.clone()))),
+        }];
+        let options = StreamOptions {
+            jobs,
+            max_errors: None,
+        };
+        let mut sink = Collect::default();
+        let error = run(validator(), inputs, options, &mut sink).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("a validating thread stopped before the end of the input"),
+            "{error}"
+        );
+    }
+}
