@@ -172,8 +172,8 @@ def main():
         code, out = by_name.get("evdef diff", (None, ""))
         check("pull request: diff fetches the base branch and reports the removed parameter",
               code == 1 and "parameter-removed" in out and "::error" in out, out)
-        check("the annotation points at the old definition of the parameter",
-              "file=events/orders.yaml,line=6," in out, out)
+        check("the annotation points at the event in the new file and names the old definition",
+              "file=events/orders.yaml,line=1," in out and "origin/main:events/orders.yaml:6:" in out, out)
 
         # Mode none: nothing breaks.
         ran = run_action(workspace, tool_cache, "pull_request", "main", {"diff-mode": "none"})
