@@ -8,6 +8,7 @@ pub mod docs;
 pub mod json_schema;
 pub mod resolved;
 pub mod rust;
+pub mod shared;
 
 use crate::Error;
 

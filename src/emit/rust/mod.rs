@@ -6,7 +6,7 @@
 
 mod enums;
 mod items;
-mod names;
+pub(crate) mod names;
 mod support;
 
 use std::collections::BTreeMap;
