@@ -509,7 +509,13 @@ two:
         let own: Vec<&str> = one.shape.own.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(own, ["build", "place"]);
         let two = &space.events[1];
-        assert_eq!(two.shape.extends[0].omit, ["user_id"]);
+        let user = two
+            .shape
+            .extends
+            .iter()
+            .find(|x| space.fragments[x.fragment].name == "User")
+            .unwrap();
+        assert_eq!(user.omit, ["user_id"]);
         let own: Vec<&str> = two.shape.own.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(own, ["user_id", "items"]);
         assert!(space.diagnostics.is_empty());
