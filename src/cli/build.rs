@@ -1,5 +1,5 @@
 //! `evdef build`: check the definitions, refuse on errors, then run every backend configured in
-//! `evdef.toml` (`[emit.json_schema]`, `[emit.rust]`, `[emit.docs]`).
+//! `evdef.toml` (`[emit.json_schema]`, `[emit.rust]`, `[emit.docs]`, `[emit.typescript]`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -25,6 +25,7 @@ enum Backend {
     JsonSchema,
     Rust,
     Docs,
+    TypeScript,
 }
 
 /// The backends with an `[emit.*]` section, in a fixed order.
@@ -39,6 +40,9 @@ fn configured(config: &Config) -> Vec<Backend> {
     }
     if emit.docs.is_some() {
         backends.push(Backend::Docs);
+    }
+    if emit.typescript.is_some() {
+        backends.push(Backend::TypeScript);
     }
     backends
 }
@@ -75,6 +79,10 @@ fn run_backend(backend: Backend, catalog: &Catalog, config: &Config) -> Result<O
                 }
             }
         }
+        Backend::TypeScript => {
+            let out = super::emit::typescript_out(config);
+            return super::emit::write_typescript(catalog, config, &out);
+        }
         Backend::Docs => {
             let options = evdef::emit::docs::DocsOptions::from_config(config)?;
             let out = evdef::emit::docs::configured_out(config);
@@ -97,7 +105,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Error> {
     let backends = configured(&config);
     if backends.is_empty() {
         return Err(Error::Usage(
-            "nothing to build: `evdef.toml` has no `[emit.json_schema]`, `[emit.rust]` or `[emit.docs]` section".into(),
+            "nothing to build: `evdef.toml` has no `[emit.json_schema]`, `[emit.rust]`, `[emit.docs]` or `[emit.typescript]` section".into(),
         ));
     }
     let compiled = evdef::check(&options)?;

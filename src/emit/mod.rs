@@ -9,6 +9,7 @@ pub mod json_schema;
 pub mod resolved;
 pub mod rust;
 pub mod shared;
+pub mod typescript;
 
 use crate::Error;
 
