@@ -3,7 +3,8 @@
 //! generated lines, give the verdicts, paths and kinds of the real `evdef validate --format json`.
 //!
 //! TypeScript is taken from `$EVDEF_TSC`, else `target/npm/node_modules/.bin/tsc`, installed there with
-//! `npm install --prefix target/npm typescript@5` when missing. Without node or npm the tests say so and
+//! `npm install --prefix target/npm typescript@5 @types/node@20` when missing (the example needs Node's
+//! types). Without node or npm the tests say so and
 //! pass, except under `CI=true`, where they fail.
 
 use std::collections::BTreeMap;
@@ -29,15 +30,15 @@ fn tsc() -> Option<PathBuf> {
         }
         let prefix = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/npm");
         let bin = prefix.join("node_modules/.bin/tsc");
-        if !bin.exists() {
+        if !bin.exists() || !prefix.join("node_modules/@types/node").exists() {
             let _ = std::fs::create_dir_all(&prefix);
             let status = Command::new("npm")
                 .args(["install", "--no-audit", "--no-fund", "--prefix"])
                 .arg(&prefix)
-                .arg("typescript@5")
+                .args(["typescript@5", "@types/node@20"])
                 .status();
             if !status.is_ok_and(|s| s.success()) {
-                let message = "cannot install TypeScript 5 with npm (`npm install --prefix target/npm typescript@5`)";
+                let message = "cannot install TypeScript 5 with npm (`npm install --prefix target/npm typescript@5 @types/node@20`)";
                 assert!(!in_ci(), "{message}");
                 eprintln!("skipped: {message}");
                 return None;
@@ -83,6 +84,13 @@ fn run_tsc(tsc: &Path, dir: &Path, files: &[&str], emit: bool) {
     let mut cmd = Command::new(tsc);
     cmd.current_dir(dir)
         .args(["--strict", "--target", "es2022", "--module", "nodenext"]);
+    // Node's types for the example, from the same npm prefix as `tsc` (`.bin/tsc` → `node_modules`).
+    if let Some(modules) = tsc.parent().and_then(Path::parent) {
+        let types = modules.join("@types");
+        if types.join("node").exists() {
+            cmd.arg("--typeRoots").arg(types).args(["--types", "node"]);
+        }
+    }
     if emit {
         cmd.args(["--outDir", "out"]);
     } else {
@@ -401,4 +409,58 @@ fn guards_agree_with_validate_under_other_envelopes() {
         "name_field = \"name\"\npayload_field = \"properties\"",
     );
     guards_agree(&tsc, &repo("tests/fixtures/typescript/hostile"), "");
+}
+
+#[test]
+fn example_compiles_refuses_bad_events_and_counts() {
+    let Some(tsc) = tsc() else { return };
+    if !node_available() {
+        return;
+    }
+    let config = Config::load(&repo("evdef.toml")).unwrap();
+    let catalog = compile(&[repo("definitions")], config.clone());
+    let dir = tempfile::tempdir().unwrap();
+    write_events_ts(&catalog, &config, dir.path());
+    for file in ["count.ts", "type_errors.ts"] {
+        std::fs::copy(repo("examples/typescript").join(file), dir.path().join(file)).unwrap();
+    }
+    // Every `@ts-expect-error` line must be an error, or tsc reports the unused directive.
+    let expected_errors = std::fs::read_to_string(dir.path().join("type_errors.ts"))
+        .unwrap()
+        .matches("// @ts-expect-error")
+        .count();
+    assert_eq!(expected_errors, 5);
+    run_tsc(&tsc, dir.path(), &["count.ts", "type_errors.ts"], true);
+    // Without the directives, exactly those lines fail.
+    let text = std::fs::read_to_string(dir.path().join("type_errors.ts")).unwrap();
+    std::fs::write(
+        dir.path().join("type_errors.ts"),
+        text.replace("// @ts-expect-error", "// expected error:"),
+    )
+    .unwrap();
+    let output = Command::new(&tsc)
+        .current_dir(dir.path())
+        .args(["--strict", "--noEmit", "--target", "es2022", "--module", "nodenext"])
+        .arg("type_errors.ts")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.matches("type_errors.ts(").count(),
+        expected_errors,
+        "{stdout}"
+    );
+
+    let input = std::fs::File::open(repo("examples/typescript/events.ndjson")).unwrap();
+    let output = Command::new("node")
+        .current_dir(dir.path())
+        .arg("out/count.js")
+        .stdin(input)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "api_created_check_in\t2\napi_rejected_check_in:too_soon\t1\ninvalid\t2\n"
+    );
 }
