@@ -464,3 +464,17 @@ fn example_compiles_refuses_bad_events_and_counts() {
         "api_created_check_in\t2\napi_rejected_check_in:too_soon\t1\ninvalid\t2\n"
     );
 }
+
+#[test]
+fn shipped_catalog_snapshot() {
+    // Relative path: the header names the definitions files as given.
+    let config = Config::load(&repo("evdef.toml")).unwrap();
+    let catalog = compile(&[PathBuf::from("definitions")], config.clone());
+    let options = TypeScriptOptions {
+        envelope: config.envelope.clone(),
+    };
+    let text = typescript::generate(&catalog, &options).unwrap();
+    // The runtime is the same for every catalog; the snapshot holds what the definitions decide.
+    let declarations = text.split("const __evdefNameField").next().unwrap();
+    insta::assert_snapshot!("events.ts", declarations);
+}
