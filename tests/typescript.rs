@@ -7,6 +7,8 @@
 //! types). Without node or npm the tests say so and
 //! pass, except under `CI=true`, where they fail.
 
+#![allow(clippy::unwrap_used, clippy::print_stderr)] // a test binary: panics are failures, notes go to stderr
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -129,7 +131,11 @@ fn hostile_catalog_compiles_under_tsc_strict() {
         let dir = tempfile::tempdir().unwrap();
         write_events_ts(&catalog, &config, dir.path());
         let text = std::fs::read_to_string(dir.path().join("events.ts")).unwrap();
-        for needle in ["\"2fa_enabled\"?: boolean;", "export interface UserSignedUp", "class: string;"] {
+        for needle in [
+            "\"2fa_enabled\"?: boolean;",
+            "export interface UserSignedUp",
+            "class: string;",
+        ] {
             assert!(text.contains(needle), "{needle}:\n{text}");
         }
         run_tsc(&tsc, dir.path(), &["events.ts"], false);
@@ -422,7 +428,11 @@ fn example_compiles_refuses_bad_events_and_counts() {
     let dir = tempfile::tempdir().unwrap();
     write_events_ts(&catalog, &config, dir.path());
     for file in ["count.ts", "type_errors.ts"] {
-        std::fs::copy(repo("examples/typescript").join(file), dir.path().join(file)).unwrap();
+        std::fs::copy(
+            repo("examples/typescript").join(file),
+            dir.path().join(file),
+        )
+        .unwrap();
     }
     // Every `@ts-expect-error` line must be an error, or tsc reports the unused directive.
     let expected_errors = std::fs::read_to_string(dir.path().join("type_errors.ts"))
@@ -440,7 +450,9 @@ fn example_compiles_refuses_bad_events_and_counts() {
     .unwrap();
     let output = Command::new(&tsc)
         .current_dir(dir.path())
-        .args(["--strict", "--noEmit", "--target", "es2022", "--module", "nodenext"])
+        .args([
+            "--strict", "--noEmit", "--target", "es2022", "--module", "nodenext",
+        ])
         .arg("type_errors.ts")
         .output()
         .unwrap();

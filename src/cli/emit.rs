@@ -229,7 +229,11 @@ pub fn write_typescript(
     match typescript::emit(catalog, &options) {
         Ok(files) => {
             evdef::emit::write_all(out, &files)?;
-            super::note(&format!("wrote {} to {}", typescript::FILE_NAME, out.display()));
+            super::note(&format!(
+                "wrote {} to {}",
+                typescript::FILE_NAME,
+                out.display()
+            ));
             Ok(Outcome::Clean)
         }
         Err(diagnostics) => {

@@ -537,7 +537,10 @@ two:
 
     #[test]
     fn clashing_names_are_diagnostics() {
-        let catalog = catalog(&[("e.yaml", "a_b: {parameters: {x: string}}\nA-B: {}\nevent: {}\n")]);
+        let catalog = catalog(&[(
+            "e.yaml",
+            "a_b: {parameters: {x: string}}\nA-B: {}\nevent: {}\n",
+        )]);
         let space = space_of(&catalog);
         let codes: Vec<&str> = space.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["type-name-collision", "type-name-collision"]);

@@ -52,7 +52,11 @@ pub fn generate(catalog: &Catalog, options: &TypeScriptOptions) -> Result<String
             reserved: &RESERVED,
         },
     );
-    if space.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if space
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
         let mut diagnostics = space.diagnostics;
         crate::diagnostics::sort_and_dedup(&mut diagnostics);
         return Err(diagnostics);
@@ -69,7 +73,14 @@ pub fn generate(catalog: &Catalog, options: &TypeScriptOptions) -> Result<String
             "Parameters shared through the fragment `{}`.",
             f.fragment.name
         )];
-        printer.interface(&mut out, &names::type_name(&f.name), &doc, &f.shape, &[], false);
+        printer.interface(
+            &mut out,
+            &names::type_name(&f.name),
+            &doc,
+            &f.shape,
+            &[],
+            false,
+        );
     }
     for n in &space.named {
         printer.named(&mut out, n);
@@ -124,10 +135,7 @@ impl Printer<'_, '_> {
             if let Some(d) = &event.description {
                 doc.push(d.clone());
             }
-            doc.push(format!(
-                "The event {}.",
-                names::string_literal(&event.name)
-            ));
+            doc.push(format!("The event {}.", names::string_literal(&event.name)));
             if let Some(reason) = &event.deprecated {
                 doc.push(deprecated_tag(reason));
             }
@@ -143,7 +151,10 @@ impl Printer<'_, '_> {
                     ];
                     // The envelope around a nested payload is open: producers add ids, timestamps, ...
                     self.interface(out, &ty, &doc, &Shape::default(), &lines, true);
-                    let doc = vec![format!("The parameters of {}.", names::string_literal(&event.name))];
+                    let doc = vec![format!(
+                        "The parameters of {}.",
+                        names::string_literal(&event.name)
+                    )];
                     self.interface(out, &payload, &doc, &e.shape, &[], self.allow);
                 }
             }
@@ -233,7 +244,10 @@ impl Printer<'_, '_> {
         out.push_str(&doc_comment(&doc, "  "));
         let optional = if p.required { "" } else { "?" };
         let ty = self.value_type(p, &p.schema, "");
-        out.push_str(&format!("  {}{optional}: {ty};\n", names::property(&p.name)));
+        out.push_str(&format!(
+            "  {}{optional}: {ty};\n",
+            names::property(&p.name)
+        ));
     }
 
     /// The type of `p`'s value (or of the items / values at `path`), `| null` when nullable.
@@ -425,7 +439,14 @@ fn guards(out: &mut String, catalog: &Catalog, envelope: &EnvelopeConfig) {
 /// named `description` stays.
 fn strip_annotations(schema: &mut Value) {
     let Value::Object(map) = schema else { return };
-    for key in ["$schema", "$id", "title", "description", "deprecated", "examples"] {
+    for key in [
+        "$schema",
+        "$id",
+        "title",
+        "description",
+        "deprecated",
+        "examples",
+    ] {
         map.shift_remove(key);
     }
     if let Some(Value::Object(props)) = map.get_mut("properties") {

@@ -24,7 +24,13 @@ fn optional_and_nullable_are_independent() {
         "e:\n  parameters:\n    a: string\n    b: string?\n    c: {type: string, nullable: true}\n    d: {type: string, nullable: true, required: false}\n    j: json?\n",
     )]);
     let ts = print(&c, EnvelopeConfig::default());
-    for line in ["  a: string;", "  b?: string;", "  c: string | null;", "  d?: string | null;", "  j?: unknown;"] {
+    for line in [
+        "  a: string;",
+        "  b?: string;",
+        "  c: string | null;",
+        "  d?: string | null;",
+        "  j?: unknown;",
+    ] {
         assert!(ts.contains(line), "{line} in\n{ts}");
     }
 }
@@ -32,7 +38,10 @@ fn optional_and_nullable_are_independent() {
 #[test]
 fn shared_fragments_are_extended_and_overrides_omitted() {
     let c = catalog(&[
-        ("_p.yaml", ".user: &user\n  user_id: integer\n  email: email\n"),
+        (
+            "_p.yaml",
+            ".user: &user\n  user_id: integer\n  email: email\n",
+        ),
         (
             "e.yaml",
             "a:\n  parameters:\n    <<: *user\nb:\n  parameters:\n    <<: *user\n    user_id: string\n",
@@ -40,7 +49,10 @@ fn shared_fragments_are_extended_and_overrides_omitted() {
     ]);
     let ts = print(&c, EnvelopeConfig::default());
     assert!(ts.contains("export interface A extends User {"), "{ts}");
-    assert!(ts.contains("export interface B extends Omit<User, \"user_id\"> {"), "{ts}");
+    assert!(
+        ts.contains("export interface B extends Omit<User, \"user_id\"> {"),
+        "{ts}"
+    );
     assert_eq!(ts.matches("  email: string;").count(), 1, "{ts}");
 }
 
@@ -53,7 +65,10 @@ fn allow_adds_index_signatures_and_payload_field_nests() {
         ..EnvelopeConfig::default()
     };
     let ts = print(&c, envelope);
-    assert!(ts.contains("  properties: AParameters;\n  [key: string]: unknown;"), "{ts}");
+    assert!(
+        ts.contains("  properties: AParameters;\n  [key: string]: unknown;"),
+        "{ts}"
+    );
     assert!(ts.contains("export interface AParameters {\n  /**\n   * @format int64\n   */\n  x: number;\n  [key: string]: unknown;\n}"), "{ts}");
     let ts = print(&c, EnvelopeConfig::default());
     assert!(!ts.contains("[key: string]: unknown;\n}"), "{ts}");
@@ -61,7 +76,10 @@ fn allow_adds_index_signatures_and_payload_field_nests() {
 
 #[test]
 fn comments_cannot_be_closed_by_descriptions() {
-    let c = catalog(&[("e.yaml", "a:\n  description: \"ends */ here — ünïcode\"\n  parameters:\n    x: {type: string, description: \"*/ x\"}\n")]);
+    let c = catalog(&[(
+        "e.yaml",
+        "a:\n  description: \"ends */ here — ünïcode\"\n  parameters:\n    x: {type: string, description: \"*/ x\"}\n",
+    )]);
     let ts = print(&c, EnvelopeConfig::default());
     assert!(ts.contains("ends *\\/ here — ünïcode"), "{ts}");
     assert!(!ts.contains("*/ x"), "{ts}");
