@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod emit_json_schema;
+mod emit_typescript;
 mod explain;
 mod resolve;
 mod tagged;
