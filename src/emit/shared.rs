@@ -117,8 +117,10 @@ impl<'c> TypeSpace<'c> {
             .filter(|f| !f.is_template)
             .collect();
         for f in &fragments {
+            builder.fragment_owner = true;
             builder.name_place(&names::type_name(&f.name), &f.parameters, f.name.clone());
         }
+        builder.fragment_owner = false;
         for e in catalog.events.values() {
             builder.name_place(&names::type_name(&e.name), &e.parameters, e.name.clone());
         }
@@ -181,9 +183,12 @@ impl<'c> TypeSpace<'c> {
     /// The named type of parameter `p`'s value (`path` `""`), or of its items or values (`path` `"Item"`,
     /// `"Value"`, `"ItemItem"`, ...), if that is an object or an enum.
     pub fn named(&self, p: &Parameter, path: &str) -> Option<&NamedType<'c>> {
-        self.by_site
-            .get(&(p.origin.key, path.to_string()))
-            .and_then(|&i| self.named.get(i))
+        self.named_index(p, path).and_then(|i| self.named.get(i))
+    }
+
+    /// [`Self::named`] as an index into [`Self::named`] (names may collide; indexes do not).
+    pub fn named_index(&self, p: &Parameter, path: &str) -> Option<usize> {
+        self.by_site.get(&(p.origin.key, path.to_string())).copied()
     }
 
     /// Keep the shared fragments and named types some event reaches, renumbering references.
@@ -322,6 +327,9 @@ struct Builder<'c> {
     places: HashSet<String>,
     /// Fragment name → number of places that merge it directly.
     merges: HashMap<&'c str, usize>,
+    /// Naming a fragment's own parameters: `.business` + `business_category` is `BusinessCategory`, not
+    /// `BusinessBusinessCategory` (the fragment's name already leads).
+    fragment_owner: bool,
 }
 
 impl<'c> Builder<'c> {
@@ -338,8 +346,14 @@ impl<'c> Builder<'c> {
         for f in direct {
             *self.merges.entry(f).or_default() += 1;
         }
+        let fragment_owner = std::mem::take(&mut self.fragment_owner);
         for p in parameters.values() {
-            let name = format!("{owner}{}", names::type_name(&p.name));
+            let own = names::type_name(&p.name);
+            let name = if fragment_owner && own.starts_with(owner) && own.len() > owner.len() {
+                own
+            } else {
+                format!("{owner}{own}")
+            };
             let site = (p.origin.key, String::new());
             self.name_schema(&p.schema, name, p.description.as_deref(), site);
         }

@@ -6,18 +6,25 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use std::collections::HashMap;
+
 use super::{Namespace, RustOptions, TimeTypes, names, support};
 use crate::diagnostics::Diagnostic;
+use crate::emit::shared::{SpaceOptions, TypeSpace};
 use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 
 /// Walks the catalog once, collecting items and diagnostics.
 pub struct Generator<'a> {
-    catalog: &'a Catalog,
+    pub(super) catalog: &'a Catalog,
     pub(super) options: &'a RustOptions,
     pub(super) types: Namespace,
     pub(super) items: Vec<TokenStream>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Which nested types are declared once and what they are called (shared with the TypeScript backend).
+    pub(super) space: TypeSpace<'a>,
+    /// Named nested types already emitted, by index in the type space: a type declared once is emitted once.
+    pub(super) emitted: HashMap<usize, TokenStream>,
 }
 
 /// Where a nested type comes from, for its name and for collision diagnostics.
@@ -28,10 +35,22 @@ pub(super) struct Site<'p> {
     pub what: String,
     pub span: Span,
     pub description: Option<&'p str>,
+    /// The parameter whose value (or items, values: see `path`) this is, to find its shared name.
+    pub param: Option<&'p Parameter>,
+    /// `""` for the parameter's value, `"Item"`, `"Value"`, `"ItemItem"`, ... below it.
+    pub path: String,
 }
 
 impl<'a> Generator<'a> {
     pub fn new(catalog: &'a Catalog, options: &'a RustOptions) -> Self {
+        let space = TypeSpace::new(
+            catalog,
+            &SpaceOptions {
+                name_field: &options.name_field,
+                payload_field: &options.payload_field,
+                reserved: &["Event"],
+            },
+        );
         let mut types = Namespace::default();
         let mut diagnostics = Vec::new();
         types.claim(
@@ -47,6 +66,8 @@ impl<'a> Generator<'a> {
             types,
             items: Vec::new(),
             diagnostics,
+            space,
+            emitted: HashMap::new(),
         }
     }
 
@@ -60,6 +81,7 @@ impl<'a> Generator<'a> {
             }
         }
         let event_enum = self.event_enum(&variants);
+        self.traits();
         let support = support::module(self.options.time);
         let items = &self.items;
         quote! {
@@ -249,6 +271,8 @@ impl<'a> Generator<'a> {
                 what,
                 span: p.origin.key,
                 description: p.description.as_deref(),
+                param: Some(p),
+                path: String::new(),
             };
             let inner = self.value_type(&p.schema, &site);
             let field = format_ident!("{}", ident);
@@ -323,8 +347,34 @@ impl<'a> Generator<'a> {
         Some(text)
     }
 
-    /// The Rust type of a value, nullability of the value itself left to the caller.
-    fn value_type(&mut self, schema: &'a Schema, site: &Site<'_>) -> TokenStream {
+    /// The Rust type of a value, nullability of the value itself left to the caller. A nested type declared
+    /// once in the definitions gets its shared name and is emitted the first time only.
+    pub(super) fn value_type(&mut self, schema: &'a Schema, site: &Site<'a>) -> TokenStream {
+        let shared = site
+            .param
+            .and_then(|p| self.space.named_index(p, &site.path));
+        let Some((index, name)) =
+            shared.and_then(|i| self.space.named.get(i).map(|n| (i, n.name.clone())))
+        else {
+            return self.new_value_type(schema, site);
+        };
+        if let Some(ty) = self.emitted.get(&index) {
+            return ty.clone();
+        }
+        let site = Site {
+            name: name.clone(),
+            what: site.what.clone(),
+            span: site.span,
+            description: site.description,
+            param: site.param,
+            path: site.path.clone(),
+        };
+        let ty = self.new_value_type(schema, &site);
+        self.emitted.insert(index, ty.clone());
+        ty
+    }
+
+    fn new_value_type(&mut self, schema: &'a Schema, site: &Site<'a>) -> TokenStream {
         if let Some(values) = &schema.constraints.enumeration
             && let Some(ty) = self.enumeration(&schema.ty, values, site)
         {
@@ -361,12 +411,14 @@ impl<'a> Generator<'a> {
     }
 
     /// An array item or map value: `Option<T>` when it may be `null`.
-    fn item_type(&mut self, schema: &'a Schema, parent: &Site<'_>, suffix: &str) -> TokenStream {
+    fn item_type(&mut self, schema: &'a Schema, parent: &Site<'a>, suffix: &str) -> TokenStream {
         let site = Site {
             name: format!("{}{suffix}", parent.name),
             what: format!("{} ({})", parent.what, suffix.to_lowercase()),
             span: parent.span,
             description: schema.description.as_deref().or(parent.description),
+            param: parent.param,
+            path: format!("{}{suffix}", parent.path),
         };
         let ty = self.value_type(schema, &site);
         if schema.nullable && schema.ty != Type::Json {
@@ -381,7 +433,7 @@ impl<'a> Generator<'a> {
         &mut self,
         properties: &'a Parameters,
         _schema: &Schema,
-        site: &Site<'_>,
+        site: &Site<'a>,
     ) -> TokenStream {
         let ident = format_ident!("{}", site.name);
         if !self.types.claim(
@@ -420,7 +472,7 @@ impl<'a> Generator<'a> {
 /// | no | yes | `OptionalNullable<T>` | `Absent` | `Null` |
 ///
 /// `json` holds `null` itself, so it is `Value` when required and `Option<Value>` when optional.
-fn presence(
+pub(super) fn presence(
     schema: &Schema,
     required: bool,
     inner: TokenStream,

@@ -8,6 +8,7 @@ mod enums;
 mod items;
 pub(crate) mod names;
 mod support;
+mod traits;
 
 use std::collections::BTreeMap;
 
