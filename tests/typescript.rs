@@ -413,6 +413,12 @@ fn guards_agree(tsc: &Path, definitions: &Path, envelope: &str) {
             ));
         }
     }
+    eprintln!(
+        "{}: {} lines compared, {} invalid",
+        definitions.display(),
+        lines.len(),
+        expected.len()
+    );
     assert!(
         disagreements.is_empty(),
         "{} of {} lines disagree:\n{}",
