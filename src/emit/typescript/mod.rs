@@ -320,6 +320,7 @@ impl Printer<'_, '_> {
 fn literal(value: &Value) -> Option<String> {
     match value {
         Value::Array(_) | Value::Object(_) => None,
+        Value::String(s) => Some(names::string_literal(s)),
         other => Some(other.to_string()),
     }
 }

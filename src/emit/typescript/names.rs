@@ -31,9 +31,13 @@ pub fn property(name: &str) -> String {
     }
 }
 
-/// A double-quoted string literal (JSON's escaping is valid TypeScript).
+/// A double-quoted string literal: JSON's escaping, plus U+2028 and U+2029, which JSON leaves alone but which
+/// end a `//` comment (the header quotes file names in one).
 pub fn string_literal(text: &str) -> String {
-    serde_json::Value::from(text).to_string()
+    serde_json::Value::from(text)
+        .to_string()
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 #[cfg(test)]
@@ -50,5 +54,6 @@ mod tests {
         assert_eq!(property("héllo"), "\"héllo\"");
         assert_eq!(property(""), "\"\"");
         assert_eq!(string_literal("a\"b\\\n"), "\"a\\\"b\\\\\\n\"");
+        assert_eq!(string_literal("a\u{2028}b"), "\"a\\u2028b\"");
     }
 }
