@@ -347,34 +347,8 @@ impl<'a> Generator<'a> {
         Some(text)
     }
 
-    /// The Rust type of a value, nullability of the value itself left to the caller. A nested type declared
-    /// once in the definitions gets its shared name and is emitted the first time only.
-    pub(super) fn value_type(&mut self, schema: &'a Schema, site: &Site<'a>) -> TokenStream {
-        let shared = site
-            .param
-            .and_then(|p| self.space.named_index(p, &site.path));
-        let Some((index, name)) =
-            shared.and_then(|i| self.space.named.get(i).map(|n| (i, n.name.clone())))
-        else {
-            return self.new_value_type(schema, site);
-        };
-        if let Some(ty) = self.emitted.get(&index) {
-            return ty.clone();
-        }
-        let site = Site {
-            name: name.clone(),
-            what: site.what.clone(),
-            span: site.span,
-            description: site.description,
-            param: site.param,
-            path: site.path.clone(),
-        };
-        let ty = self.new_value_type(schema, &site);
-        self.emitted.insert(index, ty.clone());
-        ty
-    }
-
-    fn new_value_type(&mut self, schema: &'a Schema, site: &Site<'a>) -> TokenStream {
+    /// The Rust type of a value when it has no shared name (see `value_type` in `sharing.rs`).
+    pub(super) fn new_value_type(&mut self, schema: &'a Schema, site: &Site<'a>) -> TokenStream {
         if let Some(values) = &schema.constraints.enumeration
             && let Some(ty) = self.enumeration(&schema.ty, values, site)
         {

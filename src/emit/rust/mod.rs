@@ -7,8 +7,8 @@
 mod enums;
 mod items;
 pub(crate) mod names;
+mod sharing;
 mod support;
-mod traits;
 
 use std::collections::BTreeMap;
 

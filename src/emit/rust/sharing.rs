@@ -1,4 +1,5 @@
-//! One trait per shared fragment (a fragment merged into two or more places), implemented by every event
+//! Sharing as the definitions share (from [`crate::emit::shared`]): a nested type declared once is emitted
+//! once, and each shared fragment (merged into two or more places) is a trait implemented by every event
 //! that carries all of its parameters, so code can take "any event that carries a user". Events stay flat
 //! structs: `#[serde(flatten)]` does not work with `deny_unknown_fields`.
 
@@ -9,9 +10,36 @@ use quote::{format_ident, quote};
 
 use super::items::{Generator, Site, doc_attrs, presence};
 use super::names;
-use crate::model::{Parameter, Parameters, Type};
+use crate::model::{Parameter, Parameters, Schema, Type};
 
 impl<'a> Generator<'a> {
+    /// The Rust type of a value, nullability of the value itself left to the caller. A nested type declared
+    /// once in the definitions gets its shared name and is emitted the first time only.
+    pub(super) fn value_type(&mut self, schema: &'a Schema, site: &Site<'a>) -> TokenStream {
+        let shared = site
+            .param
+            .and_then(|p| self.space.named_index(p, &site.path));
+        let Some((index, name)) =
+            shared.and_then(|i| self.space.named.get(i).map(|n| (i, n.name.clone())))
+        else {
+            return self.new_value_type(schema, site);
+        };
+        if let Some(ty) = self.emitted.get(&index) {
+            return ty.clone();
+        }
+        let site = Site {
+            name: name.clone(),
+            what: site.what.clone(),
+            span: site.span,
+            description: site.description,
+            param: site.param,
+            path: site.path.clone(),
+        };
+        let ty = self.new_value_type(schema, &site);
+        self.emitted.insert(index, ty.clone());
+        ty
+    }
+
     /// The traits and their implementations, pushed as items.
     pub(super) fn traits(&mut self) {
         let fragments = self.space.fragments.clone();
