@@ -149,6 +149,16 @@ pub struct EmitConfig {
     pub rust: Option<RustConfig>,
     /// `[emit.docs]`.
     pub docs: Option<DocsConfig>,
+    /// `[emit.typescript]`.
+    pub typescript: Option<TypeScriptConfig>,
+}
+
+/// `[emit.typescript]`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TypeScriptConfig {
+    /// Output directory (it receives `events.ts`).
+    pub out: Option<PathBuf>,
 }
 
 /// `[emit.json_schema]`.

@@ -169,9 +169,6 @@ fn parse_and_resolve(
 ) -> (Compiled, yaml::Tree) {
     let tree = yaml::parse_all(&sources, parseable, &mut diagnostics);
     let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
-    // Output names are checked here, not in a backend, so `check` and every command refuse them before
-    // anything is written.
-    output::names::check(&catalog, &mut diagnostics);
     diagnostics::sort_and_dedup(&mut diagnostics);
     let compiled = Compiled {
         catalog,
@@ -180,9 +177,21 @@ fn parse_and_resolve(
     (compiled, tree)
 }
 
-/// [`compile`], then every lint rule: what `evdef check` reports.
+/// [`compile`], then the output names: what a backend that writes one file per event (JSON Schema, docs)
+/// needs, so that an unsafe or colliding name is refused before anything is written. Backends that write
+/// one file (Rust, TypeScript) and `validate` do not need it: they name no file after an event.
+pub fn compile_for_files(options: &Options) -> Result<Compiled, Error> {
+    let mut compiled = compile(options)?;
+    output::names::check(&compiled.catalog, &mut compiled.diagnostics);
+    diagnostics::sort_and_dedup(&mut compiled.diagnostics);
+    Ok(compiled)
+}
+
+/// [`compile`], then every lint rule and the output names: what `evdef check` reports (CI catches an
+/// event name that `build` would refuse as a file name).
 pub fn check(options: &Options) -> Result<Compiled, Error> {
     let (mut compiled, tree) = front_end(options)?;
+    output::names::check(&compiled.catalog, &mut compiled.diagnostics);
     let catalog = &compiled.catalog;
     // Lint, the examples and freeing the tree are independent: run them side by side.
     let (mut linted, (mut examples, ())) = rayon::join(

@@ -1,5 +1,5 @@
 //! `evdef build`: check the definitions, refuse on errors, then run every backend configured in
-//! `evdef.toml` (`[emit.json_schema]`, `[emit.rust]`, `[emit.docs]`).
+//! `evdef.toml` (`[emit.json_schema]`, `[emit.rust]`, `[emit.docs]`, `[emit.typescript]`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,6 +30,7 @@ enum Backend {
     JsonSchema,
     Rust,
     Docs,
+    TypeScript,
 }
 
 /// The backends with an `[emit.*]` section, in a fixed order.
@@ -44,6 +45,9 @@ fn configured(config: &Config) -> Vec<Backend> {
     }
     if emit.docs.is_some() {
         backends.push(Backend::Docs);
+    }
+    if emit.typescript.is_some() {
+        backends.push(Backend::TypeScript);
     }
     backends
 }
@@ -91,6 +95,19 @@ fn plan(
                     what: "Rust types",
                     path,
                     contents,
+                },
+                Err(diagnostics) => return Ok(Err(diagnostics)),
+            }
+        }
+        Backend::TypeScript => {
+            let options = evdef::emit::typescript::TypeScriptOptions {
+                envelope: config.envelope.clone(),
+            };
+            match evdef::emit::typescript::emit(catalog, &options) {
+                Ok(files) => Target::Dir {
+                    what: "TypeScript file",
+                    root: super::emit::typescript_out(config),
+                    files,
                 },
                 Err(diagnostics) => return Ok(Err(diagnostics)),
             }
@@ -148,7 +165,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Error> {
     let backends = configured(&config);
     if backends.is_empty() {
         return Err(Error::Usage(
-            "nothing to build: `evdef.toml` has no `[emit.json_schema]`, `[emit.rust]` or `[emit.docs]` section".into(),
+            "nothing to build: `evdef.toml` has no `[emit.json_schema]`, `[emit.rust]`, `[emit.docs]` or `[emit.typescript]` section".into(),
         ));
     }
     let compiled = evdef::check(&options)?;

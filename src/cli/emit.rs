@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use evdef::emit::json_schema::{self, Draft, JsonSchemaOptions};
 use evdef::emit::rust::{RustOptions, TimeTypes};
+use evdef::emit::typescript::{self, TypeScriptOptions};
 use evdef::{Config, Error};
 
 use super::{DefinitionsArgs, Outcome};
@@ -25,6 +26,21 @@ enum Backend {
     Rust(RustArgs),
     /// Markdown pages and one offline HTML page documenting every event and fragment.
     Docs(super::emit_docs::EmitDocsArgs),
+    /// `events.ts`: interfaces, the `Event` union and runtime guards with the verdicts of `validate`.
+    Typescript(TypeScriptArgs),
+}
+
+#[derive(Debug, Args)]
+struct TypeScriptArgs {
+    /// Definitions directories or files (in addition to `-d`).
+    #[arg(value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    definitions: DefinitionsArgs,
+    /// Output directory for `events.ts`. Default: `[emit.typescript] out` in `evdef.toml`, else
+    /// `generated/typescript`.
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -71,9 +87,10 @@ pub fn run(args: EmitArgs) -> Result<Outcome, Error> {
     match args.backend {
         Backend::Rust(args) => rust(args),
         Backend::Docs(args) => super::emit_docs::run(args),
+        Backend::Typescript(args) => typescript(args),
         Backend::JsonSchema(args) => {
             let options = args.definitions.options(&args.paths)?;
-            let compiled = evdef::compile(&options)?;
+            let compiled = evdef::compile_for_files(&options)?;
             if super::report_errors(&compiled) {
                 return Ok(Outcome::Findings);
             }
@@ -178,4 +195,57 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
         None => super::write_stdout(code.as_bytes())?,
     }
     Ok(Outcome::Clean)
+}
+
+fn typescript(args: TypeScriptArgs) -> Result<Outcome, Error> {
+    let options = args.definitions.options(&args.paths)?;
+    let compiled = evdef::compile(&options)?;
+    if super::report_errors(&compiled) {
+        return Ok(Outcome::Findings);
+    }
+    let config = options.config();
+    let out = args.out.unwrap_or_else(|| typescript_out(config));
+    write_typescript(&compiled.catalog, config, &out)
+}
+
+/// The TypeScript output directory from `evdef.toml`, else `generated/typescript`.
+pub fn typescript_out(config: &Config) -> PathBuf {
+    let section = config.emit.typescript.clone().unwrap_or_default();
+    config.resolve_path(
+        &section
+            .out
+            .unwrap_or_else(|| PathBuf::from("generated/typescript")),
+    )
+}
+
+/// Emit and write `events.ts` into `out`; name collisions are reported as findings.
+pub fn write_typescript(
+    catalog: &evdef::Catalog,
+    config: &Config,
+    out: &std::path::Path,
+) -> Result<Outcome, Error> {
+    let options = TypeScriptOptions {
+        envelope: config.envelope.clone(),
+    };
+    match typescript::emit(catalog, &options) {
+        Ok(files) => {
+            let removed = evdef::output::write_dir(out, &files)?;
+            super::note(&format!(
+                "wrote {} to {}{}",
+                typescript::FILE_NAME,
+                out.display(),
+                super::removed_note(removed)
+            ));
+            Ok(Outcome::Clean)
+        }
+        Err(diagnostics) => {
+            let text = evdef::diagnostics::render::human(
+                &catalog.sources,
+                &diagnostics,
+                super::stderr_color(),
+            );
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+            Ok(Outcome::Findings)
+        }
+    }
 }

@@ -41,7 +41,7 @@ pub fn run(args: EmitDocsArgs) -> Result<Outcome, Error> {
     let out = args
         .out
         .unwrap_or_else(|| docs::configured_out(options.config()));
-    let compiled = evdef::compile(&options)?;
+    let compiled = evdef::compile_for_files(&options)?;
     if super::report_errors(&compiled) {
         return Ok(Outcome::Findings);
     }

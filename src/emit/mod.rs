@@ -5,5 +5,7 @@ pub mod docs;
 pub mod json_schema;
 pub mod resolved;
 pub mod rust;
+pub mod shared;
+pub mod typescript;
 
 pub use crate::output::OutputFile;

@@ -1,6 +1,6 @@
 //! Output file names from event names: the one function every backend uses ([`event_file_stem`]), and
 //! the diagnostics that refuse unsafe or colliding names before anything is written (`unsafe-output-name`,
-//! `output-name-collision`), run by every command that compiles the definitions.
+//! `output-name-collision`), run by `check` and by every command that writes a file per event.
 
 use std::collections::HashMap;
 

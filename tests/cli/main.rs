@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod diff;
 mod emit_json_schema;
+mod emit_typescript;
 mod explain;
 mod numbers;
 mod output;

@@ -67,3 +67,14 @@ fn output_is_deterministic() {
         assert_eq!(snapshot(path, &RustOptions::default()), first);
     }
 }
+
+/// Issue 14: the shipped catalog, where fragments are merged into many events: a type declared once is
+/// emitted once, and each shared fragment is a trait implemented by the events that merge it.
+#[test]
+fn shipped_catalog() {
+    let code = snapshot(Path::new("definitions"), &RustOptions::default());
+    assert_eq!(code.matches("pub enum BusinessCategory {").count(), 1);
+    assert!(code.contains("pub trait MobileApp: Client {"), "{code}");
+    assert!(code.contains("impl User for ApiCreatedCheckIn {"), "{code}");
+    insta::assert_snapshot!(code);
+}

@@ -1,7 +1,7 @@
 //! The generated types read real log lines: every valid line parses into `Event` and serializes back to
 //! the same JSON; every invalid line is rejected.
 
-use rust_events::events::{ApiCreatedBusiness, ApiCreatedBusinessBusinessCategory, ApiDeletedUser};
+use rust_events::events::{ApiCreatedBusiness, ApiDeletedUser, BusinessCategory};
 use rust_events::{Event, parse_line};
 
 fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -74,10 +74,7 @@ fn events_are_built_in_code_and_tagged_by_name() {
     let Event::ApiCreatedBusiness(business) = &parsed else {
         panic!("expected api_created_business, got {}", parsed.name())
     };
-    assert_eq!(
-        business.business_category,
-        ApiCreatedBusinessBusinessCategory::Cafe
-    );
+    assert_eq!(business.business_category, BusinessCategory::Cafe);
     assert_eq!(business.business_category.as_str(), "cafe");
     assert_eq!(business.address.position.latitude, 52.5035);
     let event: Event = business.clone().into();
@@ -108,4 +105,24 @@ fn every_catalog_example_parses() {
         }
     }
     assert!(seen >= 5, "only {seen} examples in the catalog");
+}
+
+/// Issue 14: every event that merges a shared fragment implements its trait, so one function takes "any
+/// event that carries a user".
+#[test]
+fn events_that_merge_a_fragment_implement_its_trait() {
+    use rust_events::events::User;
+
+    fn user_of(event: &impl User) -> (i64, &str) {
+        (*event.user_id(), event.user_email())
+    }
+    let mut users = Vec::new();
+    for (_, line) in lines(include_str!("data/valid.ndjson")) {
+        match parse_line(line).unwrap() {
+            Event::ApiCreatedCheckIn(e) => users.push(user_of(&e).0),
+            Event::ApiRejectedCheckIn(e) => users.push(user_of(&e).0),
+            _ => {}
+        }
+    }
+    assert!(users.contains(&42) && users.contains(&43), "{users:?}");
 }

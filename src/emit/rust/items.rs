@@ -6,19 +6,26 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use std::collections::HashMap;
+
 use super::presence::presence;
 use super::{Namespace, RustOptions, TimeTypes, names, support};
 use crate::diagnostics::Diagnostic;
+use crate::emit::shared::{SpaceOptions, TypeSpace};
 use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 
 /// Walks the catalog once, collecting items and diagnostics.
 pub struct Generator<'a> {
-    catalog: &'a Catalog,
+    pub(super) catalog: &'a Catalog,
     pub(super) options: &'a RustOptions,
     pub(super) types: Namespace,
     pub(super) items: Vec<TokenStream>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Which nested types are declared once and what they are called (shared with the TypeScript backend).
+    pub(super) space: TypeSpace<'a>,
+    /// Named nested types already emitted, by index in the type space: a type declared once is emitted once.
+    pub(super) emitted: HashMap<usize, (TokenStream, Option<String>)>,
 }
 
 /// Where a nested type comes from, for its name and for collision diagnostics.
@@ -29,10 +36,22 @@ pub(super) struct Site<'p> {
     pub what: String,
     pub span: Span,
     pub description: Option<&'p str>,
+    /// The parameter whose value (or items, values: see `path`) this is, to find its shared name.
+    pub param: Option<&'p Parameter>,
+    /// `""` for the parameter's value, `"Item"`, `"Value"`, `"ItemItem"`, ... below it.
+    pub path: String,
 }
 
 impl<'a> Generator<'a> {
     pub fn new(catalog: &'a Catalog, options: &'a RustOptions) -> Self {
+        let space = TypeSpace::new(
+            catalog,
+            &SpaceOptions {
+                name_field: &options.name_field,
+                payload_field: &options.payload_field,
+                reserved: &["Event"],
+            },
+        );
         let mut types = Namespace::default();
         let mut diagnostics = Vec::new();
         types.claim(
@@ -48,6 +67,8 @@ impl<'a> Generator<'a> {
             types,
             items: Vec::new(),
             diagnostics,
+            space,
+            emitted: HashMap::new(),
         }
     }
 
@@ -61,6 +82,7 @@ impl<'a> Generator<'a> {
             }
         }
         let event_enum = self.event_enum(&variants);
+        self.traits();
         let support = support::module(self.options.time);
         let items = &self.items;
         quote! {
@@ -272,6 +294,8 @@ impl<'a> Generator<'a> {
                 what,
                 span: p.origin.key,
                 description: p.description.as_deref(),
+                param: Some(p),
+                path: String::new(),
             };
             let (inner, reader) = self.value_type(&p.schema, &site);
             let field = format_ident!("{}", ident);
@@ -346,11 +370,16 @@ impl<'a> Generator<'a> {
         Some(text)
     }
 
-    /// The Rust type of a value, nullability of the value itself left to the caller, and the
-    /// `evdef_support` reader it needs when serde's own `Deserialize` would read it differently from the
-    /// JSON Schema (`evdef_support::Integer` for an `i64`, `evdef_support::Object` for a struct, wrapped
-    /// for arrays and maps of them).
-    fn value_type(&mut self, schema: &'a Schema, site: &Site<'_>) -> (TokenStream, Option<String>) {
+    /// The Rust type of a value when it has no shared name (see `value_type` in `sharing.rs`),
+    /// nullability of the value itself left to the caller, and the `evdef_support` reader it needs when
+    /// serde's own `Deserialize` would read it differently from the JSON Schema
+    /// (`evdef_support::Integer` for an `i64`, `evdef_support::Object` for a struct, wrapped for arrays
+    /// and maps of them).
+    pub(super) fn new_value_type(
+        &mut self,
+        schema: &'a Schema,
+        site: &Site<'a>,
+    ) -> (TokenStream, Option<String>) {
         if let Some(values) = &schema.constraints.enumeration
             && let Some(ty) = self.enumeration(&schema.ty, values, site)
         {
@@ -398,11 +427,11 @@ impl<'a> Generator<'a> {
     }
 
     /// An array item or map value: `Option<T>` when it may be `null`; with its reader, as
-    /// [`Self::value_type`].
+    /// [`Self::new_value_type`].
     fn item_type(
         &mut self,
         schema: &'a Schema,
-        parent: &Site<'_>,
+        parent: &Site<'a>,
         suffix: &str,
     ) -> (TokenStream, Option<String>) {
         let site = Site {
@@ -410,6 +439,8 @@ impl<'a> Generator<'a> {
             what: format!("{} ({})", parent.what, suffix.to_lowercase()),
             span: parent.span,
             description: schema.description.as_deref().or(parent.description),
+            param: parent.param,
+            path: format!("{}{suffix}", parent.path),
         };
         let (ty, reader) = self.value_type(schema, &site);
         if schema.nullable && schema.ty != Type::Json {
@@ -425,7 +456,7 @@ impl<'a> Generator<'a> {
         &mut self,
         properties: &'a Parameters,
         _schema: &Schema,
-        site: &Site<'_>,
+        site: &Site<'a>,
     ) -> TokenStream {
         let ident = format_ident!("{}", site.name);
         if !self.types.claim(

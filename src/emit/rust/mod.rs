@@ -6,8 +6,9 @@
 
 mod enums;
 mod items;
-mod names;
+pub(crate) mod names;
 mod presence;
+mod sharing;
 mod support;
 
 use std::collections::BTreeMap;
