@@ -137,7 +137,10 @@ pub fn run() -> ExitCode {
             };
         }
     };
-    let outcome = match cli.command {
+    // A panic is a bug in evdef, never the input's fault; it must still end with the documented "cannot
+    // run" code (2), not Rust's 101, so scripts and CI read it as a failure to run. The panic hook has
+    // already printed the message and location; temporary outputs were removed while unwinding.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match cli.command {
         Command::Check(args) => check::run(args),
         Command::Resolve(args) => resolve::run(args),
         Command::Explain(args) => explain::run(args),
@@ -145,6 +148,13 @@ pub fn run() -> ExitCode {
         Command::Emit(args) => emit::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Diff(args) => diff::run(args),
+    }));
+    let Ok(outcome) = outcome else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: evdef stopped on an internal error (a bug; please report it with the input that caused it)"
+        );
+        return ExitCode::from(2);
     };
     match outcome {
         Ok(code) => code.into(),
