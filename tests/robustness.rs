@@ -239,3 +239,23 @@ fn random_lines_get_a_verdict() {
     }
     assert!(valid < cases as usize, "every random line was accepted");
 }
+
+#[path = "../benches/support/catalog.rs"]
+#[allow(dead_code)]
+mod catalog;
+
+#[test]
+fn the_benchmark_catalog_is_far_below_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    catalog::write(dir.path());
+    let files = evdef::load::discover(&[dir.path().to_path_buf()]).unwrap();
+    let mut diagnostics = Vec::new();
+    let (sources, parseable) = evdef::load::read(&files, &mut diagnostics).unwrap();
+    let tree = evdef::yaml::parse_all(&sources, &parseable, &mut diagnostics);
+    let budget = evdef::yaml::budget::measure(&tree);
+    println!("{budget:?}");
+    assert!(
+        budget.expanded.saturating_mul(10) < budget.limit,
+        "an honest catalog must be far below the budget: {budget:?}"
+    );
+}
