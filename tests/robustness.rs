@@ -68,7 +68,9 @@ fn shipped_validator() -> Validator {
 }
 
 fn fixture_inputs(dir: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/fuzz")
+        .join(dir);
     let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -96,7 +98,15 @@ fn fuzzer_findings_stay_fixed() {
 /// long forms, flow and block styles, enums and examples, and some plain noise.
 fn random_definitions(rng: &mut Rng) -> String {
     const TYPES: [&str; 9] = [
-        "string", "integer", "number", "boolean", "uuid", "json", "string?", "uuid[]", "timestamp",
+        "string",
+        "integer",
+        "number",
+        "boolean",
+        "uuid",
+        "json",
+        "string?",
+        "uuid[]",
+        "timestamp",
     ];
     const NOISE: [&str; 14] = [
         "{", "}", "[", "]", ": ", ", ", "- ", "\n", "  ", "<<: ", "&", "*", "'", "\"",
@@ -148,7 +158,13 @@ fn random_definitions(rng: &mut Rng) -> String {
     text
 }
 
-fn random_parameter(rng: &mut Rng, text: &mut String, anchors: usize, types: &[&str], depth: usize) {
+fn random_parameter(
+    rng: &mut Rng,
+    text: &mut String,
+    anchors: usize,
+    types: &[&str],
+    depth: usize,
+) {
     // Only earlier fragments can be aliased (a later one is undefined, the open one a cycle).
     let alias = format!("*f{}", rng.below(anchors.max(1)));
     let choice = match (depth < 3, anchors) {
@@ -161,10 +177,20 @@ fn random_parameter(rng: &mut Rng, text: &mut String, anchors: usize, types: &[&
         0 => text.push_str(rng.pick(types)),
         1 => text.push_str(&alias),
         2 => text.push_str(&format!("{{type: object, properties: {alias}}}")),
-        3 => text.push_str(&format!("{{type: array, items: {{type: object, properties: {alias}}}}}")),
+        3 => text.push_str(&format!(
+            "{{type: array, items: {{type: object, properties: {alias}}}}}"
+        )),
         4 => text.push_str(&format!("{{type: map, values: {alias}}}")),
         5 => {
-            let values = rng.pick(&["[a, b]", "[1, 1]", "[]", "[yes, no]", "[*f0]", "{a: 1}", "[b]"]);
+            let values = rng.pick(&[
+                "[a, b]",
+                "[1, 1]",
+                "[]",
+                "[yes, no]",
+                "[*f0]",
+                "{a: 1}",
+                "[b]",
+            ]);
             text.push_str(&format!("{{type: string, enum: {values}}}"));
         }
         6 => {
@@ -187,15 +213,33 @@ fn random_line(rng: &mut Rng, events: &[String]) -> Vec<u8> {
     let event = events[rng.below(events.len())].clone();
     let value = |rng: &mut Rng| -> String {
         [
-            "1", "-1", "1.5", "1e999", "true", "null", "\"x\"", "\"2024-01-01T00:00:00Z\"", "[]", "{}",
-            "\"\\ud800\"", "18446744073709551616", "[1,{\"a\":[]}]",
+            "1",
+            "-1",
+            "1.5",
+            "1e999",
+            "true",
+            "null",
+            "\"x\"",
+            "\"2024-01-01T00:00:00Z\"",
+            "[]",
+            "{}",
+            "\"\\ud800\"",
+            "18446744073709551616",
+            "[1,{\"a\":[]}]",
         ][rng.below(13)]
         .to_string()
     };
     let mut line = format!("{{\"event\":\"{event}\"");
     for _ in 0..rng.below(6) {
-        let key = ["user_id", "user_email", "client_id", "business_id", "x", "properties", "event"]
-            [rng.below(7)];
+        let key = [
+            "user_id",
+            "user_email",
+            "client_id",
+            "business_id",
+            "x",
+            "properties",
+            "event",
+        ][rng.below(7)];
         line.push_str(&format!(",\"{key}\":{}", value(rng)));
     }
     line.push('}');
@@ -222,7 +266,10 @@ fn random_definitions_end_in_diagnostics() {
         accepted += usize::from(!compiled.has_errors());
     }
     // The generator must reach both sides, or it is testing nothing.
-    assert!(accepted > 0 && accepted < cases as usize, "accepted {accepted} of {cases}");
+    assert!(
+        accepted > 0 && accepted < cases as usize,
+        "accepted {accepted} of {cases}"
+    );
 }
 
 #[test]
@@ -253,7 +300,6 @@ fn the_benchmark_catalog_is_far_below_the_budget() {
     let (sources, parseable) = evdef::load::read(&files, &mut diagnostics).unwrap();
     let tree = evdef::yaml::parse_all(&sources, &parseable, &mut diagnostics);
     let budget = evdef::yaml::budget::measure(&tree);
-    println!("{budget:?}");
     assert!(
         budget.expanded.saturating_mul(10) < budget.limit,
         "an honest catalog must be far below the budget: {budget:?}"

@@ -110,15 +110,10 @@ fn sizes(tree: &Tree) -> Vec<Size> {
                 NodeKind::Alias {
                     target: Some(t), ..
                 } => stack.extend(pending(*t)),
-                NodeKind::Sequence(items) => {
-                    stack.extend(items.iter().filter_map(|&c| pending(c)))
+                NodeKind::Sequence(items) => stack.extend(items.iter().filter_map(|&c| pending(c))),
+                NodeKind::Mapping(pairs) => {
+                    stack.extend(pairs.iter().flat_map(|&(k, v)| [k, v]).filter_map(pending))
                 }
-                NodeKind::Mapping(pairs) => stack.extend(
-                    pairs
-                        .iter()
-                        .flat_map(|&(k, v)| [k, v])
-                        .filter_map(pending),
-                ),
             }
         }
     }
@@ -179,11 +174,7 @@ fn descend(tree: &Tree, root: NodeId, weight: impl Fn(NodeId) -> u64) -> NodeId 
             NodeKind::Scalar(_) | NodeKind::Alias { .. } => return at,
         };
         // The first of the heaviest children, in document order.
-        let heaviest = children
-            .iter()
-            .copied()
-            .rev()
-            .max_by_key(|&c| weight(c));
+        let heaviest = children.iter().copied().rev().max_by_key(|&c| weight(c));
         match heaviest {
             Some(c) => at = c,
             None => return at,
@@ -251,9 +242,7 @@ fn over_budget(tree: &Tree, budget: &Budget, at: NodeId, cost: u64) -> Diagnosti
 fn too_deep(tree: &Tree, at: NodeId) -> Diagnostic {
     Diagnostic::error(
         "too-deep",
-        format!(
-            "aliases and merges nest values more than {EXPANDED_DEPTH_LIMIT} levels deep"
-        ),
+        format!("aliases and merges nest values more than {EXPANDED_DEPTH_LIMIT} levels deep"),
         tree.get(at).span,
     )
     .with_label("the deepest expansion goes through here")
@@ -299,14 +288,22 @@ mod tests {
         assert!(!check(&tree, &mut diagnostics));
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].code, "alias-expansion-limit");
-        assert!(diagnostics[0].message.contains("over the run's budget of 1000000"));
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("over the run's budget of 1000000")
+        );
     }
 
     #[test]
     fn merge_chains_count_every_copy() {
         let mut text = String::from(".f0: &f0 {a: string}\n");
         for i in 1..40 {
-            text.push_str(&format!(".f{i}: &f{i} {{<<: [*f{}, *f{}]}}\n", i - 1, i - 1));
+            text.push_str(&format!(
+                ".f{i}: &f{i} {{<<: [*f{}, *f{}]}}\n",
+                i - 1,
+                i - 1
+            ));
         }
         let (tree, _) = crate::yaml::load_str("t.yaml", &text);
         let mut diagnostics = Vec::new();

@@ -22,8 +22,12 @@ fn bombs_fail_the_same_way_on_one_core_and_on_sixteen() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| {
             name.starts_with("bomb-")
-                || ["billion-laughs", "properties-alias-bomb", "deep-alias-chain"]
-                    .contains(&name.as_str())
+                || [
+                    "billion-laughs",
+                    "properties-alias-bomb",
+                    "deep-alias-chain",
+                ]
+                .contains(&name.as_str())
         })
         .collect();
     bombs.sort();
