@@ -187,24 +187,57 @@ pub fn compile_for_files(options: &Options) -> Result<Compiled, Error> {
     Ok(compiled)
 }
 
+/// [`check`] on definitions held in memory: `(name, text)` pairs, as if they were files of that name
+/// (a name starting with `_` is a prelude). For tests and fuzzing; never fails, every problem is a diagnostic.
+pub fn check_texts(files: &[(&str, &str)], config: &Config) -> Compiled {
+    let mut sources = source::SourceMap::new();
+    for (name, text) in files {
+        sources.add(source::SourceFile::new(*name, *name, *text));
+    }
+    let mut diagnostics = Vec::new();
+    let tree = yaml::parse_all(&sources, &vec![true; files.len()], &mut diagnostics);
+    let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
+    let mut compiled = Compiled {
+        catalog,
+        diagnostics,
+    };
+    output::names::check(&compiled.catalog, &mut compiled.diagnostics);
+    lint_and_examples(&mut compiled, config, tree);
+    compiled
+}
+
 /// [`compile`], then every lint rule and the output names: what `evdef check` reports (CI catches an
-/// event name that `build` would refuse as a file name).
+/// event name that `build` would refuse as a file name). With a focus ([`Options::with_focus`]), only the
+/// diagnostics that point into the focused files are kept.
 pub fn check(options: &Options) -> Result<Compiled, Error> {
     let (mut compiled, tree) = front_end(options)?;
     output::names::check(&compiled.catalog, &mut compiled.diagnostics);
+    lint_and_examples(&mut compiled, &options.config, tree);
+    if !options.focus.is_empty() {
+        let focus = focus_files(&compiled.catalog.sources, &options.focus);
+        compiled.diagnostics.retain(|d| {
+            d.span()
+                .is_none_or(|_| d.files().any(|f| focus.contains(&f)))
+        });
+    }
+    Ok(compiled)
+}
+
+/// Lint the catalog and check its examples, freeing the tree meanwhile; diagnostics end sorted.
+fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree) {
     let catalog = &compiled.catalog;
     // Lint, the examples and freeing the tree are independent: run them side by side.
     let (mut linted, (mut examples, ())) = rayon::join(
         || {
             let mut found = Vec::new();
-            lint::check(catalog, &options.config.lint, &mut found);
+            lint::check(catalog, &config.lint, &mut found);
             found
         },
         || {
             rayon::join(
                 || {
                     let mut found = Vec::new();
-                    validate::check_examples(catalog, &options.config.envelope, &mut found);
+                    validate::check_examples(catalog, &config.envelope, &mut found);
                     found
                 },
                 || tree.free_in_parallel(),
@@ -214,14 +247,6 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
     compiled.diagnostics.append(&mut linted);
     compiled.diagnostics.append(&mut examples);
     diagnostics::sort_and_dedup(&mut compiled.diagnostics);
-    if !options.focus.is_empty() {
-        let focus = focus_files(&compiled.catalog.sources, &options.focus);
-        compiled.diagnostics.retain(|d| {
-            d.span()
-                .is_none_or(|_| d.files().any(|f| focus.contains(&f)))
-        });
-    }
-    Ok(compiled)
 }
 
 /// The ids of the loaded files that are among `focus` (compared canonically, so `./a.yaml` is `a.yaml`).

@@ -27,8 +27,16 @@ pub const EVENT_KEYS: [&str; 7] = [
 
 /// Resolve every document of the tree into a catalog.
 pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
-    let mut merger = Merger::new(tree);
     let mut catalog = Catalog::new(Arc::clone(&sources));
+    // Everything below expands aliases and merges: only within the run's budget, decided on the text alone.
+    if !yaml::budget::check(tree, diagnostics) {
+        return catalog;
+    }
+    let mut merger = Merger::new(tree);
+    let mut documents_per_file: HashMap<crate::source::FileId, usize> = HashMap::new();
+    for doc in &tree.documents {
+        *documents_per_file.entry(doc.file).or_default() += 1;
+    }
     let mut fragment_nodes: Vec<(String, Span, NodeId, Option<yaml::Anchor>)> = Vec::new();
     let mut event_nodes: Vec<(String, Span, NodeId)> = Vec::new();
     let mut event_spans: HashMap<String, Span> = HashMap::new();
@@ -36,7 +44,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
     for doc in &tree.documents {
         let Some(root) = doc.root else {
             if sources.get(doc.file).text.trim().is_empty()
-                || tree.documents.iter().filter(|d| d.file == doc.file).count() == 1
+                || documents_per_file.get(&doc.file) == Some(&1)
             {
                 diagnostics.push(
                     Diagnostic::warning(

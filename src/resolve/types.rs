@@ -37,20 +37,18 @@ pub const PARAMETER_KEYS: [&str; 16] = [
 
 /// Deepest nesting of `properties` / `items` / `values`.
 const MAX_DEPTH: usize = 64;
-/// Most parameters one event (or fragment) may expand to; aliases can share a large object many times over.
-const PARAMETER_BUDGET: usize = 100_000;
 
-/// Resolves parameters, sharing one merger and a budget.
+/// Resolves parameters, sharing one merger. Its work is bounded by the run's expansion budget, checked on
+/// the tree before resolving ([`yaml::budget`]).
 pub struct Resolver<'m, 't> {
     pub merger: &'m mut Merger<'t>,
     fragments: &'m HashMap<NodeId, String>,
-    budget: usize,
     /// A fragment's parameter is the same in every event that merges it, but for its provenance: resolve
-    /// it once. Keyed by (key node, value node, depth); the value counts the parameters it contains.
+    /// it once. Keyed by (key node, value node, depth).
     /// The problems found are kept too: every event that inherits a broken parameter must fail (the copies
     /// are merged away when diagnostics are deduplicated).
     #[allow(clippy::type_complexity)]
-    memo: FxHashMap<(NodeId, NodeId, usize), (Option<(Parameter, usize)>, Vec<Diagnostic>)>,
+    memo: FxHashMap<(NodeId, NodeId, usize), (Option<Parameter>, Vec<Diagnostic>)>,
     /// Provenance chains by [`Via::id`]; the value keeps the `Via` alive so that its id is not reused.
     chains: FxHashMap<usize, (Via, InheritChain)>,
     /// One model step per merge step: the steps inside fragments are shared by every event.
@@ -63,7 +61,6 @@ impl<'m, 't> Resolver<'m, 't> {
         Resolver {
             merger,
             fragments,
-            budget: PARAMETER_BUDGET,
             memo: FxHashMap::default(),
             chains: FxHashMap::default(),
             hops: FxHashMap::default(),
@@ -71,10 +68,9 @@ impl<'m, 't> Resolver<'m, 't> {
         }
     }
 
-    /// Start afresh for the next event or fragment: a new parameter budget, and no provenance chains (each
-    /// starts at the definition's own merge keys, so none is shared with the next one).
+    /// Start afresh for the next event or fragment: no provenance chains (each starts at the definition's
+    /// own merge keys, so none is shared with the next one).
     pub fn reset(&mut self) {
-        self.budget = PARAMETER_BUDGET;
         self.chains.clear();
     }
 
@@ -85,40 +81,6 @@ impl<'m, 't> Resolver<'m, 't> {
     /// The fragment whose value is this node.
     pub fn fragment_of(&self, node: NodeId) -> Option<String> {
         self.fragments.get(&node).cloned()
-    }
-
-    /// [`Self::parameter_body`] for a definition written once, counted against the budget.
-    fn budgeted(
-        &mut self,
-        entry: &Entry,
-        depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Parameter> {
-        let p = self.parameter_body(entry, depth, diagnostics)?;
-        self.spend(count(&p), entry, diagnostics).then_some(p)
-    }
-
-    /// Count `size` parameters against the budget; past it, report once and refuse.
-    fn spend(&mut self, size: usize, entry: &Entry, diagnostics: &mut Vec<Diagnostic>) -> bool {
-        if size <= self.budget {
-            self.budget -= size;
-            return true;
-        }
-        if self.budget > 0 {
-            diagnostics.push(
-                Diagnostic::error(
-                    "alias-expansion-limit",
-                    format!("definitions expand to more than {PARAMETER_BUDGET} parameters"),
-                    self.tree().get(entry.value).span,
-                )
-                .with_label("expansion stopped here")
-                .with_help(
-                    "this looks like an alias bomb; share large objects through fewer aliases",
-                ),
-            );
-        }
-        self.budget = 0;
-        false
     }
 
     /// The model's provenance for an entry, built once per distinct merge chain and shared. The cache holds
@@ -232,8 +194,7 @@ impl<'m, 't> Resolver<'m, 't> {
     }
 
     /// [`Self::parameter_body`] once per definition; later uses clone it and set their own provenance.
-    /// Every use counts all the parameters it contains against the budget, so aliases that share one large
-    /// object many times over fail with a diagnostic instead of building an exponential model.
+    /// Every use is a copy: the run's expansion budget has counted it.
     fn memoized(
         &mut self,
         entry: &Entry,
@@ -244,7 +205,7 @@ impl<'m, 't> Resolver<'m, 't> {
         let shared = !entry.via.is_empty()
             || matches!(self.tree().get(entry.value).kind, NodeKind::Alias { .. });
         if !shared {
-            return self.budgeted(entry, depth, diagnostics);
+            return self.parameter_body(entry, depth, diagnostics);
         }
         let key = (entry.key_node, entry.value, depth);
         let cached = match self.memo.get(&key) {
@@ -254,20 +215,13 @@ impl<'m, 't> Resolver<'m, 't> {
             }
             None => {
                 let mut found = Vec::new();
-                let body = self.parameter_body(entry, depth, &mut found);
-                let hit = body.map(|p| {
-                    let size = count(&p);
-                    (p, size)
-                });
+                let hit = self.parameter_body(entry, depth, &mut found);
                 diagnostics.extend(found.iter().cloned());
                 self.memo.insert(key, (hit.clone(), found));
                 hit
             }
         };
-        let (mut p, size) = cached?;
-        if !self.spend(size, entry, diagnostics) {
-            return None;
-        }
+        let mut p = cached?;
         p.origin.via = self.inherit_chain(entry);
         Some(p)
     }
@@ -703,18 +657,6 @@ impl<'m, 't> Resolver<'m, 't> {
         }
         Some(values)
     }
-}
-
-/// Parameters in a parameter's definition, itself included.
-fn count(p: &Parameter) -> usize {
-    fn in_schema(s: &Schema) -> usize {
-        match &s.ty {
-            Type::Object(props) => props.values().map(count).sum(),
-            Type::Array(inner) | Type::Map(inner) => in_schema(inner),
-            _ => 0,
-        }
-    }
-    1 + in_schema(&p.schema)
 }
 
 impl Schema {

@@ -103,44 +103,21 @@ impl Merged {
 /// Overridden definitions kept per key; they feed lint only, so a bound keeps a merge bomb small.
 pub const SHADOW_LIMIT: usize = 8;
 
-/// Bounds the work of merging, so a hostile file fails with a diagnostic instead of exhausting memory.
-#[derive(Debug, Clone, Copy)]
-pub struct MergeBudget {
-    /// Entries copied in all merges of one run.
-    pub max_entries: usize,
-}
-
-impl Default for MergeBudget {
-    fn default() -> Self {
-        MergeBudget {
-            max_entries: 2_000_000,
-        }
-    }
-}
-
 /// Flattens mappings, memoizing each one.
 pub struct Merger<'t> {
     tree: &'t Tree,
     memo: FxHashMap<NodeId, Rc<Merged>>,
     in_progress: Vec<NodeId>,
-    spent: usize,
-    budget: MergeBudget,
 }
 
 impl<'t> Merger<'t> {
-    /// A merger over a tree.
+    /// A merger over a tree. It expands merges without a limit of its own: check the tree against the run's
+    /// expansion budget first ([`super::budget::check`]), which bounds its work.
     pub fn new(tree: &'t Tree) -> Self {
-        Self::with_budget(tree, MergeBudget::default())
-    }
-
-    /// A merger with an explicit budget.
-    pub fn with_budget(tree: &'t Tree, budget: MergeBudget) -> Self {
         Merger {
             tree,
             memo: FxHashMap::default(),
             in_progress: Vec::new(),
-            spent: 0,
-            budget,
         }
     }
 
@@ -150,7 +127,7 @@ impl<'t> Merger<'t> {
     }
 
     /// The flattened mapping at `id` (after following an alias), or `None` if it is not a mapping.
-    /// Problems (merging a non-mapping, a merge too large) are pushed once per mapping.
+    /// Problems (merging a non-mapping) are pushed once per mapping.
     pub fn mapping(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Option<Rc<Merged>> {
         let id = self.tree.deref(id);
         if !matches!(self.tree.get(id).kind, NodeKind::Mapping(_)) {
@@ -243,24 +220,6 @@ impl<'t> Merger<'t> {
     ) {
         let target = self.tree.deref(value);
         let sub = self.flatten(target, diagnostics);
-        self.spent += sub.entries.len();
-        if self.spent > self.budget.max_entries {
-            if self.spent - sub.entries.len() <= self.budget.max_entries {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "merge-too-large",
-                        format!(
-                            "merges expand to more than {} entries",
-                            self.budget.max_entries
-                        ),
-                        self.tree.get(value).span,
-                    )
-                    .with_label("expansion stopped here")
-                    .with_help("this looks like a merge bomb; merge each fragment once"),
-                );
-            }
-            return;
-        }
         let hop = Hop {
             alias: self.tree.get(value).span,
             target,

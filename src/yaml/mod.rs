@@ -2,6 +2,7 @@
 //! anchors are visible in every file), rejects alias cycles and duplicate keys, and resolves merge keys
 //! ([`merge`]). It knows nothing about events.
 
+pub mod budget;
 pub mod merge;
 pub mod node;
 pub mod value;
@@ -11,7 +12,7 @@ use std::collections::HashMap;
 use granit_parser::{Event, Parser};
 use rayon::prelude::*;
 
-pub use merge::{Entry, Hop, MergeBudget, Merged, Merger, Via};
+pub use merge::{Entry, Hop, Merged, Merger, Via};
 pub use node::{Anchor, Document, Node, NodeId, NodeKind, Scalar, Tree};
 
 use crate::diagnostics::{Diagnostic, did_you_mean};
@@ -201,11 +202,15 @@ pub fn load_str(name: &str, text: &str) -> (Tree, Vec<Diagnostic>) {
 
 /// Every document of a tree as JSON with merge keys applied, in order: what `yaml.safe_load_all` returns,
 /// but with scalars typed by the YAML 1.2 core schema. An empty document is `null`; `None` marks a document
-/// whose conversion failed (diagnosed).
+/// whose conversion failed (diagnosed), and every document when the tree is over the run's expansion budget
+/// ([`budget`]).
 pub fn documents_to_json(
     tree: &Tree,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Option<serde_json::Value>> {
+    if !budget::check(tree, diagnostics) {
+        return vec![None; tree.documents.len()];
+    }
     let mut merger = Merger::new(tree);
     tree.documents
         .iter()

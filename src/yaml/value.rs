@@ -1,14 +1,11 @@
-//! Converting a YAML node to JSON (for `examples:` and enum values), with merge keys applied and a budget
-//! on the number of nodes produced, so an alias bomb fails with a diagnostic at the alias.
+//! Converting a YAML node to JSON (for `examples:` and enum values), with merge keys applied. The run's
+//! expansion budget ([`super::budget`]), checked before, bounds the nodes produced.
 
 use serde_json::{Map, Number, Value};
 
 use super::merge::Merger;
 use super::node::{NodeId, NodeKind, Scalar};
 use crate::diagnostics::Diagnostic;
-
-/// Most nodes one conversion may produce (each alias expansion counts its nodes again).
-pub const VALUE_BUDGET: usize = 100_000;
 
 /// The JSON value of a node: plain scalars are typed by the YAML 1.2 core schema (`true`, `12`, `1.5`,
 /// `null`), quoted scalars are strings, merge keys are applied.
@@ -17,37 +14,15 @@ pub fn to_json(
     id: NodeId,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
-    let mut budget = VALUE_BUDGET;
-    convert(merger, id, None, &mut budget, diagnostics)
+    convert(merger, id, diagnostics)
 }
 
-/// `alias` is the outermost alias on the path from the converted root, which the diagnostic points at.
 fn convert(
     merger: &mut Merger<'_>,
     id: NodeId,
-    alias: Option<crate::source::Span>,
-    budget: &mut usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
     let tree = merger.tree();
-    let alias = alias
-        .or_else(|| matches!(tree.get(id).kind, NodeKind::Alias { .. }).then(|| tree.get(id).span));
-    if *budget == 0 {
-        let here = tree.get(id).span;
-        let mut d = Diagnostic::error(
-            "alias-expansion-limit",
-            format!("value expands to more than {VALUE_BUDGET} nodes"),
-            alias.unwrap_or(here),
-        )
-        .with_label("this alias expands too far")
-        .with_help("this looks like an alias bomb (billion laughs); reference large values once");
-        if alias.is_some() {
-            d = d.with_secondary(here, "expansion stopped here");
-        }
-        diagnostics.push(d);
-        return None;
-    }
-    *budget -= 1;
     let node = tree.resolved(id);
     match &node.kind {
         NodeKind::Scalar(s) => Some(scalar(s)),
@@ -55,7 +30,7 @@ fn convert(
         NodeKind::Sequence(items) => {
             let mut out = Vec::with_capacity(items.len());
             for &item in items {
-                out.push(convert(merger, item, alias, budget, diagnostics)?);
+                out.push(convert(merger, item, diagnostics)?);
             }
             Some(Value::Array(out))
         }
@@ -65,7 +40,7 @@ fn convert(
             for entry in &merged.entries {
                 out.insert(
                     String::from(&*entry.key),
-                    convert(merger, entry.value, alias, budget, diagnostics)?,
+                    convert(merger, entry.value, diagnostics)?,
                 );
             }
             Some(Value::Object(out))
