@@ -103,6 +103,25 @@ impl SourceFile {
         }
     }
 
+    /// The byte range of the lines around `range` (up to `context` lines before and after, whole lines),
+    /// and the 0-based number of its first line: what a snippet of `range` needs, found by binary search
+    /// so that rendering many diagnostics of one large file stays linear.
+    pub fn window(
+        &self,
+        range: std::ops::Range<usize>,
+        context: usize,
+    ) -> (std::ops::Range<usize>, usize) {
+        let len = self.text.len();
+        let line_of = |offset: usize| match self.line_starts.binary_search(&offset.min(len)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let first = line_of(range.start).saturating_sub(context);
+        let last = line_of(range.end) + context + 1;
+        let end = self.line_starts.get(last).copied().unwrap_or(len);
+        (self.line_starts[first]..end, first)
+    }
+
     /// The text a span covers (empty when the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde_json::{Value, json};
 
 use super::{Diagnostic, Label, Severity};
@@ -135,62 +135,146 @@ struct Report {
     severity: Severity,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Window>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
 
+/// Secondary labels this close to the primary one (in bytes) share its snippet; farther ones get their own,
+/// as labels in other files do. Each snippet copies only its own lines, so rendering stays linear in the
+/// number of diagnostics whatever the file size.
+const SHARED_SNIPPET_BYTES: usize = 4096;
+
 impl Report {
     fn new(sources: &SourceMap, d: &Diagnostic) -> Report {
-        let file = d.primary.as_ref().map(|l| l.span.file);
-        let mut labels = Vec::new();
-        let mut related = Vec::new();
-        if let Some(primary) = &d.primary {
-            labels.push(labeled(primary, true));
-        }
-        for l in &d.secondary {
-            if Some(l.span.file) == file {
-                labels.push(labeled(l, false));
-            } else {
-                related.push(Report {
-                    code: String::new(),
-                    severity: Severity::Info,
-                    message: if l.text.is_empty() {
-                        "related".into()
-                    } else {
-                        l.text.clone()
-                    },
-                    help: None,
-                    source: Some(named(sources, l.span)),
-                    labels: vec![labeled(l, true)],
-                    related: Vec::new(),
-                });
-            }
-        }
+        let Some(primary) = &d.primary else {
+            return Report {
+                code: d.code.to_string(),
+                severity: d.severity,
+                message: d.message.clone(),
+                help: d.help.clone(),
+                source: None,
+                labels: Vec::new(),
+                related: d
+                    .secondary
+                    .iter()
+                    .map(|l| Report::related(sources, l))
+                    .collect(),
+            };
+        };
+        let near = |l: &Label| {
+            l.span.file == primary.span.file
+                && (l.span.start as usize).abs_diff(primary.span.start as usize)
+                    <= SHARED_SNIPPET_BYTES
+                && (l.span.end as usize).abs_diff(primary.span.end as usize) <= SHARED_SNIPPET_BYTES
+        };
+        let (shared, apart): (Vec<&Label>, Vec<&Label>) = d.secondary.iter().partition(|l| near(l));
+        let start = shared
+            .iter()
+            .map(|l| l.span.start)
+            .fold(primary.span.start, u32::min);
+        let end = shared
+            .iter()
+            .map(|l| l.span.end)
+            .fold(primary.span.end, u32::max);
+        let window = Window::new(sources, primary.span.file, start as usize..end as usize);
+        let mut labels = vec![window.labeled(primary, true)];
+        labels.extend(shared.iter().map(|l| window.labeled(l, false)));
         Report {
             code: d.code.to_string(),
             severity: d.severity,
             message: d.message.clone(),
             help: d.help.clone(),
-            source: d.primary.as_ref().map(|l| named(sources, l.span)),
+            source: Some(window),
             labels,
-            related,
+            related: apart.iter().map(|l| Report::related(sources, l)).collect(),
+        }
+    }
+
+    /// A label shown on its own, after the main snippet.
+    fn related(sources: &SourceMap, l: &Label) -> Report {
+        let span = l.span.start as usize..l.span.end as usize;
+        let window = Window::new(sources, l.span.file, span);
+        Report {
+            code: String::new(),
+            severity: Severity::Info,
+            message: if l.text.is_empty() {
+                "related".into()
+            } else {
+                l.text.clone()
+            },
+            help: None,
+            labels: vec![window.labeled(l, true)],
+            source: Some(window),
+            related: Vec::new(),
         }
     }
 }
 
-fn named(sources: &SourceMap, span: Span) -> NamedSource<String> {
-    let file = sources.get(span.file);
-    NamedSource::new(file.name.clone(), file.text.to_string())
+/// The lines of a file that one snippet shows, with where they start, so that miette reports the real line
+/// numbers while only these lines are copied and scanned.
+struct Window {
+    name: String,
+    text: String,
+    /// Byte offset of `text` in the file.
+    offset: usize,
+    /// 0-based line number of the first line of `text`.
+    first_line: usize,
 }
 
-fn labeled(l: &Label, primary: bool) -> LabeledSpan {
-    let span = SourceSpan::new((l.span.start as usize).into(), l.span.len());
-    let text = (!l.text.is_empty()).then(|| l.text.clone());
-    if primary {
-        LabeledSpan::new_primary_with_span(text, span)
-    } else {
-        LabeledSpan::new_with_span(text, span)
+impl Window {
+    fn new(
+        sources: &SourceMap,
+        file: crate::source::FileId,
+        range: std::ops::Range<usize>,
+    ) -> Window {
+        let file = sources.get(file);
+        // miette shows one line of context on each side; two leaves room for multi-line labels.
+        let (lines, first_line) = file.window(range, 2);
+        Window {
+            name: file.name.clone(),
+            text: file.text.get(lines.clone()).unwrap_or("").to_string(),
+            offset: lines.start,
+            first_line,
+        }
+    }
+
+    fn labeled(&self, l: &Label, primary: bool) -> LabeledSpan {
+        let start = (l.span.start as usize)
+            .saturating_sub(self.offset)
+            .min(self.text.len());
+        let span = SourceSpan::new(start.into(), l.span.len().min(self.text.len() - start));
+        let text = (!l.text.is_empty()).then(|| l.text.clone());
+        if primary {
+            LabeledSpan::new_primary_with_span(text, span)
+        } else {
+            LabeledSpan::new_with_span(text, span)
+        }
+    }
+}
+
+impl miette::SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            // miette's own `str` source counts lines from the start of the text here (its renderer merges
+            // two label contexts when `line + line_count` reaches the next one); keep that meaning so
+            // snippets look as they did with the whole file.
+            inner.line_count() + self.first_line,
+        )))
     }
 }
 
@@ -452,6 +536,39 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::fnv1a;
+    use crate::diagnostics::Diagnostic;
+    use crate::source::{SourceFile, SourceMap, Span};
+
+    /// Snippets copy only the lines around their labels, yet show the file's real line numbers; a label
+    /// far from the primary one gets a snippet of its own.
+    #[test]
+    fn snippets_show_real_line_numbers_from_a_window() {
+        let mut text: String = (1..=5000).map(|i| format!("k{i}: v{i}\n")).collect();
+        text.push_str("bad: here\n");
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("a.yaml", "a.yaml", text.as_str()));
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            Span::new(file, start..start + needle.len())
+        };
+        let d = Diagnostic::error("test-code", "the message", at("here"))
+            .with_label("primary label")
+            .with_secondary(at("v4999"), "near label")
+            .with_secondary(at("v2\n"), "far label");
+        let out = super::human(&sources, &[d], false);
+        assert!(out.contains("[a.yaml:5001:6]"), "{out}");
+        assert!(out.contains("5001 │ bad: here"), "{out}");
+        assert!(out.contains("4999 │ k4999: v4999"), "{out}");
+        assert!(out.contains("near label"), "{out}");
+        assert!(
+            out.contains("[a.yaml:2:5]"),
+            "the far label has its own snippet: {out}"
+        );
+        assert!(
+            !out.contains("2500 │"),
+            "lines between are not shown: {out}"
+        );
+    }
 
     #[test]
     fn fnv1a_matches_the_reference_values() {
