@@ -225,3 +225,27 @@ fn gitlab_format_is_a_code_quality_report() {
         .collect();
     assert_eq!(fingerprints.len(), report.as_array().unwrap().len());
 }
+
+/// A definitions file saved by a Windows editor: a UTF-8 BOM first and CRLF line endings. The BOM is
+/// skipped, CRLF reads as LF, and positions are the ones the editor shows.
+#[test]
+fn a_bom_and_crlf_in_a_definitions_file_are_read_as_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "\u{feff}a_happened:\r\n  description: Something happened here\r\n  parameters:\r\n    x: strin\r\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) =
+        run(super::evdef_in(dir.path()).args(["check", "--format", "json", "a.yaml"]));
+    assert_eq!(code, 1, "{stderr}");
+    let found: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(found.len(), 1, "{stdout}");
+    assert_eq!(found[0]["code"], "unknown-type");
+    assert_eq!(found[0]["location"]["line"], 4);
+    assert_eq!(found[0]["location"]["column"], 8);
+    assert_eq!(
+        found[0]["location"]["end_column"], 13,
+        "the span ends before the CR"
+    );
+}
