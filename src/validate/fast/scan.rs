@@ -274,13 +274,14 @@ fn hex4(h: &[u8]) -> Option<u32> {
 }
 
 /// Whether `serde_json` reads this number token without "number out of range": integers always are
-/// (past 64 bits they become floats), and a float whose exponent stays far from `f64`'s limits is. Near
-/// the limits the answer is "not sure" (`false`), and the slow path decides.
+/// (past 64 bits they become floats), and so is a float whose exponent stays far from `f64`'s limits.
+/// Near the limits `serde_json` itself is asked.
 pub(super) fn number_in_range(bytes: &[u8], n: RawNum) -> bool {
-    if n.integral {
-        return n.end - n.start <= 300;
-    }
     let token = &bytes[n.start..n.end];
+    if n.integral {
+        return token.len() <= 300
+            || std::str::from_utf8(token).is_ok_and(|t| t.parse::<serde_json::Number>().is_ok());
+    }
     let (mantissa, exponent) = match token.iter().position(|&c| c == b'e' || c == b'E') {
         Some(e) => (&token[..e], std::str::from_utf8(&token[e + 1..]).ok().and_then(|x| x.parse::<i64>().ok())),
         None => (token, Some(0)),
@@ -291,7 +292,9 @@ pub(super) fn number_in_range(bytes: &[u8], n: RawNum) -> bool {
     // The decimal exponent of the value is about (digits before the point) + exponent.
     let int_digits = mantissa.iter().take_while(|&&c| c != b'.').filter(|c| c.is_ascii_digit()).count() as i64;
     let magnitude = int_digits + exponent;
-    (-280..=280).contains(&magnitude) || mantissa.iter().all(|&c| matches!(c, b'0' | b'.' | b'-'))
+    (-280..=280).contains(&magnitude)
+        || mantissa.iter().all(|&c| matches!(c, b'0' | b'.' | b'-'))
+        || std::str::from_utf8(token).is_ok_and(|t| t.parse::<serde_json::Number>().is_ok())
 }
 
 /// Decode the text of a string token that holds escapes into `out` (the token was checked by
