@@ -187,6 +187,13 @@ pub fn spec(rng: &mut Rng, depth: u32) -> Spec {
         }
         _ => {}
     }
+    // The language refuses a lower bound above the upper one.
+    if let (Some(lo), Some(hi)) = (s.min_length, s.max_length) {
+        s.max_length = Some(hi.max(lo));
+    }
+    if let (Some(lo), Some(hi)) = (s.min_items, s.max_items) {
+        s.max_items = Some(hi.max(lo));
+    }
     s
 }
 
