@@ -70,26 +70,87 @@ pub struct Param {
 }
 
 pub const STRINGS: &[&str] = &[
-    "bronze", "silver", "gold", "é", "😀x", "a\"b", "tab\there", "a/b", "back\\slash", "", "ünï",
-    "ABC-12", "abc", "12-34", "ÀÉÎ", "x y", "ñ\u{a0}", "日本語",
+    "bronze",
+    "silver",
+    "gold",
+    "é",
+    "😀x",
+    "a\"b",
+    "tab\there",
+    "a/b",
+    "back\\slash",
+    "",
+    "ünï",
+    "ABC-12",
+    "abc",
+    "12-34",
+    "ÀÉÎ",
+    "x y",
+    "ñ\u{a0}",
+    "日本語",
 ];
 pub const PATTERNS: &[&str] = &[
-    "^[a-z]+$", "^[A-Z]{3}-[0-9]+$", "é", "^.{2,4}$", "^\\d+$", "^\\w+$", "^[^\"]*$", "^(a|b)*c?$",
-    "😀", "^\\S+$",
+    "^[a-z]+$",
+    "^[A-Z]{3}-[0-9]+$",
+    "é",
+    "^.{2,4}$",
+    "^\\d+$",
+    "^\\w+$",
+    "^[^\"]*$",
+    "^(a|b)*c?$",
+    "😀",
+    "^\\S+$",
 ];
 pub const TIMESTAMPS: &[&str] = &[
-    "2024-05-01T12:00:00Z", "2024-05-01T12:00:00.123+02:00", "2024-05-01t12:00:00z",
-    "2016-12-31T23:59:60Z", "2024-02-30T12:00:00Z", "2024-05-01 12:00:00Z", "yesterday",
-    "2024-05-01T24:00:00Z", "2024-05-01T12:00:00", "2024-05-01T12:00:00.5-00:00",
+    "2024-05-01T12:00:00Z",
+    "2024-05-01T12:00:00.123+02:00",
+    "2024-05-01t12:00:00z",
+    "2016-12-31T23:59:60Z",
+    "2024-02-30T12:00:00Z",
+    "2024-05-01 12:00:00Z",
+    "yesterday",
+    "2024-05-01T24:00:00Z",
+    "2024-05-01T12:00:00",
+    "2024-05-01T12:00:00.5-00:00",
 ];
-pub const DATES: &[&str] = &["2024-05-01", "2024-02-29", "2023-02-29", "2024-13-01", "2024-5-1", "20240501", ""];
+pub const DATES: &[&str] = &[
+    "2024-05-01",
+    "2024-02-29",
+    "2023-02-29",
+    "2024-13-01",
+    "2024-5-1",
+    "20240501",
+    "",
+];
 pub const UUIDS: &[&str] = &[
-    "6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d10", "6F1C1B0E-3A43-4B2E-9A55-0F2B1B7C9D10",
-    "6f1c1b0e3a434b2e9a550f2b1b7c9d10", "6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d1", "{6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d10}",
-    "00000000-0000-0000-0000-000000000000", "6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d1g",
+    "6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d10",
+    "6F1C1B0E-3A43-4B2E-9A55-0F2B1B7C9D10",
+    "6f1c1b0e3a434b2e9a550f2b1b7c9d10",
+    "6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d1",
+    "{6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d10}",
+    "00000000-0000-0000-0000-000000000000",
+    "6f1c1b0e-3a43-4b2e-9a55-0f2b1b7c9d1g",
 ];
-pub const EMAILS: &[&str] = &["a@example.com", "user.name+tag@example.co.uk", "a@b", "not an email", "@example.com", "a@[127.0.0.1]", "\"q\"@example.com", "é@example.com"];
-pub const URLS: &[&str] = &["https://example.com/p/1", "http://a.b/c?d=e#f", "mailto:a@b.c", "example.com", "https://exa mple.com", "urn:isbn:0451450523", "", "//x"];
+pub const EMAILS: &[&str] = &[
+    "a@example.com",
+    "user.name+tag@example.co.uk",
+    "a@b",
+    "not an email",
+    "@example.com",
+    "a@[127.0.0.1]",
+    "\"q\"@example.com",
+    "é@example.com",
+];
+pub const URLS: &[&str] = &[
+    "https://example.com/p/1",
+    "http://a.b/c?d=e#f",
+    "mailto:a@b.c",
+    "example.com",
+    "https://exa mple.com",
+    "urn:isbn:0451450523",
+    "",
+    "//x",
+];
 
 fn scalar_kind(rng: &mut Rng) -> Kind {
     match rng.below(10) {
@@ -158,10 +219,20 @@ pub fn spec(rng: &mut Rng, depth: u32) -> Spec {
                 s.enumeration = Some(vec![json!(1), json!(2), json!(-3), json!(0)]);
             } else {
                 if rng.chance(40) {
-                    s.minimum = Some(rng.pick(&[json!(0), json!(-5), json!(10), json!(-9223372036854775807i64)]));
+                    s.minimum = Some(rng.pick(&[
+                        json!(0),
+                        json!(-5),
+                        json!(10),
+                        json!(-9223372036854775807i64),
+                    ]));
                 }
                 if rng.chance(40) {
-                    s.maximum = Some(rng.pick(&[json!(100), json!(10), json!(9223372036854775807i64), json!(1000000)]));
+                    s.maximum = Some(rng.pick(&[
+                        json!(100),
+                        json!(10),
+                        json!(9223372036854775807i64),
+                        json!(1000000),
+                    ]));
                 }
             }
         }
@@ -290,7 +361,11 @@ fn any(rng: &mut Rng, depth: u32) -> Value {
         3 => Value::from(rng.pick(STRINGS)),
         4 => json!(1.25),
         5 => Value::Array((0..rng.below(3)).map(|_| any(rng, depth + 1)).collect()),
-        _ => Value::Object((0..rng.below(3)).map(|i| (format!("k{i}"), any(rng, depth + 1))).collect()),
+        _ => Value::Object(
+            (0..rng.below(3))
+                .map(|i| (format!("k{i}"), any(rng, depth + 1)))
+                .collect(),
+        ),
     }
 }
 
@@ -307,19 +382,41 @@ pub fn value(rng: &mut Rng, s: &Spec) -> Value {
     match &s.kind {
         Kind::Str => {
             let base = rng.pick(STRINGS).to_string();
-            Value::from(if rng.chance(50) { base.clone() } else { base.repeat(1 + rng.below(3)) })
+            Value::from(if rng.chance(50) {
+                base.clone()
+            } else {
+                base.repeat(1 + rng.below(3))
+            })
         }
         Kind::Int => match rng.below(12) {
             0 => raw(rng.pick(&["1.0", "-0", "1e2", "0.0", "-0.0", "1E0", "2.5", "100.0"])),
             1 => raw(rng.pick(&[
-                "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-                "18446744073709551615", "18446744073709551616", "1e19", "-1e19", "9.2233720368547758e18",
-                "1e400", "-1e400", "123456789012345678901234567890",
+                "9223372036854775807",
+                "9223372036854775808",
+                "-9223372036854775808",
+                "-9223372036854775809",
+                "18446744073709551615",
+                "18446744073709551616",
+                "1e19",
+                "-1e19",
+                "9.2233720368547758e18",
+                "1e400",
+                "-1e400",
+                "123456789012345678901234567890",
             ])),
             _ => json!(rng.range(-10, 120)),
         },
         Kind::Num => match rng.below(10) {
-            0 => raw(rng.pick(&["1e400", "1.5e300", "-0.0", "2.0", "1E-7", "0.1e1", "1e308", "1.7976931348623157e308"])),
+            0 => raw(rng.pick(&[
+                "1e400",
+                "1.5e300",
+                "-0.0",
+                "2.0",
+                "1E-7",
+                "0.1e1",
+                "1e308",
+                "1.7976931348623157e308",
+            ])),
             1 => json!(rng.range(-5, 200)),
             _ => json!((rng.range(-200, 20000) as f64) / 8.0),
         },
@@ -337,21 +434,38 @@ pub fn value(rng: &mut Rng, s: &Spec) -> Value {
         }
         Kind::Map(values) => {
             let n = rng.below(4);
-            Value::Object((0..n).map(|i| (format!("m{i}{}", rng.pick(&["", "é", "~", "/"])), value(rng, values))).collect())
+            Value::Object(
+                (0..n)
+                    .map(|i| {
+                        (
+                            format!("m{i}{}", rng.pick(&["", "é", "~", "/"])),
+                            value(rng, values),
+                        )
+                    })
+                    .collect(),
+            )
         }
     }
 }
 
 /// The first (valid) sample half of the time, else any.
 fn pick_mostly_first(rng: &mut Rng, samples: &[&'static str]) -> &'static str {
-    if rng.chance(50) { samples[0] } else { rng.pick(samples) }
+    if rng.chance(50) {
+        samples[0]
+    } else {
+        rng.pick(samples)
+    }
 }
 
 /// An object holding `ps`: required ones nearly always, optional ones often.
 pub fn object(rng: &mut Rng, ps: &[Param]) -> Value {
     let mut m = Map::new();
     for p in ps {
-        let present = if p.required { rng.chance(97) } else { rng.chance(60) };
+        let present = if p.required {
+            rng.chance(97)
+        } else {
+            rng.chance(60)
+        };
         if present {
             m.insert(p.name.clone(), value(rng, &p.spec));
         }

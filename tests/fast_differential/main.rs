@@ -15,14 +15,16 @@
 //! `EVDEF_DIFF_CASES` (default 4,000) and `EVDEF_DIFF_SEED` (default 1) choose the run; a local run of ten
 //! million: `EVDEF_DIFF_CASES=10000000 nice -n 10 cargo test --release --test fast_differential -- --nocapture`.
 
+#![allow(clippy::unwrap_used, clippy::print_stderr)]
+
 mod cases;
 
 use std::collections::HashMap;
 
+use cases::{Rng, raw};
 use evdef::config::{AdditionalParameters, EnvelopeConfig};
 use evdef::emit::json_schema::{self, Draft, JsonSchemaOptions};
 use evdef::validate::Validator;
-use cases::{Rng, raw};
 use serde_json::{Map, Value, json};
 
 /// How a line is written.
@@ -67,7 +69,10 @@ impl Writer<'_> {
                         self.out.push_str(&format!("\\u{u:04X}"));
                     }
                 }
-                c if escapes && c.is_ascii_alphabetic() && self.rng.chance(self.style.escape_ascii) => {
+                c if escapes
+                    && c.is_ascii_alphabetic()
+                    && self.rng.chance(self.style.escape_ascii) =>
+                {
                     self.out.push_str(&format!("\\u{:04x}", c as u32));
                 }
                 c => self.out.push(c),
@@ -127,9 +132,22 @@ impl Writer<'_> {
 
 const WRONG: fn() -> Vec<Value> = || {
     vec![
-        json!("x"), json!(7), json!(1.5), json!(true), Value::Null, json!([]), json!({}), raw("1.0"), raw("-0"),
-        raw("9223372036854775808"), raw("-9223372036854775809"), raw("1e400"), raw("1e2"), raw("1E400"),
-        json!("\u{1F600}"), json!("2024-05-01T12:00:00Z"),
+        json!("x"),
+        json!(7),
+        json!(1.5),
+        json!(true),
+        Value::Null,
+        json!([]),
+        json!({}),
+        raw("1.0"),
+        raw("-0"),
+        raw("9223372036854775808"),
+        raw("-9223372036854775809"),
+        raw("1e400"),
+        raw("1e2"),
+        raw("1E400"),
+        json!("\u{1F600}"),
+        json!("2024-05-01T12:00:00Z"),
     ]
 };
 
@@ -156,12 +174,19 @@ fn mutate(rng: &mut Rng, v: &mut Value) {
             m.shift_remove(&key);
         }
         (1, Value::Object(m)) => {
-            m.insert(rng.pick(&["zz", "p0_a", "p1_b", "p2_é"]).into(), rng.pick(&WRONG()));
+            m.insert(
+                rng.pick(&["zz", "p0_a", "p1_b", "p2_é"]).into(),
+                rng.pick(&WRONG()),
+            );
         }
         (2, Value::Object(m)) if !m.is_empty() => {
             let i = rng.below(m.len());
             let key = m.keys().nth(i).cloned().unwrap_or_default();
-            let dup = if rng.chance(50) { m[&key].clone() } else { rng.pick(&WRONG()) };
+            let dup = if rng.chance(50) {
+                m[&key].clone()
+            } else {
+                rng.pick(&WRONG())
+            };
             m.insert(format!("\u{0}DUP:{key}"), dup);
         }
         (3, Value::String(s)) => {
@@ -187,7 +212,7 @@ fn mangle(rng: &mut Rng, line: &mut String) {
         i
     };
     match rng.below(8) {
-        0 => line.push_str(&rng.pick(&[" x", "}", "\u{feff}", " ", "\t", ",", " {}", "\r"])),
+        0 => line.push_str(rng.pick(&[" x", "}", "\u{feff}", " ", "\t", ",", " {}", "\r"])),
         1 => line.insert(0, '\u{feff}'),
         2 => line.insert(1, '\u{feff}'),
         3 => {
@@ -197,7 +222,17 @@ fn mangle(rng: &mut Rng, line: &mut String) {
         4 | 5 => {
             // Inside the first string after the name: a control character or a broken escape.
             if let Some(q) = line.match_indices("\":\"").nth(1).map(|(i, _)| i + 3) {
-                line.insert_str(q, &rng.pick(&["\u{1}", "\\x", "\\ud800", "\\udc00x", "\\u12", "\\ud83d\\u0041"]));
+                line.insert_str(
+                    q,
+                    rng.pick(&[
+                        "\u{1}",
+                        "\\x",
+                        "\\ud800",
+                        "\\udc00x",
+                        "\\u12",
+                        "\\ud83d\\u0041",
+                    ]),
+                );
             }
         }
         _ => {
@@ -247,39 +282,82 @@ struct Stats {
     defer_class: u64,
 }
 
-fn catalog(rng: &mut Rng, dir: &std::path::Path, events: &[(String, Vec<cases::Param>)]) -> evdef::Catalog {
+fn catalog(
+    rng: &mut Rng,
+    dir: &std::path::Path,
+    events: &[(String, Vec<cases::Param>)],
+) -> evdef::Catalog {
     let _ = rng;
     let doc: Map<String, Value> = events
         .iter()
-        .map(|(name, ps)| (name.clone(), json!({"description": "generated", "parameters": cases::parameters(ps)})))
+        .map(|(name, ps)| {
+            (
+                name.clone(),
+                json!({"description": "generated", "parameters": cases::parameters(ps)}),
+            )
+        })
         .collect();
-    std::fs::write(dir.join("events.yaml"), serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("events.yaml"),
+        serde_json::to_string_pretty(&doc).unwrap(),
+    )
+    .unwrap();
     let compiled = evdef::compile(&evdef::Options::new().with_path(dir)).unwrap();
-    let errors: Vec<_> = compiled.diagnostics.iter().filter(|d| d.severity == evdef::Severity::Error).collect();
+    let errors: Vec<_> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == evdef::Severity::Error)
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(compiled.catalog.events.len(), events.len());
     compiled.catalog
 }
 
 fn setup(catalog: &evdef::Catalog, envelope: EnvelopeConfig) -> Setup {
-    let options = JsonSchemaOptions { draft: Draft::Draft202012, envelope: envelope.clone(), bundle_only: false };
+    let options = JsonSchemaOptions {
+        draft: Draft::Draft202012,
+        envelope: envelope.clone(),
+        bundle_only: false,
+    };
     let oracle = catalog
         .events
         .values()
         .map(|e| {
             let mut schema = json_schema::event_schema(e, &options);
             bound_integers(&mut schema);
-            (e.name.clone(), evdef::validate::jsonschema_options().build(&schema).unwrap())
+            (
+                e.name.clone(),
+                evdef::validate::jsonschema_options()
+                    .build(&schema)
+                    .unwrap(),
+            )
         })
         .collect();
     let fast = Validator::new(catalog, &envelope).unwrap();
     let compiled = fast.fast_path().unwrap().compiled();
-    assert_eq!(compiled, catalog.events.len(), "every generated event compiles on the fast path");
-    let slow = Validator::new(catalog, &envelope).unwrap().without_fast_path();
-    Setup { envelope, fast, slow, oracle }
+    assert_eq!(
+        compiled,
+        catalog.events.len(),
+        "every generated event compiles on the fast path"
+    );
+    let slow = Validator::new(catalog, &envelope)
+        .unwrap()
+        .without_fast_path();
+    Setup {
+        envelope,
+        fast,
+        slow,
+        oracle,
+    }
 }
 
-fn line_for(rng: &mut Rng, s: &Setup, name: &str, ps: &[cases::Param], stats: &mut Stats) -> (String, bool) {
+fn line_for(
+    rng: &mut Rng,
+    s: &Setup,
+    name: &str,
+    ps: &[cases::Param],
+    stats: &mut Stats,
+) -> (String, bool) {
     let mut payload = cases::object(rng, ps);
     let mutated = rng.chance(35);
     if mutated && rng.chance(80) {
@@ -354,21 +432,35 @@ fn oracle(s: &Setup, line: &str) -> bool {
 
 #[test]
 fn fast_path_agrees_with_jsonschema() {
-    let cases: u64 = std::env::var("EVDEF_DIFF_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(4000);
-    let seed: u64 = std::env::var("EVDEF_DIFF_SEED").ok().and_then(|c| c.parse().ok()).unwrap_or(1);
+    let cases: u64 = std::env::var("EVDEF_DIFF_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(4000);
+    let seed: u64 = std::env::var("EVDEF_DIFF_SEED")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(1);
     let mut rng = Rng(seed);
     let mut stats = Stats::default();
     let mut failures = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let per_catalog = 1500;
     while stats.cases < cases {
-        let events: Vec<(String, Vec<cases::Param>)> =
-            (0..6).map(|i| (format!("ev_{i}"), cases::params(&mut rng, 0, 8))).collect();
+        let events: Vec<(String, Vec<cases::Param>)> = (0..6)
+            .map(|i| (format!("ev_{i}"), cases::params(&mut rng, 0, 8)))
+            .collect();
         let catalog = catalog(&mut rng, dir.path(), &events);
         let envelopes = [
             EnvelopeConfig::default(),
-            EnvelopeConfig { additional_parameters: AdditionalParameters::Allow, ..EnvelopeConfig::default() },
-            EnvelopeConfig { name_field: "name".into(), payload_field: "data".into(), ..EnvelopeConfig::default() },
+            EnvelopeConfig {
+                additional_parameters: AdditionalParameters::Allow,
+                ..EnvelopeConfig::default()
+            },
+            EnvelopeConfig {
+                name_field: "name".into(),
+                payload_field: "data".into(),
+                ..EnvelopeConfig::default()
+            },
         ];
         for envelope in envelopes {
             let s = setup(&catalog, envelope);
@@ -383,7 +475,8 @@ fn fast_path_agrees_with_jsonschema() {
                 if expected && !proven && may_defer {
                     stats.deferred += 1;
                 }
-                let verdicts_agree = s.fast.validate_line(line.as_bytes()) == s.slow.validate_line(line.as_bytes());
+                let verdicts_agree =
+                    s.fast.validate_line(line.as_bytes()) == s.slow.validate_line(line.as_bytes());
                 if (proven && !expected) || (expected && !proven && !may_defer) || !verdicts_agree {
                     failures.push(format!(
                         "oracle {expected}, fast {proven}, full verdicts agree {verdicts_agree}: {line}"
@@ -392,7 +485,18 @@ fn fast_path_agrees_with_jsonschema() {
             }
         }
     }
-    eprintln!("fast path differential: {stats:?}, {} disagreements", failures.len());
-    assert!(failures.is_empty(), "{} disagreements, first:\n{}", failures.len(), failures[..failures.len().min(10)].join("\n"));
-    assert!(stats.oracle_valid * 6 > stats.cases, "too few valid lines to mean anything: {stats:?}");
+    eprintln!(
+        "fast path differential: {stats:?}, {} disagreements",
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreements, first:\n{}",
+        failures.len(),
+        failures[..failures.len().min(10)].join("\n")
+    );
+    assert!(
+        stats.oracle_valid * 6 > stats.cases,
+        "too few valid lines to mean anything: {stats:?}"
+    );
 }

@@ -137,8 +137,11 @@ impl Walk<'_, '_> {
                     return false;
                 };
                 let found = if raw.escaped {
-                    if decode(&self.text.as_bytes()[raw.start..raw.end], &mut self.scratch.key)
-                        .is_none()
+                    if decode(
+                        &self.text.as_bytes()[raw.start..raw.end],
+                        &mut self.scratch.key,
+                    )
+                    .is_none()
                     {
                         return false;
                     }
@@ -231,7 +234,9 @@ fn number(node: &Node, bytes: &[u8], raw: RawNum) -> bool {
     let token = &bytes[raw.start..raw.end];
     // An integral token within i64 is the common case: decided here, exactly, without a float.
     if raw.integral
-        && let Some(i) = std::str::from_utf8(token).ok().and_then(|t| t.parse::<i64>().ok())
+        && let Some(i) = std::str::from_utf8(token)
+            .ok()
+            .and_then(|t| t.parse::<i64>().ok())
     {
         if node.types & (ty::INT | ty::NUM) == 0 {
             return false;
@@ -244,7 +249,10 @@ fn number(node: &Node, bytes: &[u8], raw: RawNum) -> bool {
             };
     }
     // Anything else is read by `serde_json` itself, so the value is the one the slow path sees.
-    let Some(n) = std::str::from_utf8(token).ok().and_then(|t| Number::from_str(t).ok()) else {
+    let Some(n) = std::str::from_utf8(token)
+        .ok()
+        .and_then(|t| Number::from_str(t).ok())
+    else {
         return false;
     };
     let is_integer = n.as_f64().is_some_and(|f| {
@@ -269,7 +277,9 @@ fn allowed_number(allowed: Option<&Allowed>, n: impl FnOnce() -> Number) -> bool
         Some(a) if a.numbers.is_empty() => false,
         Some(a) => {
             let n = Value::Number(n());
-            a.numbers.iter().any(|v| jsonschema::json::cmp::equal(v, &n))
+            a.numbers
+                .iter()
+                .any(|v| jsonschema::json::cmp::equal(v, &n))
         }
     }
 }

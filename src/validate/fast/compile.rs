@@ -27,8 +27,16 @@ pub(super) mod ty {
 
 /// Annotations: they never change a verdict.
 const ANNOTATIONS: &[&str] = &[
-    "$schema", "$id", "$comment", "title", "description", "deprecated", "examples", "default",
-    "readOnly", "writeOnly",
+    "$schema",
+    "$id",
+    "$comment",
+    "title",
+    "description",
+    "deprecated",
+    "examples",
+    "default",
+    "readOnly",
+    "writeOnly",
 ];
 
 /// The checks on one value.
@@ -113,7 +121,7 @@ pub(super) enum Additional {
     /// `false`.
     Deny,
     /// A schema every undeclared property's value must match.
-    Schema(Node),
+    Schema(Box<Node>),
 }
 
 /// The checks on an array.
@@ -234,7 +242,9 @@ fn allowed(values: &[Value]) -> Result<Allowed, String> {
 }
 
 fn count(value: &Value) -> Result<u64, String> {
-    value.as_u64().ok_or_else(|| format!("a count that is not a whole number: {value}"))
+    value
+        .as_u64()
+        .ok_or_else(|| format!("a count that is not a whole number: {value}"))
 }
 
 fn bounds(
@@ -264,7 +274,9 @@ fn object(
         let props = props.as_object().ok_or("`properties` not an object")?;
         for (name, schema) in props {
             rules.index.insert(name.as_str().into(), rules.props.len());
-            rules.props.push((name.as_str().into(), compile(schema, options)?));
+            rules
+                .props
+                .push((name.as_str().into(), compile(schema, options)?));
         }
     }
     rules.required = vec![0; rules.props.len().div_ceil(64)];
@@ -273,7 +285,9 @@ fn object(
         Some(r) => r.as_array().ok_or("`required` not a list")?.as_slice(),
     };
     for name in required {
-        let name = name.as_str().ok_or("a `required` entry that is not a string")?;
+        let name = name
+            .as_str()
+            .ok_or("a `required` entry that is not a string")?;
         let &i = rules
             .index
             .get(name)
@@ -283,7 +297,7 @@ fn object(
     rules.additional = match map.get("additionalProperties") {
         None | Some(Value::Bool(true)) => Additional::Allow,
         Some(Value::Bool(false)) => Additional::Deny,
-        Some(schema) => Additional::Schema(compile(schema, options)?),
+        Some(schema) => Additional::Schema(Box::new(compile(schema, options)?)),
     };
     Ok(rules)
 }

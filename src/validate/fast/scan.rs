@@ -208,7 +208,9 @@ impl<'a> Cursor<'a> {
             Some(b't') => self.literal(b"true"),
             Some(b'f') => self.literal(b"false"),
             Some(b'n') => self.literal(b"null"),
-            Some(b'-' | b'0'..=b'9') => self.number().is_some_and(|n| number_in_range(self.bytes, n)),
+            Some(b'-' | b'0'..=b'9') => self
+                .number()
+                .is_some_and(|n| number_in_range(self.bytes, n)),
             _ => false,
         }
     }
@@ -283,14 +285,23 @@ pub(super) fn number_in_range(bytes: &[u8], n: RawNum) -> bool {
             || std::str::from_utf8(token).is_ok_and(|t| t.parse::<serde_json::Number>().is_ok());
     }
     let (mantissa, exponent) = match token.iter().position(|&c| c == b'e' || c == b'E') {
-        Some(e) => (&token[..e], std::str::from_utf8(&token[e + 1..]).ok().and_then(|x| x.parse::<i64>().ok())),
+        Some(e) => (
+            &token[..e],
+            std::str::from_utf8(&token[e + 1..])
+                .ok()
+                .and_then(|x| x.parse::<i64>().ok()),
+        ),
         None => (token, Some(0)),
     };
     let Some(exponent) = exponent else {
         return false;
     };
     // The decimal exponent of the value is about (digits before the point) + exponent.
-    let int_digits = mantissa.iter().take_while(|&&c| c != b'.').filter(|c| c.is_ascii_digit()).count() as i64;
+    let int_digits = mantissa
+        .iter()
+        .take_while(|&&c| c != b'.')
+        .filter(|c| c.is_ascii_digit())
+        .count() as i64;
     let magnitude = int_digits + exponent;
     (-280..=280).contains(&magnitude)
         || mantissa.iter().all(|&c| matches!(c, b'0' | b'.' | b'-'))
@@ -303,7 +314,10 @@ pub(super) fn decode(raw: &[u8], out: &mut String) -> Option<()> {
     out.clear();
     let mut i = 0;
     while i < raw.len() {
-        let run = raw[i..].iter().position(|&c| c == b'\\').unwrap_or(raw.len() - i);
+        let run = raw[i..]
+            .iter()
+            .position(|&c| c == b'\\')
+            .unwrap_or(raw.len() - i);
         out.push_str(std::str::from_utf8(&raw[i..i + run]).ok()?);
         i += run;
         if i >= raw.len() {
@@ -348,10 +362,42 @@ mod tests {
     #[test]
     fn grammar_agrees_with_serde_json() {
         let cases = [
-            "0", "-0", "1.5", "1e5", "1E+5", "-1.0e-3", "01", "1.", ".5", "-", "+1", "1e", "1e+",
-            "\"a\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\x\"",
-            "\"tab\there\"", "[1,2]", "[1,]", "[,1]", "{\"a\":1}", "{\"a\":1,}", "{a:1}", "true",
-            "tru", "nul", "null ", " [ ] ", "{}", "[[[]]]", "\u{feff}1", "1 2", "\"\\/\"",
+            "0",
+            "-0",
+            "1.5",
+            "1e5",
+            "1E+5",
+            "-1.0e-3",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "+1",
+            "1e",
+            "1e+",
+            "\"a\"",
+            "\"\\u00e9\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud83d\"",
+            "\"\\ude00\"",
+            "\"\\x\"",
+            "\"tab\there\"",
+            "[1,2]",
+            "[1,]",
+            "[,1]",
+            "{\"a\":1}",
+            "{\"a\":1,}",
+            "{a:1}",
+            "true",
+            "tru",
+            "nul",
+            "null ",
+            " [ ] ",
+            "{}",
+            "[[[]]]",
+            "\u{feff}1",
+            "1 2",
+            "\"\\/\"",
         ];
         for text in cases {
             let serde = serde_json::from_str::<serde_json::Value>(text).is_ok();

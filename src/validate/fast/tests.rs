@@ -5,7 +5,10 @@ use crate::config::EnvelopeConfig;
 use crate::validate::Validator;
 
 fn validator() -> Validator {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/validate/catalog");
+    let root = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/validate/catalog"
+    );
     let compiled = crate::compile(&crate::Options::new().with_path(root)).unwrap();
     Validator::new(&compiled.catalog, &EnvelopeConfig::default()).unwrap()
 }
@@ -24,7 +27,9 @@ fn proves_valid_lines_and_leaves_the_rest() {
     let v = validator();
     let fast = v.fast_path().unwrap();
     assert!(fast.check(VALID).is_some());
-    let name_last = VALID.replace(r#""event":"api_created_check_in","#, "").replace('}', r#","event":"api_created_check_in"}"#);
+    let name_last = VALID
+        .replace(r#""event":"api_created_check_in","#, "")
+        .replace('}', r#","event":"api_created_check_in"}"#);
     assert!(fast.check(&name_last).is_some(), "{name_last}");
     for bad in [
         VALID.replace("\"user_id\":1", "\"user_id\":1.5"),
