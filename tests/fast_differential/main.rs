@@ -477,6 +477,9 @@ fn fast_path_agrees_with_jsonschema() {
                 }
                 let verdicts_agree =
                     s.fast.validate_line(line.as_bytes()) == s.slow.validate_line(line.as_bytes());
+                if stats.cases.is_multiple_of(1_000_000) {
+                    eprintln!("after {stats:?}: {} disagreements", failures.len());
+                }
                 if (proven && !expected) || (expected && !proven && !may_defer) || !verdicts_agree {
                     failures.push(format!(
                         "oracle {expected}, fast {proven}, full verdicts agree {verdicts_agree}: {line}"
