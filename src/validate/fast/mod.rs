@@ -3,7 +3,7 @@
 //! valid; any line it cannot prove valid (invalid, or one of the rare cases it leaves alone) goes to the
 //! slow path (`serde_json` + `jsonschema`), which gives the verdict and the detailed errors. So verdicts
 //! are the slow path's by construction wherever the fast path says "not proven", and the differential
-//! test (`tests/fast_differential.rs`) checks that it never proves a line the schema rejects.
+//! test (`tests/fast_differential/`) checks that it never proves a line the schema rejects.
 
 mod check;
 mod compile;
