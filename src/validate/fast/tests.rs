@@ -1,5 +1,5 @@
 //! Unit tests of the fast path on the validator's fixture catalog; the differential test against
-//! `jsonschema` on generated catalogs is `tests/fast_differential.rs`.
+//! `jsonschema` on generated catalogs is `tests/fast_differential/`.
 
 use crate::config::EnvelopeConfig;
 use crate::validate::Validator;
