@@ -6,7 +6,7 @@
 //! test (`tests/fast_differential/`) checks that it never proves a line the schema rejects and proves
 //! every line it accepts, outside the few classes left to the slow path on purpose.
 //!
-//! The tokenizer ([`scan`]) is our own rather than `jiter`, `sonic-rs` or `simd-json`: it must accept
+//! The tokenizer (`scan.rs`) is our own rather than `jiter`, `sonic-rs` or `simd-json`: it must accept
 //! exactly what `serde_json` (the slow path) accepts — number ranges, surrogate escapes, nesting limits —
 //! and a full token walk with those crates measured no faster on this machine class (0.68–0.69 s per
 //! million lines for `jiter` and `sonic-rs`' lazy iterators) than a walk over `&[u8]` needs to be.
