@@ -188,7 +188,7 @@ impl Build {
                 }
             })?;
         if std::fs::read(out).ok().as_deref() != Some(code.as_bytes()) {
-            crate::emit::write_atomic(out, code.as_bytes())?;
+            crate::output::write_named(out, code.as_bytes())?;
         }
         Ok(())
     }

@@ -22,6 +22,8 @@ pub struct Config {
     pub lint: LintConfig,
     /// `[emit.*]`.
     pub emit: EmitConfig,
+    /// `[diff]`: what `evdef diff` counts as breaking.
+    pub diff: DiffConfig,
     /// Directory holding the configuration file; relative paths in it are relative to this.
     #[serde(skip)]
     pub root: PathBuf,
@@ -100,6 +102,43 @@ pub enum RuleLevel {
     Off,
 }
 
+/// `[diff]`.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiffConfig {
+    /// Which direction of compatibility a change must keep (default `backward`).
+    pub mode: DiffMode,
+    /// Changes not to report: `"rule-id"` everywhere, or `"event_name:rule-id"` for one event.
+    pub ignore: Vec<String>,
+}
+
+/// `[diff] mode`: which breaks fail `evdef diff` (see DESIGN.md §5).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DiffMode {
+    /// New readers must read old data: a line valid before must stay valid.
+    #[default]
+    Backward,
+    /// Old readers must read new data: a line valid now must have been valid before.
+    Forward,
+    /// Both.
+    Full,
+    /// Report changes, fail on none.
+    None,
+}
+
+impl DiffMode {
+    /// The lowercase name used in configuration and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiffMode::Backward => "backward",
+            DiffMode::Forward => "forward",
+            DiffMode::Full => "full",
+            DiffMode::None => "none",
+        }
+    }
+}
+
 /// `[emit.*]`: each backend runs in `evdef build` when its section is present.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -161,10 +200,41 @@ impl Config {
         Ok(Config::default())
     }
 
+    /// Find `evdef.toml` for a definitions path named on the command line: in the path's directory (the
+    /// path itself for a directory) or its ancestors, so `evdef check other/repo/defs/a.yaml` uses that
+    /// tree's configuration. `cwd` is the working directory; the configuration's root is made relative to
+    /// it when it can be, so messages name short paths. A path that does not exist falls back to `cwd`.
+    pub fn discover_for(path: &Path, cwd: &Path) -> Result<Config, Error> {
+        let Ok(target) = cwd.join(path).canonicalize() else {
+            return Config::discover(cwd);
+        };
+        let dir = if target.is_dir() {
+            target.as_path()
+        } else {
+            target.parent().unwrap_or(Path::new("/"))
+        };
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        for found in dir.ancestors() {
+            let candidate = found.join(FILE_NAME);
+            if candidate.is_file() {
+                let mut config = Config::load(&candidate)?;
+                config.root = relative_to(found, &cwd);
+                return Ok(config);
+            }
+        }
+        Ok(Config::default())
+    }
+
     /// Read one configuration file.
     pub fn load(path: &Path) -> Result<Config, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| Error::Config {
+        Config::parse(&text, path)
+    }
+
+    /// Parse configuration text read from `path` (which may name a file in a git revision); relative paths
+    /// in it are relative to `path`'s directory.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
+        let mut config: Config = toml::from_str(text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -189,4 +259,20 @@ impl Config {
             .map(|p| self.resolve_path(p))
             .collect()
     }
+}
+
+/// `dir` as seen from `cwd`: below it (`defs`, or `.` for `cwd` itself), above it (`..`, `../..`), or
+/// absolute when the two only share a distant ancestor.
+fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {
+    if let Ok(below) = dir.strip_prefix(cwd) {
+        return if below.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            below.to_path_buf()
+        };
+    }
+    if let Ok(above) = cwd.strip_prefix(dir) {
+        return std::iter::repeat_n("..", above.components().count()).collect();
+    }
+    dir.to_path_buf()
 }

@@ -33,9 +33,35 @@ pub enum Error {
     /// Options that make no sense together or a bad value.
     #[error("{0}")]
     Usage(String),
+    /// An output path is unsafe or cannot be written as asked (containment, a tampered manifest).
+    #[error("cannot write output `{}`: {message}", path.display())]
+    Output {
+        /// The output path.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The definitions have errors, so nothing can be generated from them. The diagnostics explain.
     #[error("the definitions have {0} error(s)")]
     InvalidDefinitions(usize),
+    /// evdef itself failed (a panic: a bug), and the run stopped there.
+    #[error("internal error while {during}: {message}")]
+    Internal {
+        /// What was going on: ``validating line 12 of `app.ndjson` ``.
+        during: String,
+        /// The panic's message.
+        message: String,
+    },
+    /// A run that must account for every input line stopped early, so its outputs were not written.
+    #[error(
+        "{cause}\nthe run did not finish: the split outputs are incomplete ({outputs}); a regular file there was left as it was"
+    )]
+    Incomplete {
+        /// Why the run stopped.
+        cause: Box<Error>,
+        /// The outputs, for the message: `` `valid.ndjson`, `invalid.ndjson` ``.
+        outputs: String,
+    },
 }
 
 impl Error {

@@ -48,11 +48,13 @@
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod resolve;
 pub mod source;
 pub mod validate;
@@ -88,6 +90,7 @@ impl Compiled {
 pub struct Options {
     paths: Vec<PathBuf>,
     config: Config,
+    focus: Vec<PathBuf>,
 }
 
 impl Options {
@@ -106,6 +109,19 @@ impl Options {
     pub fn with_config(mut self, config: Config) -> Self {
         self.config = config;
         self
+    }
+
+    /// Report only on these files ([`check`] keeps the diagnostics that point into them): what a
+    /// pre-commit hook wants when it passes the changed files of a tree that is loaded whole, so that
+    /// preludes and cross-file checks still apply. Files are compared by their canonical path.
+    pub fn with_focus(mut self, files: impl IntoIterator<Item = PathBuf>) -> Self {
+        self.focus.extend(files);
+        self
+    }
+
+    /// The files to report on; empty means every file.
+    pub fn focus(&self) -> &[PathBuf] {
+        &self.focus
     }
 
     /// The definitions paths: the ones given, else the configuration's.
@@ -135,14 +151,33 @@ fn front_end(options: &Options) -> Result<(Compiled, yaml::Tree), Error> {
     let files = load::discover(&options.paths())?;
     let mut diagnostics = Vec::new();
     let (sources, parseable) = load::read(&files, &mut diagnostics)?;
-    let tree = yaml::parse_all(&sources, &parseable, &mut diagnostics);
+    Ok(parse_and_resolve(sources, &parseable, diagnostics))
+}
+
+/// Parse and resolve files already in memory (an old git revision for `diff`), named as the caller wants
+/// them shown (`main:definitions/api.yaml`). Preludes are recognised by the file name of each
+/// [`source::SourceFile::path`]; files are taken in the order given.
+pub fn compile_sources(sources: source::SourceMap) -> Compiled {
+    let parseable = vec![true; sources.len()];
+    parse_and_resolve(sources, &parseable, Vec::new()).0
+}
+
+fn parse_and_resolve(
+    sources: source::SourceMap,
+    parseable: &[bool],
+    mut diagnostics: Vec<Diagnostic>,
+) -> (Compiled, yaml::Tree) {
+    let tree = yaml::parse_all(&sources, parseable, &mut diagnostics);
     let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
+    // Output names are checked here, not in a backend, so `check` and every command refuse them before
+    // anything is written.
+    output::names::check(&catalog, &mut diagnostics);
     diagnostics::sort_and_dedup(&mut diagnostics);
     let compiled = Compiled {
         catalog,
         diagnostics,
     };
-    Ok((compiled, tree))
+    (compiled, tree)
 }
 
 /// [`compile`], then every lint rule: what `evdef check` reports.
@@ -170,5 +205,23 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
     compiled.diagnostics.append(&mut linted);
     compiled.diagnostics.append(&mut examples);
     diagnostics::sort_and_dedup(&mut compiled.diagnostics);
+    if !options.focus.is_empty() {
+        let focus = focus_files(&compiled.catalog.sources, &options.focus);
+        compiled.diagnostics.retain(|d| {
+            d.span()
+                .is_none_or(|_| d.files().any(|f| focus.contains(&f)))
+        });
+    }
     Ok(compiled)
+}
+
+/// The ids of the loaded files that are among `focus` (compared canonically, so `./a.yaml` is `a.yaml`).
+pub fn focus_files(sources: &source::SourceMap, focus: &[PathBuf]) -> Vec<source::FileId> {
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let wanted: Vec<PathBuf> = focus.iter().map(|p| canonical(p)).collect();
+    sources
+        .files()
+        .filter(|(_, file)| wanted.contains(&canonical(&file.path)))
+        .map(|(id, _)| id)
+        .collect()
 }

@@ -51,8 +51,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         found.sort();
         files.extend(found);
     }
+    // The same file named twice, or under two spellings (`a.yaml`, `./a.yaml`, a directory and a file
+    // in it), is read once, under its first spelling.
     let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(f.clone()));
+    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
     Ok(files)
 }
 

@@ -150,10 +150,12 @@ fn every_internal_link_resolves() {
                     Some((f, a)) => (f, Some(a)),
                     None => (link.as_str(), None),
                 };
+                // Links to file names are URL-escaped (`events/with%20space.md`).
+                let file = percent_decode(file);
                 let target = if file.is_empty() {
                     path.clone()
                 } else {
-                    join(path, file)
+                    join(path, &file)
                 };
                 assert!(
                     files.contains_key(&target),
@@ -336,4 +338,24 @@ fn cli_reads_out_and_format_from_the_configuration() {
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("unknown docs format `pdf`"));
+}
+
+/// `%XX` escapes back to bytes (links to event pages are URL-escaped file names).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = text.get(i + 1..i + 3)
+            && let Ok(byte) = u8::from_str_radix(hex, 16)
+        {
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
 }

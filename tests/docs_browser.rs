@@ -56,7 +56,7 @@ fn search_box_filters_the_event_list() {
         &evdef::emit::docs::DocsOptions::new()
             .with_format(Some(evdef::emit::docs::DocsFormat::Html)),
     );
-    evdef::emit::write_all(&out, &files).unwrap();
+    evdef::output::write_dir(&out, &files).unwrap();
     let page = out.join("index.html").canonicalize().unwrap();
 
     // A query that matches some but not all events: the last event's full name.

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use evdef::diagnostics::render;
-use evdef::{Catalog, Config, Error};
+use evdef::output::{Drift, OutputFile};
+use evdef::{Catalog, Config, Diagnostic, Error};
 
 use super::{DefinitionsArgs, Outcome};
 
@@ -17,6 +18,10 @@ pub struct BuildArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArgs,
+    /// Write nothing; exit 1 when a generated file is missing, differs or is stale (for repositories that
+    /// commit generated code).
+    #[arg(long)]
+    check: bool,
 }
 
 /// A backend configured in `evdef.toml`.
@@ -43,52 +48,98 @@ fn configured(config: &Config) -> Vec<Backend> {
     backends
 }
 
-/// Run one backend. New backends plug in here. Findings (a backend's own diagnostics, such as Rust name
-/// collisions) are printed and reported as [`Outcome::Findings`].
-fn run_backend(backend: Backend, catalog: &Catalog, config: &Config) -> Result<Outcome, Error> {
-    match backend {
+/// Where a backend's output goes: a directory of files (with a manifest) or one file.
+enum Target {
+    Dir {
+        what: &'static str,
+        root: PathBuf,
+        files: Vec<OutputFile>,
+    },
+    File {
+        what: &'static str,
+        path: PathBuf,
+        contents: String,
+    },
+}
+
+/// What one backend would write. New backends plug in here. A backend's own diagnostics (such as Rust
+/// name collisions) come back as `Err`.
+fn plan(
+    backend: Backend,
+    catalog: &Catalog,
+    config: &Config,
+) -> Result<Result<Target, Vec<Diagnostic>>, Error> {
+    Ok(Ok(match backend {
         Backend::JsonSchema => {
             let settings = super::emit::json_schema_settings(config)?;
-            super::emit::write_json_schema(
-                catalog,
-                &settings,
-                &super::emit::json_schema_out(config),
-            )?;
+            Target::Dir {
+                what: "JSON Schema file",
+                root: super::emit::json_schema_out(config),
+                files: evdef::emit::json_schema::emit(catalog, &settings),
+            }
         }
         Backend::Rust => {
             let options = evdef::emit::rust::RustOptions::from_config(config)?;
             let section = config.emit.rust.clone().unwrap_or_default();
-            let out = config.resolve_path(
+            let path = config.resolve_path(
                 &section
                     .out
                     .unwrap_or_else(|| PathBuf::from("generated/events.rs")),
             );
             match evdef::emit::rust::generate(catalog, &options) {
-                Ok(code) => {
-                    evdef::emit::write_atomic(&out, code.as_bytes())?;
-                    super::note(&format!("wrote Rust types to {}", out.display()));
-                }
-                Err(diagnostics) => {
-                    let text = render::human(&catalog.sources, &diagnostics, super::stderr_color());
-                    let _ = std::io::stderr().write_all(text.as_bytes());
-                    return Ok(Outcome::Findings);
-                }
+                Ok(contents) => Target::File {
+                    what: "Rust types",
+                    path,
+                    contents,
+                },
+                Err(diagnostics) => return Ok(Err(diagnostics)),
             }
         }
         Backend::Docs => {
             let options = evdef::emit::docs::DocsOptions::from_config(config)?;
-            let out = evdef::emit::docs::configured_out(config);
-            let files = evdef::emit::docs::emit(catalog, &options);
-            evdef::emit::write_all(&out, &files)?;
+            Target::Dir {
+                what: "documentation file",
+                root: evdef::emit::docs::configured_out(config),
+                files: evdef::emit::docs::emit(catalog, &options),
+            }
+        }
+    }))
+}
+
+/// Write a target and say where it went.
+fn write(target: &Target) -> Result<(), Error> {
+    match target {
+        Target::Dir { what, root, files } => {
+            let removed = evdef::output::write_dir(root, files)?;
             super::note(&format!(
-                "wrote {} documentation file{} to {}",
+                "wrote {} {what}{} to {}{}",
                 files.len(),
                 if files.len() == 1 { "" } else { "s" },
-                out.display()
+                root.display(),
+                super::removed_note(removed)
             ));
         }
+        Target::File {
+            what,
+            path,
+            contents,
+        } => {
+            // The path comes from `evdef.toml`, not the command line: a symlink there is replaced.
+            evdef::output::write_replacing(path, contents.as_bytes())?;
+            super::note(&format!("wrote {what} to {}", path.display()));
+        }
     }
-    Ok(Outcome::Clean)
+    Ok(())
+}
+
+/// What writing a target would change (nothing is written).
+fn drift(target: &Target) -> Result<Vec<Drift>, Error> {
+    Ok(match target {
+        Target::Dir { root, files, .. } => evdef::output::check_dir(root, files)?,
+        Target::File { path, contents, .. } => evdef::output::check_file(path, contents.as_bytes())
+            .into_iter()
+            .collect(),
+    })
 }
 
 pub fn run(args: BuildArgs) -> Result<Outcome, Error> {
@@ -116,11 +167,72 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Error> {
         ));
         return Ok(Outcome::Findings);
     }
+    let mut targets = Vec::new();
     let mut outcome = Outcome::Clean;
     for backend in backends {
-        if run_backend(backend, &compiled.catalog, &config)? == Outcome::Findings {
-            outcome = Outcome::Findings;
+        match plan(backend, &compiled.catalog, &config)? {
+            Ok(target) => targets.push(target),
+            Err(diagnostics) => {
+                let sources = &compiled.catalog.sources;
+                let text = render::human(sources, &diagnostics, super::stderr_color());
+                let _ = std::io::stderr().write_all(text.as_bytes());
+                outcome = Outcome::Findings;
+            }
         }
     }
+    refuse_shared_roots(&targets)?;
+    if args.check {
+        return check_targets(&targets, outcome);
+    }
+    for target in &targets {
+        write(target)?;
+    }
     Ok(outcome)
+}
+
+/// `build --check`: list every drifted output on stderr; findings when there is any.
+fn check_targets(targets: &[Target], outcome: Outcome) -> Result<Outcome, Error> {
+    let mut drifted = Vec::new();
+    for target in targets {
+        drifted.extend(drift(target)?);
+    }
+    if drifted.is_empty() {
+        super::note("generated outputs are up to date");
+        return Ok(outcome);
+    }
+    let mut text = format!(
+        "{} generated output{} out of date (run `evdef build`):\n",
+        drifted.len(),
+        if drifted.len() == 1 { " is" } else { "s are" }
+    );
+    for d in &drifted {
+        text.push_str(&format!("  {d}\n"));
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    Ok(Outcome::Findings)
+}
+
+/// Two backends writing the same output directory would each remove the other's files as stale (the
+/// manifest is per directory): refused before anything is written.
+fn refuse_shared_roots(targets: &[Target]) -> Result<(), Error> {
+    let roots: Vec<&PathBuf> = targets
+        .iter()
+        .filter_map(|t| match t {
+            Target::Dir { root, .. } => Some(root),
+            Target::File { .. } => None,
+        })
+        .collect();
+    for (i, a) in roots.iter().enumerate() {
+        if let Some(b) = roots[i + 1..]
+            .iter()
+            .find(|b| evdef::output::same_output(a, b))
+        {
+            return Err(Error::Usage(format!(
+                "two backends in `evdef.toml` write the same directory `{}` (and `{}`): give each its own `out`",
+                a.display(),
+                b.display()
+            )));
+        }
+    }
+    Ok(())
 }

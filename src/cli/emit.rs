@@ -89,7 +89,7 @@ pub fn run(args: EmitArgs) -> Result<Outcome, Error> {
                 // With `bundle_only`, the bundle is the one (and last) file emitted.
                 let files = json_schema::emit(&compiled.catalog, &settings);
                 if let Some(bundle) = files.last() {
-                    evdef::emit::write_atomic(&out, bundle.contents.as_bytes())?;
+                    evdef::output::write_named(&out, bundle.contents.as_bytes())?;
                 }
                 super::note(&format!("wrote the bundle to {}", out.display()));
                 return Ok(Outcome::Clean);
@@ -135,12 +135,13 @@ pub fn write_json_schema(
     out: &std::path::Path,
 ) -> Result<(), Error> {
     let files = json_schema::emit(catalog, settings);
-    evdef::emit::write_all(out, &files)?;
+    let removed = evdef::output::write_dir(out, &files)?;
     super::note(&format!(
-        "wrote {} JSON Schema file{} to {}",
+        "wrote {} JSON Schema file{} to {}{}",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
-        out.display()
+        out.display(),
+        super::removed_note(removed)
     ));
     Ok(())
 }
@@ -173,7 +174,7 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
         }
     };
     match args.out {
-        Some(path) => evdef::emit::write_atomic(&path, code.as_bytes())?,
+        Some(path) => evdef::output::write_named(&path, code.as_bytes())?,
         None => super::write_stdout(code.as_bytes())?,
     }
     Ok(Outcome::Clean)

@@ -1,6 +1,5 @@
 //! `evdef emit docs`: Markdown pages and/or one offline HTML page for the catalog, written atomically.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -47,13 +46,13 @@ pub fn run(args: EmitDocsArgs) -> Result<Outcome, Error> {
         return Ok(Outcome::Findings);
     }
     let files = docs::emit(&compiled.catalog, &docs_options);
-    evdef::emit::write_all(&out, &files)?;
-    let _ = writeln!(
-        std::io::stderr(),
-        "wrote {} file{} to {}",
+    let removed = evdef::output::write_dir(&out, &files)?;
+    super::note(&format!(
+        "wrote {} file{} to {}{}",
         files.len(),
         if files.len() == 1 { "" } else { "s" },
-        out.display()
-    );
+        out.display(),
+        super::removed_note(removed)
+    ));
     Ok(Outcome::Clean)
 }

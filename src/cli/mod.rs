@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod emit;
 mod emit_docs;
 mod explain;
@@ -18,7 +19,7 @@ use evdef::{Config, Error, Options};
 
 /// Compile YAML event definitions into JSON Schema, Rust types and docs; lint them; validate event logs.
 #[derive(Debug, Parser)]
-#[command(name = "evdef", version, about, long_about = None, propagate_version = true)]
+#[command(name = "evdef", version = env!("EVDEF_VERSION"), about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,6 +39,8 @@ enum Command {
     Emit(emit::EmitArgs),
     /// Validate NDJSON event logs (files or stdin) against the definitions.
     Validate(validate::ValidateArgs),
+    /// Breaking changes against a git revision or another definitions directory.
+    Diff(diff::DiffArgs),
 }
 
 /// Where the definitions are: shared by every command.
@@ -55,22 +58,66 @@ pub struct DefinitionsArgs {
 impl DefinitionsArgs {
     /// The configuration, then compile options with paths from the command line winning over it.
     pub fn options(&self, positional: &[PathBuf]) -> Result<Options, Error> {
-        let config = self.load_config()?;
-        let mut options = Options::new().with_config(config);
-        for path in self.definitions.iter().chain(positional) {
-            options = options.with_path(path.clone());
+        let given = self.given(positional);
+        let mut options = Options::new().with_config(self.load_config(given.first())?);
+        for path in given {
+            options = options.with_path(path);
         }
         Ok(options)
     }
 
-    /// The configuration file given by `--config`, else the one found from the working directory.
-    pub fn load_config(&self) -> Result<Config, Error> {
-        match &self.config {
-            Some(path) => Config::load(path),
-            None => {
-                let cwd = std::env::current_dir().map_err(|e| Error::io("read", ".", e))?;
-                Config::discover(&cwd)
+    /// Like [`options`](Self::options), except when only files are named (what a pre-commit hook
+    /// passes): then the whole definitions tree of `evdef.toml` is loaded, so the files see its preludes
+    /// and cross-file checks, and only the named files are reported on. With `skip_outside`, named files
+    /// outside the configured definitions paths are left out (a hook passes every changed YAML file);
+    /// returns `None` when that leaves nothing to check.
+    pub fn focused_options(
+        &self,
+        positional: &[PathBuf],
+        skip_outside: bool,
+    ) -> Result<Option<Options>, Error> {
+        let mut given = self.given(positional);
+        if given.is_empty() || !given.iter().all(|p| p.is_file()) {
+            return self.options(positional).map(Some);
+        }
+        let config = self.load_config(given.first())?;
+        let tree: Vec<PathBuf> = config
+            .definitions_paths()
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect();
+        if skip_outside {
+            let roots: Vec<PathBuf> = tree.iter().filter_map(|p| p.canonicalize().ok()).collect();
+            given.retain(|file| {
+                file.canonicalize()
+                    .is_ok_and(|f| roots.iter().any(|root| f.starts_with(root)))
+            });
+            if given.is_empty() {
+                return Ok(None);
             }
+        }
+        let mut options = Options::new().with_config(config);
+        for path in tree.into_iter().chain(given.iter().cloned()) {
+            options = options.with_path(path);
+        }
+        Ok(Some(options.with_focus(given)))
+    }
+
+    /// `-d` paths first, then positional ones.
+    fn given(&self, positional: &[PathBuf]) -> Vec<PathBuf> {
+        self.definitions.iter().chain(positional).cloned().collect()
+    }
+
+    /// The configuration file given by `--config`; else the `evdef.toml` found upward from `first` (the
+    /// first definitions path named on the command line) or, without one, from the working directory.
+    pub fn load_config(&self, first: Option<&PathBuf>) -> Result<Config, Error> {
+        if let Some(path) = &self.config {
+            return Config::load(path);
+        }
+        let cwd = std::env::current_dir().map_err(|e| Error::io("read", ".", e))?;
+        match first {
+            Some(path) => Config::discover_for(path, &cwd),
+            None => Config::discover(&cwd),
         }
     }
 }
@@ -97,6 +144,7 @@ pub fn run() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Emit(args) => emit::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match outcome {
         Ok(code) => code.into(),
@@ -163,4 +211,13 @@ pub fn report_errors(compiled: &evdef::Compiled) -> bool {
 /// A one-line note on stderr (what was written where).
 pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");
+}
+
+/// `, removed N stale file(s)` after a "wrote ..." note, when an earlier run's files were removed.
+pub fn removed_note(removed: usize) -> String {
+    match removed {
+        0 => String::new(),
+        1 => ", removed 1 stale file".into(),
+        n => format!(", removed {n} stale files"),
+    }
 }

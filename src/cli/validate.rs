@@ -1,5 +1,8 @@
 //! `evdef validate`: validate NDJSON event logs from files or stdin against the definitions, report every
 //! bad line, optionally split the input into valid and invalid files, and summarise on stderr.
+//!
+//! With split outputs every input line must end in exactly one of them: they are committed only when the run
+//! read every input to its end, and a closed stdout then stops the reports, never the splitting.
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Read, Write};
@@ -28,6 +31,7 @@ enum ReportFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = LINES_HELP)]
 pub struct ValidateArgs {
     /// NDJSON files to validate (`-` is stdin). Default: stdin.
     #[arg(value_name = "FILES")]
@@ -37,13 +41,13 @@ pub struct ValidateArgs {
     /// How to report invalid lines on stdout.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
-    /// Write every valid (and every empty) line here, byte for byte.
+    /// Write every valid (and every empty) line here, byte for byte (a last line without `\n` gets one).
     #[arg(long, value_name = "FILE")]
     valid_out: Option<PathBuf>,
-    /// Write every invalid line here, byte for byte.
+    /// Write every invalid line here, byte for byte (a last line without `\n` gets one).
     #[arg(long, value_name = "FILE")]
     invalid_out: Option<PathBuf>,
-    /// Stop after this many invalid lines.
+    /// Stop after this many invalid lines (not with --valid-out/--invalid-out, which take every line).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_errors: Option<u64>,
     /// What an event name missing from the definitions is.
@@ -60,11 +64,29 @@ pub struct ValidateArgs {
     jobs: Option<u64>,
 }
 
+/// How lines are read and split, shown after the options in `--help`.
+const LINES_HELP: &str = "Lines: `\\r\\n` reads as `\\n`; a line of spaces and tabs only is an empty \
+    line (not an event, valid side); a UTF-8 byte order mark at the start of an input is skipped; a line \
+    that is not UTF-8 is invalid (`invalid-utf8`).\n\n\
+    Split outputs: every input line goes to exactly one of --valid-out / --invalid-out, once, byte for byte \
+    (a byte order mark and `\\r\\n` included). The last line of an input without `\\n` gets one there, so \
+    lines of different inputs never merge. If stdout closes, reports stop and every line is still split. A \
+    run that cannot finish (an unreadable input, an internal error) exits 2 and leaves a regular file at \
+    either path as it was.";
+
 pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
     let tagged = args.format == ReportFormat::Tagged;
     if tagged && args.max_errors.is_some() {
         return Err(Error::Usage(
             "--max-errors cannot be used with --format tagged (every input line gets an output line)"
+                .into(),
+        ));
+    }
+    check_split_outputs(&args)?;
+    let outputs = split_outputs(&args);
+    if !outputs.is_empty() && args.max_errors.is_some() {
+        return Err(Error::Usage(
+            "--max-errors cannot be used with --valid-out/--invalid-out (every input line goes to a split output)"
                 .into(),
         ));
     }
@@ -97,6 +119,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
             .transpose()?,
         progress: Progress::new(total_bytes),
         scratch: String::new(),
+        stdout_closed: false,
     };
     let stream = StreamOptions {
         jobs,
@@ -104,16 +127,42 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
     };
     let result = ndjson::run(validator, inputs, stream, &mut sink);
     sink.progress.finish();
-    // Keep what was split even when the run ended early: the split files then hold exactly the lines read.
-    let flushed = sink.finish();
-    let summary = result?;
-    flushed?;
-    let _ = std::io::stderr().write_all(render_summary(&summary, &names).as_bytes());
+    // The split outputs are committed only after a complete run; on an error the sink is dropped, which
+    // removes their temporary files.
+    let finished = result.and_then(|summary| sink.finish().map(|closed| (summary, closed)));
+    let (summary, stdout_closed) = match finished {
+        Ok(done) => done,
+        Err(cause) if !outputs.is_empty() => {
+            return Err(Error::Incomplete {
+                cause: Box::new(cause),
+                outputs: outputs.join(", "),
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let mut text = render_summary(&summary, &names);
+    if stdout_closed {
+        text.push_str(
+            "stdout was closed before the end: later reports were not written; the split outputs hold every line\n",
+        );
+    }
+    let _ = std::io::stderr().write_all(text.as_bytes());
     Ok(if summary.invalid > 0 && !tagged {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+/// The split outputs asked for, named for messages: `` --valid-out `ok.ndjson` ``.
+fn split_outputs(args: &ValidateArgs) -> Vec<String> {
+    [
+        ("--valid-out", &args.valid_out),
+        ("--invalid-out", &args.invalid_out),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| Some(format!("{flag} `{}`", path.as_ref()?.display())))
+    .collect()
 }
 
 /// The validator: from a bundle (`-d events.schema.json`, which carries its envelope, so `evdef.toml` is not
@@ -203,41 +252,58 @@ fn stdin_input() -> Input {
     }
 }
 
-/// A split output: written to a temporary file next to the target, renamed over it at the end.
+/// A split output (`--valid-out`, `--invalid-out`), opened through [`evdef::output::Pending::named`]: a
+/// regular file (or nothing) is written to a temporary file next to it and renamed into place by
+/// [`SplitFile::commit`] (fsynced first); a FIFO, device, socket or symlink is written through. Without
+/// `commit` ([`SplitFile::abort`], or drop) the temporary file is removed and the target is untouched.
 struct SplitFile {
-    path: PathBuf,
-    writer: BufWriter<tempfile::NamedTempFile>,
+    writer: BufWriter<evdef::output::Pending>,
 }
 
 impl SplitFile {
     fn create(path: &Path) -> Result<SplitFile, Error> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io("write", path, e))?;
         Ok(SplitFile {
-            path: path.to_path_buf(),
-            writer: BufWriter::with_capacity(256 * 1024, tmp),
+            writer: BufWriter::with_capacity(256 * 1024, evdef::output::Pending::named(path)?),
         })
     }
 
     fn write(&mut self, raw: &[u8]) -> Result<(), Error> {
         self.writer
             .write_all(raw)
-            .map_err(|e| Error::io("write", &self.path, e))
+            .map_err(|e| Error::io("write", self.writer.get_ref().path(), e))
     }
 
-    fn persist(self) -> Result<(), Error> {
-        let path = self.path;
-        let tmp = self
+    /// Flush, fsync and put the output in place.
+    fn commit(self) -> Result<(), Error> {
+        let path = self.writer.get_ref().path().to_path_buf();
+        let pending = self
             .writer
             .into_inner()
             .map_err(|e| Error::io("write", &path, e.into_error()))?;
-        tmp.persist(&path)
-            .map_err(|e| Error::io("write", &path, e.error))?;
-        Ok(())
+        pending.commit()
     }
+
+    /// Leave the target as it was (a written-through output keeps what it already received).
+    #[allow(dead_code, reason = "for runs that end in failure; the caller decides")]
+    fn abort(self) {
+        let (pending, _unflushed) = self.writer.into_parts();
+        pending.abort();
+    }
+}
+
+/// `--valid-out` and `--invalid-out` naming the same file (after symlinks; a file not there yet is its
+/// canonical directory plus its name) would interleave both kinds of lines: refused before reading input.
+fn check_split_outputs(args: &ValidateArgs) -> Result<(), Error> {
+    if let (Some(valid), Some(invalid)) = (&args.valid_out, &args.invalid_out)
+        && evdef::output::same_output(valid, invalid)
+    {
+        return Err(Error::Usage(format!(
+            "--valid-out `{}` and --invalid-out `{}` are the same file: every line must go to exactly one output",
+            valid.display(),
+            invalid.display()
+        )));
+    }
+    Ok(())
 }
 
 /// A progress line on stderr, only on a terminal and only once a run has lasted a second.
@@ -306,21 +372,43 @@ struct CliSink {
     invalid: Option<SplitFile>,
     progress: Progress,
     scratch: String,
+    /// Stdout was found closed while split outputs are written: reports stop, splitting goes on.
+    stdout_closed: bool,
 }
 
 impl CliSink {
-    fn finish(mut self) -> Result<(), Error> {
-        let flushed = self
-            .out
-            .flush()
-            .map_err(|e| Error::io("write", "<stdout>", e));
+    /// After a complete run: flush stdout, then commit the split outputs. Returns whether stdout was closed.
+    fn finish(mut self) -> Result<bool, Error> {
+        if !self.stdout_closed {
+            let flushed = self.out.flush();
+            self.check_stdout(flushed)?;
+        }
+        if self.stdout_closed {
+            // Drop the reports still buffered without trying to write them again.
+            let _ = self.out.into_parts();
+        }
         for split in [self.valid.take(), self.invalid.take()]
             .into_iter()
             .flatten()
         {
-            split.persist()?;
+            split.commit()?;
         }
-        flushed
+        Ok(self.stdout_closed)
+    }
+
+    /// A closed stdout (`| head`) ends the run quietly (ripgrep's convention), unless split outputs are
+    /// written: they must receive every line, so the run goes on without reports.
+    fn check_stdout(&mut self, written: std::io::Result<()>) -> Result<(), Error> {
+        match written {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::BrokenPipe
+                    && (self.valid.is_some() || self.invalid.is_some()) =>
+            {
+                self.stdout_closed = true;
+                Ok(())
+            }
+            other => other.map_err(|e| Error::io("write", "<stdout>", e)),
+        }
     }
 
     fn location(&self, pos: LinePos) -> String {
@@ -334,7 +422,7 @@ impl CliSink {
         }
     }
 
-    fn report(&mut self, pos: LinePos, verdict: &LineVerdict) -> Result<(), Error> {
+    fn report(&mut self, pos: LinePos, verdict: &LineVerdict) -> std::io::Result<()> {
         let event = self.validator.event_name(&verdict.event);
         self.scratch.clear();
         match self.format {
@@ -383,16 +471,15 @@ impl CliSink {
                 self.scratch.push('\n');
             }
         }
-        self.out
-            .write_all(self.scratch.as_bytes())
-            .map_err(|e| Error::io("write", "<stdout>", e))
+        self.out.write_all(self.scratch.as_bytes())
     }
 }
 
 impl CliSink {
     /// `valid\t<line>\n` or `invalid\t<errors>\t<line>\n`: the line is the input line's bytes without its
-    /// `\n` or `\r\n` ending (the validator sees the same bytes); warnings count as valid.
-    fn tagged(&mut self, raw: &[u8], verdict: &LineVerdict) -> Result<(), Error> {
+    /// `\n` or `\r\n` ending (the validator sees the same bytes, less a byte order mark at the start of an
+    /// input); warnings count as valid.
+    fn tagged(&mut self, raw: &[u8], verdict: &LineVerdict) -> std::io::Result<()> {
         self.scratch.clear();
         if verdict.status.is_accepted() {
             self.scratch.push_str("valid\t");
@@ -412,17 +499,21 @@ impl CliSink {
             .write_all(self.scratch.as_bytes())
             .and_then(|()| self.out.write_all(line))
             .and_then(|()| self.out.write_all(b"\n"))
-            .map_err(|e| Error::io("write", "<stdout>", e))
     }
 }
 
 impl Sink for CliSink {
     fn line(&mut self, pos: LinePos, raw: &[u8], verdict: &LineVerdict) -> Result<(), Error> {
         self.progress.advance(raw.len());
-        if self.format == ReportFormat::Tagged {
-            self.tagged(raw, verdict)?;
-        } else if !verdict.errors.is_empty() {
-            self.report(pos, verdict)?;
+        if !self.stdout_closed {
+            let written = if self.format == ReportFormat::Tagged {
+                self.tagged(raw, verdict)
+            } else if !verdict.errors.is_empty() {
+                self.report(pos, verdict)
+            } else {
+                Ok(())
+            };
+            self.check_stdout(written)?;
         }
         let split = if verdict.status.is_accepted() {
             &mut self.valid
@@ -431,6 +522,10 @@ impl Sink for CliSink {
         };
         if let Some(split) = split {
             split.write(raw)?;
+            // The last line of an input may lack its `\n`: the next input's first line must not join it.
+            if !raw.ends_with(b"\n") {
+                split.write(b"\n")?;
+            }
         }
         Ok(())
     }

@@ -131,6 +131,14 @@ impl Diagnostic {
     pub fn span(&self) -> Option<Span> {
         self.primary.as_ref().map(|l| l.span)
     }
+
+    /// The files this diagnostic points into (primary label first, then secondary labels).
+    pub fn files(&self) -> impl Iterator<Item = crate::source::FileId> + '_ {
+        self.primary
+            .iter()
+            .chain(&self.secondary)
+            .map(|label| label.span.file)
+    }
 }
 
 /// Whether any diagnostic is an error.

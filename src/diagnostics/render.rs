@@ -1,5 +1,5 @@
-//! Rendering diagnostics: human snippets through miette, and JSON, GitHub annotations and SARIF for
-//! machines. Byte offsets become line and column only here.
+//! Rendering diagnostics: human snippets through miette, and JSON, GitHub annotations, SARIF and GitLab
+//! Code Quality for machines. Byte offsets become line and column only here.
 
 use std::fmt;
 
@@ -20,6 +20,9 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0, for code-scanning tools.
     Sarif,
+    /// GitLab Code Quality report (a JSON array), for merge-request widgets (`artifacts: reports:
+    /// codequality:`).
+    Gitlab,
 }
 
 /// Render diagnostics in a format. `color` applies to `human` only.
@@ -41,6 +44,12 @@ pub fn render(
         Format::Sarif => {
             let mut s =
                 serde_json::to_string_pretty(&sarif(sources, diagnostics)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Gitlab => {
+            let mut s =
+                serde_json::to_string_pretty(&gitlab(sources, diagnostics)).unwrap_or_default();
             s.push('\n');
             s
         }
@@ -389,4 +398,65 @@ pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
             "results": results,
         }]
     })
+}
+
+/// A GitLab Code Quality report: one issue per diagnostic, with a fingerprint that stays the same for the
+/// same finding at the same place (GitLab compares reports of two pipelines by fingerprint).
+pub fn gitlab(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
+    Value::Array(
+        diagnostics
+            .iter()
+            .map(|d| {
+                let (path, begin) = match &d.primary {
+                    Some(p) => {
+                        let file = sources.get(p.span.file);
+                        let at = file.line_col(p.span.start as usize);
+                        (file.name.replace('\\', "/"), (at.line, at.column))
+                    }
+                    None => (String::new(), (1, 1)),
+                };
+                let mut description = d.message.clone();
+                if let Some(h) = &d.help {
+                    description.push_str(&format!(" (help: {h})"));
+                }
+                let identity = format!(
+                    "{}\0{path}\0{}\0{}\0{}",
+                    d.code, begin.0, begin.1, d.message
+                );
+                json!({
+                    "description": description,
+                    "check_name": d.code,
+                    "fingerprint": format!("{:016x}", fnv1a(identity.as_bytes())),
+                    "severity": match d.severity {
+                        Severity::Error => "major",
+                        Severity::Warning => "minor",
+                        Severity::Info => "info",
+                    },
+                    "location": {
+                        "path": path,
+                        "positions": {"begin": {"line": begin.0, "column": begin.1}},
+                    },
+                })
+            })
+            .collect(),
+    )
+}
+
+/// 64-bit FNV-1a: a stable hash (unlike `std`'s, which may change between Rust releases) for fingerprints.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fnv1a;
+
+    #[test]
+    fn fnv1a_matches_the_reference_values() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
 }

@@ -7,6 +7,11 @@ use serde_json::{Map, Value, json};
 use crate::config::{AdditionalParameters, EnvelopeConfig};
 use crate::emit::OutputFile;
 use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
+use crate::output::names;
+
+mod integers;
+
+pub use integers::integer_bounds;
 
 /// File name of the bundle.
 pub const BUNDLE_FILE: &str = "events.schema.json";
@@ -74,8 +79,13 @@ pub fn emit(catalog: &Catalog, options: &JsonSchemaOptions) -> Vec<OutputFile> {
     let mut files = Vec::new();
     if !options.bundle_only {
         for event in catalog.events.values() {
+            // An unsafe name is an `unsafe-output-name` error from `compile`: such a catalog is never
+            // written, and its file is left out here too.
+            let Ok(stem) = names::event_file_stem(&event.name) else {
+                continue;
+            };
             files.push(OutputFile {
-                path: format!("{}.schema.json", event.name).into(),
+                path: format!("{stem}.schema.json").into(),
                 contents: to_text(&event_schema(event, options)),
             });
         }
@@ -99,7 +109,10 @@ fn to_text(value: &Value) -> String {
 pub fn event_schema(event: &Event, options: &JsonSchemaOptions) -> Value {
     let mut root = Map::new();
     root.insert("$schema".into(), options.draft.uri().into());
-    root.insert("$id".into(), format!("{}.schema.json", event.name).into());
+    root.insert(
+        "$id".into(),
+        format!("{}.schema.json", names::url_escape(&event.name)).into(),
+    );
     root.extend(event_body(event, options));
     Value::Object(root)
 }
@@ -278,11 +291,16 @@ fn value_schema(s: &Schema, options: &JsonSchemaOptions) -> Map<String, Value> {
     if let Some(p) = &c.pattern {
         schema.insert("pattern".into(), p.clone().into());
     }
-    if let Some(n) = &c.minimum {
-        schema.insert("minimum".into(), Value::Number(n.clone()));
+    let (minimum, maximum) = if s.ty == Type::Integer {
+        integer_bounds(c.minimum.as_ref(), c.maximum.as_ref())
+    } else {
+        (c.minimum.clone(), c.maximum.clone())
+    };
+    if let Some(n) = minimum {
+        schema.insert("minimum".into(), Value::Number(n));
     }
-    if let Some(n) = &c.maximum {
-        schema.insert("maximum".into(), Value::Number(n.clone()));
+    if let Some(n) = maximum {
+        schema.insert("maximum".into(), Value::Number(n));
     }
     for (key, v) in [
         ("minLength", c.min_length),

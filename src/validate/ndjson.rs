@@ -1,21 +1,28 @@
 //! The streaming loop of `evdef validate`: read NDJSON as raw bytes in batches bounded by size, validate a
 //! batch on `jobs` threads, and hand every line with its verdict to a [`Sink`] in input order. Memory is
 //! bounded by the batch size plus the longest line, never by the input size.
+//!
+//! Every line read reaches the sink, or the run ends with an error: a panic while validating (a bug) is
+//! caught on the thread that validates and becomes [`Error::Internal`] naming the line, never a quiet end.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{EventRef, LineVerdict, Status, Validator};
+use super::{EventRef, LineVerdict, Status, Validator, strip_line_ending};
 use crate::Error;
 
 /// A batch is sent on once it holds this many bytes (a longer line makes a batch of its own).
 const BATCH_BYTES: usize = 512 * 1024;
 /// ... or this many lines.
 const BATCH_LINES: usize = 4096;
+/// The UTF-8 byte order mark, skipped at the start of an input (some Windows tools write one).
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One input stream.
 pub struct Input {
@@ -60,9 +67,92 @@ pub struct LinePos {
     pub line: u64,
 }
 
+/// The bytes of a line as the validator reads them: without its line ending (`\n` or `\r\n`) and, on the
+/// first line of an input, without a UTF-8 byte order mark.
+fn content(raw: &[u8], first_of_input: bool) -> &[u8] {
+    let line = strip_line_ending(raw);
+    if first_of_input {
+        line.strip_prefix(BOM).unwrap_or(line)
+    } else {
+        line
+    }
+}
+
+/// The verdict on one physical line of a stream: its [`content`] is validated, and a line of JSON
+/// whitespace only (space, tab, CR) is empty, like a line with nothing on it.
+fn verdict(validator: &Validator, raw: &[u8], first_of_input: bool) -> LineVerdict {
+    let line = content(raw, first_of_input);
+    if line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r')) {
+        return LineVerdict {
+            status: Status::Empty,
+            event: EventRef::None,
+            errors: Vec::new(),
+        };
+    }
+    validator.validate_line(line)
+}
+
+/// Validate every line of a batch. A panic (a bug) is caught here, on the thread that validates, and becomes
+/// an error naming the line: a failed worker must never look like the end of the input.
+fn validate_batch(
+    validator: &Validator,
+    batch: &Batch,
+    names: &[String],
+) -> Result<Vec<LineVerdict>, Error> {
+    let current = Cell::new(batch.first_line);
+    let validate = || {
+        let mut verdicts = Vec::with_capacity(batch.ends.len());
+        for (n, raw) in batch.lines().enumerate() {
+            let line = batch.first_line + n as u64;
+            current.set(line);
+            #[cfg(debug_assertions)]
+            injected_panic(line);
+            verdicts.push(verdict(validator, raw, line == 1));
+        }
+        verdicts
+    };
+    catch_unwind(AssertUnwindSafe(validate)).map_err(|payload| Error::Internal {
+        during: format!(
+            "validating line {} of `{}`",
+            current.get(),
+            names.get(batch.input).map_or("?", String::as_str)
+        ),
+        message: panic_message(payload.as_ref()),
+    })
+}
+
+/// The text a panic was raised with.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+/// Fault injection for the tests of the binary: `EVDEF_TEST_PANIC_AT_LINE=N` panics while validating line N of
+/// an input. It exists in debug builds only (`cargo test` builds the binary it runs that way), so no
+/// environment can make a release binary panic, and a release build pays nothing for it; a cargo feature
+/// would need a second build of the binary for the test.
+#[cfg(debug_assertions)]
+fn injected_panic(line: u64) {
+    static AT: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    let at = AT.get_or_init(|| {
+        std::env::var("EVDEF_TEST_PANIC_AT_LINE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    });
+    if *at == Some(line) {
+        panic!("injected by EVDEF_TEST_PANIC_AT_LINE={line}");
+    }
+}
+
 /// Receives every line, in input order, with its verdict. The CLI implements it to print and split.
 pub trait Sink {
-    /// One line: `raw` is exactly the bytes read, line ending included.
+    /// One line: `raw` is exactly the bytes read, line ending included (the last line of an input may have
+    /// none). Lines of different inputs are never joined.
     fn line(&mut self, pos: LinePos, raw: &[u8], verdict: &LineVerdict) -> Result<(), Error>;
 }
 
@@ -275,6 +365,7 @@ pub fn run(
     sink: &mut dyn Sink,
 ) -> Result<Summary, Error> {
     let start = Instant::now();
+    let names: Arc<[String]> = inputs.iter().map(|i| i.name.clone()).collect();
     let mut tally = Tally::new(validator.event_names().len());
     let mut consume =
         |batch: &Batch, verdicts: &[LineVerdict], tally: &mut Tally| -> Result<bool, Error> {
@@ -300,8 +391,7 @@ pub fn run(
     if options.jobs <= 1 {
         while let Some(batch) = reader.next_batch() {
             let batch = batch?;
-            let verdicts: Vec<LineVerdict> =
-                batch.lines().map(|l| validator.validate_line(l)).collect();
+            let verdicts = validate_batch(&validator, &batch, &names)?;
             if !consume(&batch, &verdicts, &mut tally)? {
                 break;
             }
@@ -309,7 +399,7 @@ pub fn run(
     } else {
         let mut consume =
             |batch: &Batch, verdicts: &[LineVerdict]| consume(batch, verdicts, &mut tally);
-        run_parallel(&validator, reader, options.jobs, &mut consume)?;
+        run_parallel(&validator, reader, &names, options.jobs, &mut consume)?;
     }
     Ok(tally.finish(validator.event_names(), start))
 }
@@ -318,6 +408,14 @@ pub fn run(
 type Consume<'a> = dyn FnMut(&Batch, &[LineVerdict]) -> Result<bool, Error> + 'a;
 
 type Validated = (u64, Result<(Batch, Vec<LineVerdict>), Error>);
+
+/// The reader the workers share, the number of the next batch, and whether a worker saw the end of the last
+/// input (so the calling thread can tell the end of the input from workers that stopped).
+struct SharedReader {
+    reader: BatchReader,
+    seq: u64,
+    finished: bool,
+}
 
 /// Batches read or being validated but not yet handed to the sink: bounds memory whatever the thread count.
 struct InFlight {
@@ -333,10 +431,15 @@ struct InFlight {
 fn run_parallel(
     validator: &Arc<Validator>,
     reader: BatchReader,
+    names: &Arc<[String]>,
     jobs: usize,
     consume: &mut Consume<'_>,
 ) -> Result<(), Error> {
-    let reader = Arc::new(Mutex::new((reader, 0u64)));
+    let shared = Arc::new(Mutex::new(SharedReader {
+        reader,
+        seq: 0,
+        finished: false,
+    }));
     let in_flight = Arc::new(InFlight {
         count: Mutex::new(0),
         freed: Condvar::new(),
@@ -345,16 +448,17 @@ fn run_parallel(
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = sync_channel::<Validated>(2 * jobs);
     for i in 0..jobs {
-        let (validator, reader, in_flight, stop, tx) = (
-            Arc::clone(validator),
-            Arc::clone(&reader),
-            Arc::clone(&in_flight),
-            Arc::clone(&stop),
-            tx.clone(),
-        );
+        let worker = Worker {
+            validator: Arc::clone(validator),
+            shared: Arc::clone(&shared),
+            names: Arc::clone(names),
+            in_flight: Arc::clone(&in_flight),
+            stop: Arc::clone(&stop),
+            tx: tx.clone(),
+        };
         std::thread::Builder::new()
             .name(format!("evdef-validate-{i}"))
-            .spawn(move || worker(&validator, &reader, &in_flight, &stop, &tx))
+            .spawn(move || worker.run())
             .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
     }
     drop(tx);
@@ -368,7 +472,8 @@ fn run_parallel(
                     pending.insert(seq, item);
                     continue;
                 }
-                Err(_) => break Ok(()),
+                // Every worker has ended: that is the end of the input only if one of them saw it.
+                Err(_) => break check_finished(&shared, next),
             },
         };
         next += 1;
@@ -392,49 +497,88 @@ fn run_parallel(
     result
 }
 
-fn worker(
-    validator: &Validator,
-    reader: &Mutex<(BatchReader, u64)>,
-    in_flight: &InFlight,
-    stop: &AtomicBool,
-    tx: &SyncSender<Validated>,
-) {
-    loop {
-        {
-            let Ok(mut count) = in_flight.count.lock() else {
-                return;
-            };
-            while *count >= in_flight.limit && !stop.load(Ordering::Relaxed) {
-                count = match in_flight.freed.wait(count) {
-                    Ok(c) => c,
-                    Err(_) => return,
-                };
-            }
-            *count += 1;
-        }
-        if stop.load(Ordering::Relaxed) {
-            return;
-        }
-        let (seq, batch) = {
-            let Ok(mut guard) = reader.lock() else { return };
-            let (reader, seq) = &mut *guard;
-            let Some(batch) = reader.next_batch() else {
-                return;
-            };
-            *seq += 1;
-            let failed = batch.is_err();
-            if failed {
-                // Nothing is read after a failure: let the other workers find the end.
-                *reader = BatchReader::new(Vec::new());
-            }
-            (*seq - 1, batch)
-        };
-        let item = batch.map(|batch| {
-            let verdicts = batch.lines().map(|l| validator.validate_line(l)).collect();
-            (batch, verdicts)
-        });
-        if tx.send((seq, item)).is_err() {
-            return;
-        }
+/// After the last worker ended: `Ok` when the input was read to its end and every batch read was handed on.
+fn check_finished(shared: &Mutex<SharedReader>, handed_on: u64) -> Result<(), Error> {
+    let state = shared.lock().map(|s| (s.finished, s.seq)).ok();
+    match state {
+        Some((true, read)) if read == handed_on => Ok(()),
+        _ => Err(Error::Internal {
+            during: format!("validating (after {handed_on} batches)"),
+            message: "a validating thread stopped before the end of the input".into(),
+        }),
     }
 }
+
+/// One validating thread and what it shares with the others.
+struct Worker {
+    validator: Arc<Validator>,
+    shared: Arc<Mutex<SharedReader>>,
+    names: Arc<[String]>,
+    in_flight: Arc<InFlight>,
+    stop: Arc<AtomicBool>,
+    tx: SyncSender<Validated>,
+}
+
+impl Worker {
+    fn run(self) {
+        while !self.stop.load(Ordering::Relaxed) {
+            if !self.wait_for_room() {
+                return;
+            }
+            let Some((seq, batch)) = self.read() else {
+                // The end, or a reader left poisoned by a panic: give the slot back and wake every waiting
+                // worker, so each finds out and ends (then the channel closes and the caller decides).
+                self.release();
+                return;
+            };
+            let item = batch.and_then(|batch| {
+                validate_batch(&self.validator, &batch, &self.names).map(|v| (batch, v))
+            });
+            if self.tx.send((seq, item)).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Give back a slot counted by [`Worker::wait_for_room`] that no batch will use.
+    fn release(&self) {
+        if let Ok(mut count) = self.in_flight.count.lock() {
+            *count = count.saturating_sub(1);
+        }
+        self.in_flight.freed.notify_all();
+    }
+
+    /// Wait until fewer than the limit of batches are in flight and count one more; `false` to stop.
+    fn wait_for_room(&self) -> bool {
+        let Ok(mut count) = self.in_flight.count.lock() else {
+            return false;
+        };
+        while *count >= self.in_flight.limit && !self.stop.load(Ordering::Relaxed) {
+            count = match self.in_flight.freed.wait(count) {
+                Ok(c) => c,
+                Err(_) => return false,
+            };
+        }
+        *count += 1;
+        !self.stop.load(Ordering::Relaxed)
+    }
+
+    /// The next batch and its number; `None` at the end of the input (which is then marked as reached).
+    fn read(&self) -> Option<(u64, Result<Batch, Error>)> {
+        let mut shared = self.shared.lock().ok()?;
+        let Some(batch) = shared.reader.next_batch() else {
+            shared.finished = true;
+            return None;
+        };
+        shared.seq += 1;
+        if batch.is_err() {
+            // Nothing is read after a failure: let the other workers find the end.
+            shared.reader = BatchReader::new(Vec::new());
+        }
+        Some((shared.seq - 1, batch))
+    }
+}
+
+#[cfg(test)]
+#[path = "ndjson_tests.rs"]
+mod tests;

@@ -148,3 +148,80 @@ fn config_is_found_by_walking_up_and_flags_win() {
         .args(["check", "does-not-exist"]);
     assert_eq!(run(&mut cmd).0, 2);
 }
+
+/// What a pre-commit hook does: name changed files of a tree. The tree's own `evdef.toml` is found from
+/// the file (not from the working directory, whose `evdef.toml` turns `missing-description` on), its
+/// prelude's anchors resolve, and only the named file is reported on (`nested/b.yaml` is broken too).
+#[test]
+fn a_named_file_is_checked_in_its_tree_and_reported_alone() {
+    assert_cmd_snapshot!(evdef().args(["check", &fixture("check-tree/defs/a.yaml")]));
+}
+
+#[test]
+fn a_file_named_twice_is_read_once() {
+    let file = fixture("check-tree/defs/a.yaml");
+    let (code, stdout, _) =
+        run(evdef().args(["check", "--format", "json", &file, &format!("./{file}")]));
+    assert_eq!(code, 1);
+    let found: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
+    let codes: Vec<&str> = found.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["unknown-type"], "{stdout}");
+}
+
+#[test]
+fn a_clean_named_file_passes_although_another_file_of_its_tree_is_broken() {
+    let (code, _, stderr) = run(evdef().args(["check", &fixture("check-tree/defs/clean.yaml")]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("checked 1 event in 1 file"), "{stderr}");
+}
+
+#[test]
+fn files_outside_the_definitions_paths_are_skipped_on_request() {
+    let hook_config = fixture("check-tree/.pre-commit-config.yaml");
+    let (code, _, stderr) =
+        run(evdef().args(["check", "--skip-outside-definitions", &hook_config]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("nothing to check"), "{stderr}");
+    // With a definitions file beside it, only that file is checked.
+    let (code, stdout, _) = run(evdef().args([
+        "check",
+        "--skip-outside-definitions",
+        "--format",
+        "github",
+        &hook_config,
+        &fixture("check-tree/defs/nested/b.yaml"),
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with(
+            "::error file=tests/fixtures/check-tree/defs/nested/b.yaml,line=4,col=15,"
+        ),
+        "{stdout}"
+    );
+}
+
+/// GitLab Code Quality: the fields GitLab reads, a fingerprint per finding, and the same fingerprint on
+/// the next run (GitLab tracks findings between pipelines by it).
+#[test]
+fn gitlab_format_is_a_code_quality_report() {
+    let args = [
+        "check",
+        "--format",
+        "gitlab",
+        &fixture("diagnostics/typo-in-key"),
+    ];
+    let (code, stdout, _) = run(evdef().args(args));
+    assert_eq!(code, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    insta::assert_json_snapshot!(report);
+    let (_, again, _) = run(evdef().args(args));
+    assert_eq!(stdout, again, "fingerprints are stable");
+    let fingerprints: std::collections::HashSet<&str> = report
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|issue| issue["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fingerprints.len(), report.as_array().unwrap().len());
+}

@@ -22,6 +22,7 @@ fn writes_one_schema_per_event_and_the_bundle() {
     assert_eq!(
         names,
         [
+            ".evdef-manifest.json",
             "api_created_check_in.schema.json",
             "events.schema.json",
             "reward_granted.schema.json"
@@ -54,7 +55,7 @@ fn draft_07_and_bundle_only() {
         .unwrap();
     assert_eq!(status.code(), Some(0));
     let names: Vec<_> = std::fs::read_dir(dir.path().join("s")).unwrap().collect();
-    assert_eq!(names.len(), 1);
+    assert_eq!(names.len(), 2, "the bundle and the manifest");
     let bundle: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("s/events.schema.json")).unwrap())
             .unwrap();

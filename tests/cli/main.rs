@@ -5,11 +5,15 @@
 
 mod build;
 mod check;
+mod diff;
 mod emit_json_schema;
 mod explain;
+mod numbers;
+mod output;
 mod resolve;
 mod tagged;
 mod validate;
+mod version;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

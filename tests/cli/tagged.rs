@@ -185,16 +185,28 @@ fn the_working_directory_and_environment_do_not_matter() {
     let from_scratch = tagged(scratch.path(), &fixture("validate/catalog"), &input);
     assert_eq!(from_repo.stdout, expected);
     assert_eq!(from_scratch.stdout, expected);
-    // Without --format tagged, the stray evdef.toml is read (the documented discovery): the name field is
-    // then `name`, so every event line misses it.
-    let mut cmd = bare(scratch.path());
-    cmd.args(["validate", "--format", "json", "-d"])
-        .arg(fixture("validate/catalog"));
-    let discovered = run_with_stdin(cmd, format!("{VALID}\n").as_bytes());
-    assert!(
-        String::from_utf8_lossy(&discovered.stdout).contains("missing-name"),
-        "{}",
-        String::from_utf8_lossy(&discovered.stdout)
+    // Without --format tagged, `evdef.toml` is discovered from the definitions path upward (the documented
+    // discovery): definitions inside the scratch directory get its stray configuration, whose name field
+    // is `name`, so every event line misses it; the fixture catalog elsewhere gets the repository's.
+    let copied = scratch.path().join("defs");
+    std::fs::create_dir(&copied).unwrap();
+    for entry in std::fs::read_dir(fixture("validate/catalog")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, copied.join(path.file_name().unwrap())).unwrap();
+    }
+    let json = |definitions: &Path| {
+        let mut cmd = bare(scratch.path());
+        cmd.args(["validate", "--format", "json", "-d"])
+            .arg(definitions);
+        let out = run_with_stdin(cmd, format!("{VALID}\n").as_bytes());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let inside = json(Path::new("defs"));
+    assert!(inside.contains("missing-name"), "{inside}");
+    let elsewhere = json(&fixture("validate/catalog"));
+    assert_eq!(
+        elsewhere, "",
+        "the repository's evdef.toml applies: the line is valid"
     );
 }
 

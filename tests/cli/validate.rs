@@ -1,5 +1,6 @@
-//! `evdef validate`: bad input never stops the stream, every line lands in exactly one split file, exit
-//! codes, formats, and a closed stdout.
+//! `evdef validate`: bad input never stops the stream, every line lands in exactly one split file (also when
+//! stdout closes; nothing is committed when the run cannot finish), odd bytes, exit codes, formats, and a
+//! closed stdout.
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
@@ -118,6 +119,8 @@ fn split_outputs_add_up_to_the_input() {
         assert_eq!(output.status.code(), Some(1));
         let valid = std::fs::read(dir.path().join("valid.ndjson")).unwrap();
         let invalid = std::fs::read(dir.path().join("invalid.ndjson")).unwrap();
+        // The last line, without `\n`, gets one in its split output.
+        input.push(b'\n');
         assert_eq!(valid.len() + invalid.len(), input.len());
         let lines = |b: &[u8]| {
             b.split_inclusive(|&c| c == b'\n')
@@ -138,6 +141,7 @@ fn split_outputs_add_up_to_the_input() {
             invalid.windows(2).any(|w| w == b"\xff\xfe"),
             "non-UTF-8 line kept byte for byte"
         );
+        input.pop();
     }
 }
 
@@ -329,4 +333,250 @@ fn a_100_mb_line_is_one_bad_line() {
     assert!(
         String::from_utf8_lossy(&output.stderr).starts_with("2 lines read: 1 valid, 1 invalid")
     );
+}
+
+/// A line with its ending (or none), and whether it belongs on the valid side.
+type OddLine = (Vec<u8>, bool);
+
+/// Input files of odd lines, each line with whether it belongs on the valid side (issue 11, "Odd bytes" and
+/// "Every line accounted for").
+fn odd_inputs() -> Vec<(&'static str, Vec<OddLine>)> {
+    let bad = invalid_line();
+    let many: Vec<OddLine> = (0..5000)
+        .map(|i| {
+            let line = if i % 3 == 0 { bad.as_str() } else { VALID };
+            let ending = if i == 4999 { "" } else { "\n" };
+            (format!("{line}{ending}").into_bytes(), i % 3 != 0)
+        })
+        .collect();
+    vec![
+        (
+            "a.ndjson",
+            vec![
+                // A byte order mark at the start of an input is skipped for validation, copied to the split.
+                (format!("\u{feff}{VALID}\n").into(), true),
+                // Spaces and tabs only: an empty line.
+                (b"  \t \n".to_vec(), true),
+                (format!("{VALID}\r\n").into(), true),
+                (b"{\"event\": \"\xff\xfe\"}\r\n".to_vec(), false),
+                (format!("{bad}\n").into(), false),
+                (b"\r\n".to_vec(), true),
+                // The last line has no `\n`: it must not merge with the first line of the next input.
+                (bad.clone().into(), false),
+            ],
+        ),
+        (
+            "b.ndjson",
+            vec![
+                (format!("{VALID}\n").into(), true),
+                // A byte order mark anywhere else is not skipped.
+                (format!("\u{feff}{VALID}\n").into(), false),
+                (b" \t\r\n".to_vec(), true),
+                (VALID.into(), true),
+            ],
+        ),
+        ("empty.ndjson", vec![]),
+        ("c.ndjson", vec![(format!("{bad}\r").into(), false)]),
+        ("many.ndjson", many),
+        ("d.ndjson", vec![(b"   ".to_vec(), true)]),
+    ]
+}
+
+#[test]
+fn every_line_of_every_input_is_in_exactly_one_split_output_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = odd_inputs();
+    let (mut expected_valid, mut expected_invalid) = (Vec::new(), Vec::new());
+    for (name, lines) in &inputs {
+        let mut file = Vec::new();
+        for (bytes, valid) in lines {
+            file.extend_from_slice(bytes);
+            let side = if *valid {
+                &mut expected_valid
+            } else {
+                &mut expected_invalid
+            };
+            side.extend_from_slice(bytes);
+            if !bytes.ends_with(b"\n") {
+                side.push(b'\n');
+            }
+        }
+        std::fs::write(dir.path().join(name), file).unwrap();
+    }
+    for jobs in ["1", "2"] {
+        let mut cmd = validate(dir.path());
+        cmd.args(["--jobs", jobs, "--valid-out", "ok", "--invalid-out", "bad"]);
+        cmd.args(inputs.iter().map(|(name, _)| name));
+        let output = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let valid = std::fs::read(dir.path().join("ok")).unwrap();
+        let invalid = std::fs::read(dir.path().join("bad")).unwrap();
+        assert!(valid == expected_valid, "--jobs {jobs}: valid side differs");
+        assert!(
+            invalid == expected_invalid,
+            "--jobs {jobs}: invalid side differs"
+        );
+        assert!(
+            stderr.starts_with("5013 lines read: 3337 valid, 1672 invalid, 4 empty"),
+            "{stderr}"
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let reported: Vec<&str> = stdout.lines().take(5).collect();
+        assert_eq!(
+            reported,
+            [
+                "a.ndjson:4: invalid UTF-8 at byte 11",
+                r#"a.ndjson:5: api_created_check_in: /user_id: "abc" is not of type "integer""#,
+                r#"a.ndjson:7: api_created_check_in: /user_id: "abc" is not of type "integer""#,
+                "b.ndjson:2: malformed JSON: expected value at line 1 column 1",
+                r#"c.ndjson:1: api_created_check_in: /user_id: "abc" is not of type "integer""#,
+            ]
+        );
+    }
+}
+
+#[test]
+fn max_errors_is_refused_with_split_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = validate(dir.path());
+    cmd.args(["--max-errors", "1", "--invalid-out", "bad"]);
+    let output = run_with_stdin(cmd, format!("{}\n", invalid_line()).as_bytes());
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: --max-errors cannot be used with --valid-out/--invalid-out (every input line goes to a split output)\n"
+    );
+    assert!(!dir.path().join("bad").exists());
+}
+
+/// The files in `dir`, sorted.
+fn files_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Issue 11: a worker panic used to end the run as if the input had ended, with exit 0 or 1 and partial
+/// split files renamed into place. The hook that injects the panic exists in debug builds only (the ones
+/// `cargo test` builds), hence the `cfg`.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_while_validating_exits_2_and_commits_no_split_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok"), "old\n").unwrap();
+    let bad = invalid_line();
+    let input: String = (0..10_000)
+        .map(|i| format!("{}\n", if i % 3 == 0 { bad.as_str() } else { VALID }))
+        .collect();
+    for (jobs, split) in [("1", true), ("2", true), ("2", false)] {
+        let mut cmd = validate(dir.path());
+        cmd.env("EVDEF_TEST_PANIC_AT_LINE", "9000")
+            .env_remove("RUST_BACKTRACE")
+            .args(["--jobs", jobs]);
+        if split {
+            cmd.args(["--valid-out", "ok", "--invalid-out", "bad"]);
+        }
+        let output = run_with_stdin(cmd, input.as_bytes());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "--jobs {jobs}: {stderr}");
+        let error = "error: internal error while validating line 9000 of `<stdin>`: injected by EVDEF_TEST_PANIC_AT_LINE=9000\n";
+        let incomplete = "the run did not finish: the split outputs are incomplete (--valid-out `ok`, --invalid-out `bad`); a regular file there was left as it was\n";
+        if split {
+            assert!(
+                stderr.ends_with(&format!("{error}{incomplete}")),
+                "{stderr}"
+            );
+        } else {
+            assert!(stderr.ends_with(error), "{stderr}");
+        }
+        assert!(!stderr.contains("lines read"), "no summary: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("ok")).unwrap(),
+            "old\n"
+        );
+        assert_eq!(files_in(dir.path()), ["ok"], "no temporary file is left");
+    }
+}
+
+/// Issue 11: `evdef validate --valid-out a --invalid-out b | head -1` used to rename partial split files into
+/// place and exit 0. Now reports stop, every line is still split, and the exit code is the verdicts'.
+#[test]
+fn a_closed_stdout_stops_reports_but_not_the_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = invalid_line();
+    // 10,000 reports (~700 KB) cannot all fit in the pipe and the output buffer: stdout closes mid-run.
+    let input: String = (0..20_000)
+        .map(|i| format!("{}\n", if i % 2 == 0 { bad.as_str() } else { VALID }))
+        .collect();
+    let expected_invalid: String = (0..10_000).map(|_| format!("{bad}\n")).collect();
+    let expected_valid: String = (0..10_000).map(|_| format!("{VALID}\n")).collect();
+    for jobs in ["1", "2"] {
+        let mut child = validate(dir.path())
+            .args(["--jobs", jobs, "--valid-out", "ok", "--invalid-out", "bad"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let bytes = input.clone();
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(bytes.as_bytes());
+        });
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 16];
+        stdout.read_exact(&mut first).unwrap();
+        drop(stdout);
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        writer.join().unwrap();
+        assert_eq!(status.code(), Some(1), "--jobs {jobs}: {stderr}");
+        assert!(
+            stderr.contains("stdout was closed before the end: later reports were not written; the split outputs hold every line"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.starts_with("20000 lines read: 10000 valid, 10000 invalid"),
+            "{stderr}"
+        );
+        let valid = std::fs::read_to_string(dir.path().join("ok")).unwrap();
+        let invalid = std::fs::read_to_string(dir.path().join("bad")).unwrap();
+        assert!(valid == expected_valid, "--jobs {jobs}: valid side differs");
+        assert!(
+            invalid == expected_invalid,
+            "--jobs {jobs}: invalid side differs"
+        );
+    }
+}
+
+#[test]
+fn help_says_how_lines_are_read_and_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = evdef(dir.path())
+        .args(["validate", "--help"])
+        .output()
+        .unwrap();
+    // Clap wraps the text: compare it with its runs of blanks made single spaces.
+    let help = String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for text in [
+        "a line of spaces and tabs only is an empty line",
+        "a UTF-8 byte order mark at the start of an input is skipped",
+        "The last line of an input without `\\n` gets one there",
+        "If stdout closes, reports stop and every line is still split",
+    ] {
+        assert!(help.contains(text), "{text}: {help}");
+    }
 }

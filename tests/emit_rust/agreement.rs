@@ -1,16 +1,23 @@
 //! The generated types and `evdef validate` must give the same verdict on the same line for what Rust
 //! types can express: type, required, nullable, enum, and unknown keys under
 //! `additional_parameters = "deny"`. Each valid event is mutated at every position (key removed, value
-//! replaced by values of every JSON type, unknown key added) and both verdicts are compared. The fixture
-//! holds no formats, patterns or bounds, which the Rust types do not check.
+//! replaced by values of every JSON type and numbers at the 64-bit edges, unknown key added) and both
+//! verdicts are compared, on the two events that hold no formats, patterns or bounds (which the Rust types
+//! do not check). `property.rs` covers the whole fixture with random lines.
 
 use std::path::Path;
 
 use serde_json::{Value, json};
 
 #[allow(dead_code)]
-mod types {
+pub mod types {
     include!("generated/agreement.rs");
+}
+
+/// The same catalog with the parameters under `properties` (`[envelope] payload_field`).
+#[allow(dead_code)]
+pub mod payload_types {
+    include!("generated/agreement_payload.rs");
 }
 
 const VALID: [&str; 3] = [
@@ -26,6 +33,12 @@ fn mutations(v: &Value) -> Vec<Value> {
         json!(true),
         json!(7),
         json!(-1.5),
+        json!(2.0),
+        json!(-0.0),
+        json!(9_223_372_036_854_775_807_i64),
+        json!(9_223_372_036_854_775_808_u64),
+        json!(-9_223_372_036_854_775_808_i64),
+        json!(1e19),
         json!("pro"),
         json!("bogus"),
         json!([]),
@@ -97,5 +110,89 @@ fn generated_types_agree_with_evdef_validate_on_mutated_events() {
     assert!(
         lines > 400 && accepted > 50,
         "{lines} lines, {accepted} accepted"
+    );
+}
+
+/// A valid `metrics_recorded` line with `count` and the first item of `ints` replaced.
+fn metrics(count: &str, item: &str) -> String {
+    format!(
+        r#"{{"event":"metrics_recorded","count":{count},"nullable_count":null,"percent":7,"wide":1,"ints":[{item}],"sparse_ints":[null,{item}],"int_map":{{"a":{item}}},"nested":{{"inner":{item},"deeper":{{"n":{item}}}}},"code":7.0,"maybe_code":2e0,"ratio":0.5,"contact":"a@example.com","request_id":"6f1c2a9e-0b7d-4c3e-9a51-2f8d7c6b5a40","at":"2024-05-01T12:00:00Z","label":"abc"}}"#
+    )
+}
+
+#[test]
+fn integers_are_read_as_json_schema_reads_them_in_every_position() {
+    let validator = evdef::validate::Validator::new(
+        &super::catalog(Path::new("tests/fixtures/emit-rust/agreement.yaml")),
+        &evdef::config::EnvelopeConfig::default(),
+    )
+    .unwrap();
+    let parse = |line: &str| serde_json::from_str::<types::Event>(line);
+    for (text, expected) in [
+        ("1.0", Some(1)),
+        ("1e2", Some(100)),
+        ("-0", Some(0)),
+        ("-0.0", Some(0)),
+        ("9223372036854775807", Some(i64::MAX)),
+        ("-9223372036854775808", Some(i64::MIN)),
+        ("9.2233720368547748e18", Some(9_223_372_036_854_774_784)),
+        ("9223372036854775808", None),
+        ("1e19", None),
+        ("-1e19", None),
+        ("1.5", None),
+        ("\"1\"", None),
+    ] {
+        for line in [metrics(text, "1"), metrics("1", text)] {
+            let accepted = validator
+                .validate_line(line.as_bytes())
+                .status
+                .is_accepted();
+            assert_eq!(accepted, expected.is_some(), "validate: {line}");
+            match (parse(&line), expected) {
+                (Ok(types::Event::MetricsRecorded(m)), Some(n)) => {
+                    assert!(
+                        m.count == n || (m.ints == [n] && m.nested.inner == n),
+                        "{line}"
+                    );
+                    assert_eq!(m.code, types::MetricsRecordedCode::V7);
+                }
+                (Err(e), None) => assert!(
+                    e.to_string().contains("a signed 64-bit integer")
+                        || e.to_string().contains("invalid type"),
+                    "{e}"
+                ),
+                (other, _) => panic!("{line}: {other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn objects_and_string_enums_are_read_from_their_json_types_only() {
+    let line = |settings: &str, plan: &str| {
+        format!(
+            r#"{{"event":"profile_updated","user_id":1,"name":"a","score":1,"active":true,"plan":{plan},"level":1,"avatar":null,"settings":{settings}}}"#
+        )
+    };
+    assert!(serde_json::from_str::<types::Event>(&line(r#"{"theme":"dark"}"#, r#""pro""#)).is_ok());
+    // serde's derived structs read `[fields...]`, its derived enums `{"variant": null}`.
+    assert!(serde_json::from_str::<types::Event>(&line(r#"["dark"]"#, r#""pro""#)).is_err());
+    assert!(
+        serde_json::from_str::<types::Event>(&line(r#"{"theme":"dark"}"#, r#"{"pro":null}"#))
+            .is_err()
+    );
+    // A whole line as an array, with either envelope.
+    assert!(serde_json::from_str::<types::Event>(r#"["order_shipped","o",[],{}]"#).is_err());
+    assert!(
+        serde_json::from_str::<payload_types::Event>(
+            r#"["order_shipped",{"order_id":"o","parcels":[],"counts":{}}]"#
+        )
+        .is_err()
+    );
+    assert!(
+        serde_json::from_str::<payload_types::Event>(
+            r#"{"event":"order_shipped","properties":{"order_id":"o","parcels":[],"counts":{}}}"#
+        )
+        .is_ok()
     );
 }

@@ -1,4 +1,5 @@
-//! Generated code must compile and behave: `generated/*.rs` is the backend's output for two fixtures,
+//! Generated code must compile and behave: `generated/*.rs` is the backend's output for two fixtures (one
+//! of them also with parameters under a payload field),
 //! compiled into this test binary. `generated_code_is_up_to_date` fails when the backend's output changes;
 //! rerun with `EVDEF_BLESS=1` to rewrite the files (and review the diff).
 
@@ -14,12 +15,20 @@ mod hostile {
 
 #[test]
 fn generated_code_is_up_to_date() {
-    let cases = [("hostile", "hostile.yaml"), ("agreement", "agreement.yaml")];
+    let payload = RustOptions {
+        payload_field: "properties".into(),
+        ..RustOptions::default()
+    };
+    let cases = [
+        ("hostile", "hostile.yaml", RustOptions::default()),
+        ("agreement", "agreement.yaml", RustOptions::default()),
+        ("agreement_payload", "agreement.yaml", payload),
+    ];
     let mut stale = Vec::new();
-    for (name, fixture) in cases {
+    for (name, fixture, options) in cases {
         let code = super::generate(
             &Path::new("tests/fixtures/emit-rust").join(fixture),
-            &RustOptions::default(),
+            &options,
         )
         .unwrap_or_else(|d| panic!("{fixture}:\n{d}"));
         let target = Path::new("tests/emit_rust/generated").join(format!("{name}.rs"));

@@ -1,12 +1,13 @@
 //! The Rust backend end to end: snapshots of the generated code for every fixture catalog, generated code
 //! compiled into this test binary (hostile names and shapes), and the parse verdicts of generated types
-//! compared with a JSON Schema validator on mutated events.
+//! compared with `evdef validate` on mutated events and on random lines (the property test).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod agreement;
 mod cli;
 mod compile;
+mod property;
 mod snapshots;
 
 use std::path::Path;

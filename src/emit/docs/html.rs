@@ -377,6 +377,8 @@ fn table(
                     .map(|v| format!("<code>{}</code>", escape(v)))
                     .collect();
                 format!("{} {}", escape(&c.label), values.join(", "))
+                    .trim_end()
+                    .to_string()
             })
             .collect();
         let mut description = lines(p.description.as_deref().unwrap_or(""));

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::emit::OutputFile;
 use crate::model::{Event, Fragment, Parameters};
+use crate::output::names;
 
 /// Where the pages of one kind live, relative to the output directory.
 const EVENTS: &str = "events";
@@ -19,7 +20,7 @@ pub(crate) fn render(site: &Site) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let graph = svg::render(site, &|n| match n {
         Node::Fragment(f) => format!("{FRAGMENTS}/{}.md", site.fragment_slug(f).unwrap_or("-")),
-        Node::Event(e) => format!("{EVENTS}/{}.md", site.event_slug(e)),
+        Node::Event(e) => event_link(e),
     });
     files.push(OutputFile {
         path: "README.md".into(),
@@ -32,8 +33,12 @@ pub(crate) fn render(site: &Site) -> Vec<OutputFile> {
         });
     }
     for event in site.catalog.events.values() {
+        // An unsafe name is an `unsafe-output-name` error from `compile`: such a catalog is never written.
+        let Ok(stem) = names::event_file_stem(&event.name) else {
+            continue;
+        };
         files.push(OutputFile {
-            path: format!("{EVENTS}/{}.md", site.event_slug(&event.name)).into(),
+            path: format!("{EVENTS}/{stem}.md").into(),
             contents: event_page(site, event),
         });
     }
@@ -47,6 +52,12 @@ pub(crate) fn render(site: &Site) -> Vec<OutputFile> {
         });
     }
     files
+}
+
+/// The link to an event's page from the output directory: its file name (from the one output-name
+/// function), URL-escaped.
+fn event_link(name: &str) -> String {
+    format!("{EVENTS}/{}.md", names::url_escape(name))
 }
 
 fn index(site: &Site, has_graph: bool) -> String {
@@ -76,13 +87,13 @@ fn index(site: &Site, has_graph: bool) -> String {
     out.push_str("<a id=\"events-by-source\"></a>\n\n## Events by source\n\n");
     for (source, events) in &site.by_source {
         let _ = writeln!(out, "### {} ({})\n", code(source, false), events.len());
-        event_table(&mut out, site, events);
+        event_table(&mut out, events);
     }
     if !site.by_tag.is_empty() {
         out.push_str("<a id=\"events-by-tag\"></a>\n\n## Events by tag\n\n");
         for (tag, events) in &site.by_tag {
             let _ = writeln!(out, "### {} ({})\n", code(tag, false), events.len());
-            event_table(&mut out, site, events);
+            event_table(&mut out, events);
         }
     }
     if !catalog.fragments.is_empty() {
@@ -124,14 +135,10 @@ fn index(site: &Site, has_graph: bool) -> String {
     out
 }
 
-fn event_table(out: &mut String, site: &Site, events: &[&Event]) {
+fn event_table(out: &mut String, events: &[&Event]) {
     out.push_str("| Event | Description |\n|---|---|\n");
     for event in events {
-        let link = format!(
-            "[{}]({EVENTS}/{}.md)",
-            code(&event.name, true),
-            site.event_slug(&event.name)
-        );
+        let link = format!("[{}]({})", code(&event.name, true), event_link(&event.name));
         let mut description = cell(event.description.as_deref().unwrap_or(""));
         let name = if let Some(reason) = &event.deprecated {
             description = format!(
@@ -257,9 +264,9 @@ fn fragment_page(site: &Site, fragment: &Fragment) -> String {
     }
     for u in uses {
         let link = format!(
-            "[{}](../{EVENTS}/{}.md)",
+            "[{}](../{})",
             code(&u.event.name, false),
-            site.event_slug(&u.event.name)
+            event_link(&u.event.name)
         );
         let mut how = Vec::new();
         if u.direct {
@@ -332,6 +339,8 @@ fn table(
             .map(|c| {
                 let values: Vec<String> = c.values.iter().map(|v| code(v, true)).collect();
                 format!("{} {}", cell(&c.label), values.join(", "))
+                    .trim_end()
+                    .to_string()
             })
             .collect();
         let mut description = cell(p.description.as_deref().unwrap_or(""));

@@ -120,7 +120,7 @@ pub fn emit(catalog: &Catalog, options: &DocsOptions) -> Vec<OutputFile> {
 /// What both renderers need, computed once.
 pub(crate) struct Site<'a> {
     pub catalog: &'a Catalog,
-    /// Event name → file-name-safe slug, unique even on case-insensitive file systems.
+    /// Event name → slug for HTML anchors, unique even ignoring case (file names come from `output::names`).
     pub event_slugs: IndexMap<&'a str, String>,
     /// Fragment name → slug (the name without its leading dot).
     pub fragment_slugs: IndexMap<&'a str, String>,
@@ -396,9 +396,20 @@ pub(crate) fn nested_suffix(schema: &Schema) -> String {
     }
 }
 
-/// Human-readable constraints, one item per constraint (enum values are listed in full).
+/// Human-readable constraints, one item per constraint (enum values are listed in full). An `integer`
+/// (or arrays and maps of them) first says what every backend reads it as: a 64-bit signed integer.
 pub(crate) fn constraint_items(schema: &Schema) -> Vec<Constraint> {
     let mut out = Vec::new();
+    let mut leaf = schema;
+    while let Type::Array(s) | Type::Map(s) = &leaf.ty {
+        leaf = s;
+    }
+    if leaf.ty == Type::Integer {
+        out.push(Constraint {
+            label: INTEGER_RANGE.to_string(),
+            values: Vec::new(),
+        });
+    }
     collect_constraints(&schema.constraints, "", &mut out);
     // Constraints on array items / map values are part of what a reader needs to know.
     let mut inner = schema;
@@ -414,6 +425,9 @@ pub(crate) fn constraint_items(schema: &Schema) -> Vec<Constraint> {
     }
     out
 }
+
+/// What an `integer` is, in the docs' constraints column.
+const INTEGER_RANGE: &str = "64-bit signed integer";
 
 /// One constraint: a label and either literal values (shown as code) or a plain text.
 pub(crate) struct Constraint {

@@ -1,5 +1,6 @@
-//! Rust enums for `enum:` constraints: string values become variants with `#[serde(rename)]`, integer
-//! values become variants read and written as the number. Other enums keep their plain type.
+//! Rust enums for `enum:` constraints: string values become variants with `#[serde(rename)]`, read from
+//! JSON strings only; integer values become variants read as an `evdef_support::Integer` (so `2.0` is
+//! `2`, as in JSON Schema) and written as the number. Other enums keep their plain type.
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -66,21 +67,39 @@ impl Generator<'_> {
             let v = format_ident!("{}", variant);
             quote!(#ident::#v => #value,)
         });
+        let from_str = values.iter().zip(&variants).map(|(value, variant)| {
+            let v = format_ident!("{}", variant);
+            quote!(#value => ::std::result::Result::Ok(#ident::#v),)
+        });
         let doc = doc_attrs(&[site
             .description
             .map_or_else(|| format!("The values of {}.", site.what), str::to_string)]);
+        // Read by hand: serde's derived enums also accept `{"value": null}`, which is not a string.
         self.items.push(quote! {
             #doc
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
             pub enum #ident {
                 #(#arms)*
             }
 
             impl #ident {
+                /// Every value, in definition order.
+                pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
                 /// The value as written in events.
                 pub fn as_str(&self) -> &'static str {
                     match self {
                         #(#as_str)*
+                    }
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+                    match value.as_ref() {
+                        #(#from_str)*
+                        other => ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES)),
                     }
                 }
             }
@@ -131,7 +150,7 @@ impl Generator<'_> {
         self.items.push(quote! {
             #doc
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
-            #[serde(try_from = "i64", into = "i64")]
+            #[serde(try_from = "evdef_support::Integer", into = "i64")]
             pub enum #ident {
                 #(#arms)*
             }
@@ -144,6 +163,14 @@ impl Generator<'_> {
                         #(#from)*
                         other => ::std::result::Result::Err(::std::format!(#message, other)),
                     }
+                }
+            }
+
+            impl ::std::convert::TryFrom<evdef_support::Integer> for #ident {
+                type Error = ::std::string::String;
+
+                fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+                    Self::try_from(value.0)
                 }
             }
 

@@ -6,6 +6,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::presence::presence;
 use super::{Namespace, RustOptions, TimeTypes, names, support};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
@@ -175,6 +176,14 @@ impl<'a> Generator<'a> {
                 #ident(#ident),
             }
         });
+        // Read through a local twin of `Event` (`remote = "Event"`) behind `evdef_support::MapOnly`: serde's
+        // tagged enums and structs also read JSON arrays (`["name", {...}]`), which are not objects.
+        let wire_arms = variants.iter().map(|(ident, name, _)| {
+            quote! {
+                #[serde(rename = #name, deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
+                #ident(#ident),
+            }
+        });
         let names = variants
             .iter()
             .map(|(ident, name, _)| quote!(Event::#ident(_) => #name,));
@@ -184,11 +193,25 @@ impl<'a> Generator<'a> {
         let all = variants.iter().map(|(_, name, _)| name);
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
             #serde
             #[allow(clippy::large_enum_variant, deprecated)]
             pub enum Event {
                 #(#arms)*
+            }
+
+            #[allow(deprecated)]
+            impl<'de> ::serde::Deserialize<'de> for Event {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    #[derive(::serde::Deserialize)]
+                    #[serde(remote = "Event")]
+                    #serde
+                    #[allow(non_camel_case_types, dead_code, clippy::large_enum_variant)]
+                    enum __EvdefEventWire {
+                        #(#wire_arms)*
+                    }
+                    __EvdefEventWire::deserialize(evdef_support::MapOnly(deserializer))
+                }
             }
 
             #[allow(deprecated)]
@@ -250,9 +273,9 @@ impl<'a> Generator<'a> {
                 span: p.origin.key,
                 description: p.description.as_deref(),
             };
-            let inner = self.value_type(&p.schema, &site);
+            let (inner, reader) = self.value_type(&p.schema, &site);
             let field = format_ident!("{}", ident);
-            let (ty, serde) = presence(&p.schema, p.required, inner);
+            let (ty, serde) = presence(&p.schema, p.required, inner, reader.as_deref());
             let rename = (ident != p.name).then(|| {
                 let name = &p.name;
                 quote!(#[serde(rename = #name)])
@@ -323,14 +346,22 @@ impl<'a> Generator<'a> {
         Some(text)
     }
 
-    /// The Rust type of a value, nullability of the value itself left to the caller.
-    fn value_type(&mut self, schema: &'a Schema, site: &Site<'_>) -> TokenStream {
+    /// The Rust type of a value, nullability of the value itself left to the caller, and the
+    /// `evdef_support` reader it needs when serde's own `Deserialize` would read it differently from the
+    /// JSON Schema (`evdef_support::Integer` for an `i64`, `evdef_support::Object` for a struct, wrapped
+    /// for arrays and maps of them).
+    fn value_type(&mut self, schema: &'a Schema, site: &Site<'_>) -> (TokenStream, Option<String>) {
         if let Some(values) = &schema.constraints.enumeration
             && let Some(ty) = self.enumeration(&schema.ty, values, site)
         {
-            return ty;
+            return (ty, None);
         }
-        match &schema.ty {
+        let reader = match &schema.ty {
+            Type::Integer => Some("evdef_support::Integer".to_string()),
+            Type::Object(_) => Some("evdef_support::Object".to_string()),
+            _ => None,
+        };
+        let ty = match &schema.ty {
             Type::String | Type::Email | Type::Url => quote!(::std::string::String),
             Type::Integer => quote!(i64),
             Type::Number => quote!(f64),
@@ -350,29 +381,42 @@ impl<'a> Generator<'a> {
             Type::Uuid => quote!(::std::string::String),
             Type::Object(properties) => self.object(properties, schema, site),
             Type::Array(items) => {
-                let item = self.item_type(items, site, "Item");
-                quote!(::std::vec::Vec<#item>)
+                let (item, reader) = self.item_type(items, site, "Item");
+                let reader = reader.map(|r| format!("evdef_support::Items<{r}>"));
+                return (quote!(::std::vec::Vec<#item>), reader);
             }
             Type::Map(values) => {
-                let value = self.item_type(values, site, "Value");
-                quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+                let (value, reader) = self.item_type(values, site, "Value");
+                let reader = reader.map(|r| format!("evdef_support::Values<{r}>"));
+                return (
+                    quote!(::std::collections::BTreeMap<::std::string::String, #value>),
+                    reader,
+                );
             }
-        }
+        };
+        (ty, reader)
     }
 
-    /// An array item or map value: `Option<T>` when it may be `null`.
-    fn item_type(&mut self, schema: &'a Schema, parent: &Site<'_>, suffix: &str) -> TokenStream {
+    /// An array item or map value: `Option<T>` when it may be `null`; with its reader, as
+    /// [`Self::value_type`].
+    fn item_type(
+        &mut self,
+        schema: &'a Schema,
+        parent: &Site<'_>,
+        suffix: &str,
+    ) -> (TokenStream, Option<String>) {
         let site = Site {
             name: format!("{}{suffix}", parent.name),
             what: format!("{} ({})", parent.what, suffix.to_lowercase()),
             span: parent.span,
             description: schema.description.as_deref().or(parent.description),
         };
-        let ty = self.value_type(schema, &site);
+        let (ty, reader) = self.value_type(schema, &site);
         if schema.nullable && schema.ty != Type::Json {
-            quote!(::std::option::Option<#ty>)
+            let reader = reader.map(|r| format!("evdef_support::Nullable<{r}>"));
+            (quote!(::std::option::Option<#ty>), reader)
         } else {
-            ty
+            (ty, reader)
         }
     }
 
@@ -407,47 +451,6 @@ impl<'a> Generator<'a> {
             }
         });
         quote!(#ident)
-    }
-}
-
-/// The field type and serde attributes for a parameter's presence and nullability:
-///
-/// | required | nullable | type | absent | `null` |
-/// |---|---|---|---|---|
-/// | yes | no | `T` | error | error |
-/// | yes | yes | `Option<T>` | error | `None` |
-/// | no | no | `Option<T>` | `None` | error |
-/// | no | yes | `OptionalNullable<T>` | `Absent` | `Null` |
-///
-/// `json` holds `null` itself, so it is `Value` when required and `Option<Value>` when optional.
-fn presence(
-    schema: &Schema,
-    required: bool,
-    inner: TokenStream,
-) -> (TokenStream, Option<TokenStream>) {
-    let nullable = schema.nullable && schema.ty != Type::Json;
-    match (required, nullable) {
-        (true, false) => (inner, None),
-        (true, true) => (
-            quote!(::std::option::Option<#inner>),
-            Some(quote!(#[serde(deserialize_with = "evdef_support::nullable")])),
-        ),
-        (false, false) => (
-            quote!(::std::option::Option<#inner>),
-            Some(quote! {
-                #[serde(
-                    default,
-                    deserialize_with = "evdef_support::present",
-                    skip_serializing_if = "::std::option::Option::is_none"
-                )]
-            }),
-        ),
-        (false, true) => (
-            quote!(evdef_support::OptionalNullable<#inner>),
-            Some(
-                quote!(#[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]),
-            ),
-        ),
     }
 }
 
@@ -521,41 +524,4 @@ fn deprecated_attr(reason: Option<&str>) -> Option<TokenStream> {
             quote!(#[deprecated(note = #r)])
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn presence_and_nullability_map_to_four_shapes() {
-        let schema = |nullable| Schema {
-            ty: Type::String,
-            nullable,
-            constraints: Default::default(),
-            description: None,
-        };
-        let shape = |required, nullable| {
-            let (ty, serde) = presence(&schema(nullable), required, quote!(T));
-            (
-                ty.to_string(),
-                serde.map(|s| s.to_string()).unwrap_or_default(),
-            )
-        };
-        assert_eq!(shape(true, false), ("T".into(), String::new()));
-        let (ty, serde) = shape(true, true);
-        assert!(
-            ty.contains("Option < T >")
-                && serde.contains("\"evdef_support::nullable\"")
-                && !serde.contains("default")
-        );
-        let (ty, serde) = shape(false, false);
-        assert!(
-            ty.contains("Option < T >")
-                && serde.contains("\"evdef_support::present\"")
-                && serde.contains("default")
-        );
-        let (ty, serde) = shape(false, true);
-        assert!(ty.contains("OptionalNullable < T >") && serde.contains("is_absent"));
-    }
 }

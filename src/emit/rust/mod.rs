@@ -7,6 +7,7 @@
 mod enums;
 mod items;
 mod names;
+mod presence;
 mod support;
 
 use std::collections::BTreeMap;

@@ -2,7 +2,7 @@
 // Regenerate it from the event definitions with `evdef emit rust` or your build script.
 
 /// Any event, read from a log line by its `event` field: `serde_json::from_str::<Event>(line)`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(tag = "event")]
 #[allow(clippy::large_enum_variant, deprecated)]
 pub enum Event {
@@ -12,32 +12,55 @@ pub enum Event {
     /// See [`OrderShipped`].
     #[serde(rename = "order_shipped")]
     OrderShipped(OrderShipped),
+    /// See [`MetricsRecorded`].
+    #[serde(rename = "metrics_recorded")]
+    MetricsRecorded(MetricsRecorded),
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        #[serde(remote = "Event")]
+        #[serde(tag = "event")]
+        #[allow(non_camel_case_types, dead_code, clippy::large_enum_variant)]
+        enum __EvdefEventWire {
+            #[serde(
+                rename = "profile_updated",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            ProfileUpdated(ProfileUpdated),
+            #[serde(
+                rename = "order_shipped",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            OrderShipped(OrderShipped),
+            #[serde(
+                rename = "metrics_recorded",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            MetricsRecorded(MetricsRecorded),
+        }
+        __EvdefEventWire::deserialize(evdef_support::MapOnly(deserializer))
+    }
 }
 #[allow(deprecated)]
 impl Event {
     /// Every event name, in definition order.
-    pub const NAMES: &'static [&'static str] = &["profile_updated", "order_shipped"];
+    pub const NAMES: &'static [&'static str] =
+        &["profile_updated", "order_shipped", "metrics_recorded"];
     /// The event's name.
     pub fn name(&self) -> &'static str {
         match *self {
             Event::ProfileUpdated(_) => "profile_updated",
             Event::OrderShipped(_) => "order_shipped",
+            Event::MetricsRecorded(_) => "metrics_recorded",
         }
     }
 }
 /// The values of parameter `plan` of event `profile_updated`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum ProfileUpdatedPlan {
     /// `"free"`
     #[serde(rename = "free")]
@@ -47,11 +70,27 @@ pub enum ProfileUpdatedPlan {
     Pro,
 }
 impl ProfileUpdatedPlan {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["free", "pro"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
             ProfileUpdatedPlan::Free => "free",
             ProfileUpdatedPlan::Pro => "pro",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileUpdatedPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "free" => ::std::result::Result::Ok(ProfileUpdatedPlan::Free),
+            "pro" => ::std::result::Result::Ok(ProfileUpdatedPlan::Pro),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -68,7 +107,7 @@ impl ProfileUpdatedPlan {
     ::serde::Serialize,
     ::serde::Deserialize,
 )]
-#[serde(try_from = "i64", into = "i64")]
+#[serde(try_from = "evdef_support::Integer", into = "i64")]
 pub enum ProfileUpdatedLevel {
     /// `1`
     V1,
@@ -91,6 +130,12 @@ impl ::std::convert::TryFrom<i64> for ProfileUpdatedLevel {
         }
     }
 }
+impl ::std::convert::TryFrom<evdef_support::Integer> for ProfileUpdatedLevel {
+    type Error = ::std::string::String;
+    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+        Self::try_from(value.0)
+    }
+}
 impl ::std::convert::From<ProfileUpdatedLevel> for i64 {
     fn from(value: ProfileUpdatedLevel) -> i64 {
         match value {
@@ -101,18 +146,7 @@ impl ::std::convert::From<ProfileUpdatedLevel> for i64 {
     }
 }
 /// The values of parameter `theme` of parameter `settings` of event `profile_updated`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum ProfileUpdatedSettingsTheme {
     /// `"dark"`
     #[serde(rename = "dark")]
@@ -122,11 +156,27 @@ pub enum ProfileUpdatedSettingsTheme {
     Light,
 }
 impl ProfileUpdatedSettingsTheme {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["dark", "light"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
             ProfileUpdatedSettingsTheme::Dark => "dark",
             ProfileUpdatedSettingsTheme::Light => "light",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProfileUpdatedSettingsTheme {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "dark" => ::std::result::Result::Ok(ProfileUpdatedSettingsTheme::Dark),
+            "light" => ::std::result::Result::Ok(ProfileUpdatedSettingsTheme::Light),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -139,7 +189,7 @@ pub struct ProfileUpdatedSettings {
     /// Optional, never `null` when present.
     #[serde(
         default,
-        deserialize_with = "evdef_support::present",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Integer>>",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub font_size: ::std::option::Option<i64>,
@@ -149,6 +199,7 @@ pub struct ProfileUpdatedSettings {
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdated {
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
     pub user_id: i64,
     /// Required.
     pub name: ::std::string::String,
@@ -177,6 +228,7 @@ pub struct ProfileUpdated {
     )]
     pub bio: evdef_support::OptionalNullable<::std::string::String>,
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
     pub settings: ProfileUpdatedSettings,
     /// Optional, never `null` when present.
     #[serde(
@@ -216,8 +268,14 @@ pub struct OrderShipped {
     /// Required.
     pub order_id: ::std::string::String,
     /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Items<evdef_support::Object>>"
+    )]
     pub parcels: ::std::vec::Vec<OrderShippedParcelsItem>,
     /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Values<evdef_support::Integer>>"
+    )]
     pub counts: ::std::collections::BTreeMap<::std::string::String, i64>,
     /// Optional, never `null` when present.
     #[serde(
@@ -234,6 +292,256 @@ impl OrderShipped {
 impl ::std::convert::From<OrderShipped> for Event {
     fn from(event: OrderShipped) -> Self {
         Event::OrderShipped(event)
+    }
+}
+/// The value of parameter `deeper` of parameter `nested` of event `metrics_recorded`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsRecordedNestedDeeper {
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Integer>>",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub n: ::std::option::Option<i64>,
+}
+/// The value of parameter `nested` of event `metrics_recorded`.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsRecordedNested {
+    /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
+    pub inner: i64,
+    /// Optional, may be `null`.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::OptionalNullableOf<evdef_support::Object>>",
+        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
+    )]
+    pub deeper: evdef_support::OptionalNullable<MetricsRecordedNestedDeeper>,
+}
+/// The values of parameter `code` of event `metrics_recorded`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(try_from = "evdef_support::Integer", into = "i64")]
+pub enum MetricsRecordedCode {
+    /// `-1`
+    VMinus1,
+    /// `0`
+    V0,
+    /// `7`
+    V7,
+}
+impl ::std::convert::TryFrom<i64> for MetricsRecordedCode {
+    type Error = ::std::string::String;
+    fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
+        match value {
+            -1 => ::std::result::Result::Ok(MetricsRecordedCode::VMinus1),
+            0 => ::std::result::Result::Ok(MetricsRecordedCode::V0),
+            7 => ::std::result::Result::Ok(MetricsRecordedCode::V7),
+            other => ::std::result::Result::Err(::std::format!(
+                "invalid value {}, expected one of -1, 0, 7",
+                other
+            )),
+        }
+    }
+}
+impl ::std::convert::TryFrom<evdef_support::Integer> for MetricsRecordedCode {
+    type Error = ::std::string::String;
+    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+        Self::try_from(value.0)
+    }
+}
+impl ::std::convert::From<MetricsRecordedCode> for i64 {
+    fn from(value: MetricsRecordedCode) -> i64 {
+        match value {
+            MetricsRecordedCode::VMinus1 => -1,
+            MetricsRecordedCode::V0 => 0,
+            MetricsRecordedCode::V7 => 7,
+        }
+    }
+}
+/// The values of parameter `maybe_code` of event `metrics_recorded`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+)]
+#[serde(try_from = "evdef_support::Integer", into = "i64")]
+pub enum MetricsRecordedMaybeCode {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+}
+impl ::std::convert::TryFrom<i64> for MetricsRecordedMaybeCode {
+    type Error = ::std::string::String;
+    fn try_from(value: i64) -> ::std::result::Result<Self, Self::Error> {
+        match value {
+            1 => ::std::result::Result::Ok(MetricsRecordedMaybeCode::V1),
+            2 => ::std::result::Result::Ok(MetricsRecordedMaybeCode::V2),
+            other => ::std::result::Result::Err(::std::format!(
+                "invalid value {}, expected one of 1, 2",
+                other
+            )),
+        }
+    }
+}
+impl ::std::convert::TryFrom<evdef_support::Integer> for MetricsRecordedMaybeCode {
+    type Error = ::std::string::String;
+    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+        Self::try_from(value.0)
+    }
+}
+impl ::std::convert::From<MetricsRecordedMaybeCode> for i64 {
+    fn from(value: MetricsRecordedMaybeCode) -> i64 {
+        match value {
+            MetricsRecordedMaybeCode::V1 => 1,
+            MetricsRecordedMaybeCode::V2 => 2,
+        }
+    }
+}
+/// The `metrics_recorded` event.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsRecorded {
+    /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
+    pub count: i64,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Integer>>",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub maybe_count: ::std::option::Option<i64>,
+    /// Required, may be `null`.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Nullable<evdef_support::Integer>>"
+    )]
+    pub nullable_count: ::std::option::Option<i64>,
+    /// Optional, may be `null`.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::OptionalNullableOf<evdef_support::Integer>>",
+        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
+    )]
+    pub absent_or_null_count: evdef_support::OptionalNullable<i64>,
+    /// Required.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): minimum 0, maximum 100.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
+    pub percent: i64,
+    /// Required.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): minimum -1e+30, maximum 1e+30.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
+    pub wide: i64,
+    /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Items<evdef_support::Integer>>"
+    )]
+    pub ints: ::std::vec::Vec<i64>,
+    /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Items<evdef_support::Nullable<evdef_support::Integer>>>"
+    )]
+    pub sparse_ints: ::std::vec::Vec<::std::option::Option<i64>>,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Items<evdef_support::Items<evdef_support::Integer>>>>",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<i64>>>,
+    /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Values<evdef_support::Integer>>"
+    )]
+    pub int_map: ::std::collections::BTreeMap<::std::string::String, i64>,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Values<evdef_support::Nullable<evdef_support::Integer>>>>",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub sparse_int_map: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<i64>>,
+    >,
+    /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
+    pub nested: MetricsRecordedNested,
+    /// Required.
+    pub code: MetricsRecordedCode,
+    /// Optional, may be `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
+    )]
+    pub maybe_code: evdef_support::OptionalNullable<MetricsRecordedMaybeCode>,
+    /// Required.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): minimum 0, maximum 1.
+    pub ratio: f64,
+    /// Required.
+    pub contact: ::std::string::String,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub site: ::std::option::Option<::std::string::String>,
+    /// Required.
+    pub request_id: ::std::string::String,
+    /// Required.
+    pub at: ::std::string::String,
+    /// Optional, never `null` when present.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub day: ::std::option::Option<::std::string::String>,
+    /// Required.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): pattern `^[a-z]+$`, min length 2, max length 8.
+    pub label: ::std::string::String,
+    /// Optional, never `null` when present.
+    ///
+    /// Constraints (checked by `evdef validate`, not by this type): min items 1, max items 3.
+    #[serde(
+        default,
+        deserialize_with = "evdef_support::present",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl MetricsRecorded {
+    /// The event name, as written in the `name_field` of a log line.
+    pub const NAME: &'static str = "metrics_recorded";
+}
+impl ::std::convert::From<MetricsRecorded> for Event {
+    fn from(event: MetricsRecorded) -> Self {
+        Event::MetricsRecorded(event)
     }
 }
 /// Types and serde helpers shared by the generated event types.
@@ -306,5 +614,166 @@ pub mod evdef_support {
         T: ::serde::Deserialize<'de>,
     {
         T::deserialize(deserializer).map(::std::option::Option::Some)
+    }
+    /// Reads a `T` with a reader other than `T`'s own `Deserialize` (see [`with`]).
+    pub trait DeserializeAs<'de, T> {
+        /// Read one `T`.
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error>;
+    }
+    /// A field read with the reader `A`: `#[serde(deserialize_with = "evdef_support::with::<_, _, A>")]`.
+    pub fn with<'de, D, T, A>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        A: DeserializeAs<'de, T>,
+    {
+        A::deserialize_as(deserializer)
+    }
+    /// A `T` read with `A`, for the containers below.
+    struct As<T, A>(T, ::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> ::serde::Deserialize<'de> for As<T, A> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            A::deserialize_as(deserializer).map(|value| As(value, ::std::marker::PhantomData))
+        }
+    }
+    /// An `integer`: a JSON number with no fractional part from -9223372036854775808 to
+    /// 9223372036854775807, written as an integer or not (`1.0`, `1e2` and `-0` are integers, as in
+    /// JSON Schema).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct Integer(pub i64);
+    impl<'de> ::serde::Deserialize<'de> for Integer {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_any(IntegerVisitor).map(Integer)
+        }
+    }
+    impl<'de> DeserializeAs<'de, i64> for Integer {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<i64, D::Error> {
+            <Integer as ::serde::Deserialize>::deserialize(deserializer).map(|integer| integer.0)
+        }
+    }
+    struct IntegerVisitor;
+    impl ::serde::de::Visitor<'_> for IntegerVisitor {
+        type Value = i64;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a signed 64-bit integer")
+        }
+        fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<i64, E> {
+            ::std::result::Result::Ok(value)
+        }
+        fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<i64, E> {
+            i64::try_from(value)
+                .map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))
+        }
+        fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<i64, E> {
+            let range = -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
+            if value.fract() == 0.0 && range.contains(&value) {
+                ::std::result::Result::Ok(value as i64)
+            } else {
+                ::std::result::Result::Err(E::invalid_value(
+                    ::serde::de::Unexpected::Float(value),
+                    &self,
+                ))
+            }
+        }
+    }
+    /// A struct read from a JSON object only: serde's derived structs also accept an array of the
+    /// field values in order, which is not an object to JSON Schema.
+    pub struct Object;
+    impl<'de, T: ::serde::Deserialize<'de>> DeserializeAs<'de, T> for Object {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error> {
+            T::deserialize(MapOnly(deserializer))
+        }
+    }
+    /// A deserializer that reads a map whatever it is asked for.
+    pub struct MapOnly<D>(pub D);
+    impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for MapOnly<D> {
+        type Error = D::Error;
+        fn deserialize_any<V: ::serde::de::Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::std::result::Result<V::Value, D::Error> {
+            self.0.deserialize_map(visitor)
+        }
+        ::serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+            struct enum identifier ignored_any
+        }
+    }
+    /// `Option<T>`, `null` being `None`, each value read with `A`.
+    pub struct Nullable<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>>
+        for Nullable<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
+            let value: ::std::option::Option<As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(value.map(|value| value.0))
+        }
+    }
+    /// An optional, non-nullable field read with `A` (see [`present`]).
+    pub struct Present<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>> for Present<A> {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
+            A::deserialize_as(deserializer).map(::std::option::Option::Some)
+        }
+    }
+    /// An [`OptionalNullable`] field whose value is read with `A`.
+    pub struct OptionalNullableOf<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, OptionalNullable<T>>
+        for OptionalNullableOf<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<OptionalNullable<T>, D::Error> {
+            let value: ::std::option::Option<As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(match value {
+                ::std::option::Option::Some(value) => OptionalNullable::Value(value.0),
+                ::std::option::Option::None => OptionalNullable::Null,
+            })
+        }
+    }
+    /// A `Vec<T>`, each item read with `A`.
+    pub struct Items<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::vec::Vec<T>> for Items<A> {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error> {
+            let items: ::std::vec::Vec<As<T, A>> = ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(items.into_iter().map(|item| item.0).collect())
+        }
+    }
+    /// A `BTreeMap<String, T>`, each value read with `A`.
+    pub struct Values<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>>
+        DeserializeAs<'de, ::std::collections::BTreeMap<::std::string::String, T>> for Values<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, T>, D::Error>
+        {
+            let values: ::std::collections::BTreeMap<::std::string::String, As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(
+                values
+                    .into_iter()
+                    .map(|(key, value)| (key, value.0))
+                    .collect(),
+            )
+        }
     }
 }

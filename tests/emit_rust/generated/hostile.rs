@@ -2,7 +2,7 @@
 // Regenerate it from the event definitions with `evdef emit rust` or your build script.
 
 /// Any event, read from a log line by its `event` field: `serde_json::from_str::<Event>(line)`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(tag = "event")]
 #[allow(clippy::large_enum_variant, deprecated)]
 pub enum Event {
@@ -22,6 +22,45 @@ pub enum Event {
     /// See [`Deep`].
     #[serde(rename = "deep")]
     Deep(Deep),
+}
+#[allow(deprecated)]
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[derive(::serde::Deserialize)]
+        #[serde(remote = "Event")]
+        #[serde(tag = "event")]
+        #[allow(non_camel_case_types, dead_code, clippy::large_enum_variant)]
+        enum __EvdefEventWire {
+            #[serde(
+                rename = "type",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            Type(Type),
+            #[serde(
+                rename = "2fa-enabled",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            _2faEnabled(_2faEnabled),
+            #[serde(
+                rename = "every_type",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            EveryType(EveryType),
+            #[serde(
+                rename = "enums",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            Enums(Enums),
+            #[serde(
+                rename = "deep",
+                deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>"
+            )]
+            Deep(Deep),
+        }
+        __EvdefEventWire::deserialize(evdef_support::MapOnly(deserializer))
+    }
 }
 #[allow(deprecated)]
 impl Event {
@@ -51,7 +90,7 @@ pub struct Type {
     #[serde(rename = "self")]
     #[serde(
         default,
-        deserialize_with = "evdef_support::present",
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Present<evdef_support::Integer>>",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub self_: ::std::option::Option<i64>,
@@ -71,6 +110,7 @@ pub struct Type {
     pub _2fa_code: ::std::string::String,
     /// Required.
     #[serde(rename = "user-id")]
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
     pub user_id: i64,
     /// Required.
     #[serde(rename = "userName")]
@@ -135,6 +175,7 @@ pub struct EveryType {
     /// Required.
     pub s: ::std::string::String,
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
     pub i: i64,
     /// Required.
     pub n: f64,
@@ -157,6 +198,9 @@ pub struct EveryType {
     /// Required, may be `null`.
     pub j_null: ::serde_json::Value,
     /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Items<evdef_support::Integer>>"
+    )]
     pub arr: ::std::vec::Vec<i64>,
     /// Optional, never `null` when present.
     #[serde(
@@ -217,18 +261,7 @@ impl ::std::convert::From<EveryType> for Event {
     }
 }
 /// The values of parameter `status` of event `enums`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum EnumsStatus {
     /// `"in-progress"`
     #[serde(rename = "in-progress")]
@@ -253,6 +286,16 @@ pub enum EnumsStatus {
     Done,
 }
 impl EnumsStatus {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &[
+        "in-progress",
+        "in_progress",
+        "",
+        "1st",
+        "Self",
+        "type",
+        "done",
+    ];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -263,6 +306,25 @@ impl EnumsStatus {
             EnumsStatus::Self_ => "Self",
             EnumsStatus::Type => "type",
             EnumsStatus::Done => "done",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EnumsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "in-progress" => ::std::result::Result::Ok(EnumsStatus::InProgress),
+            "in_progress" => ::std::result::Result::Ok(EnumsStatus::InProgress2),
+            "" => ::std::result::Result::Ok(EnumsStatus::Empty),
+            "1st" => ::std::result::Result::Ok(EnumsStatus::_1st),
+            "Self" => ::std::result::Result::Ok(EnumsStatus::Self_),
+            "type" => ::std::result::Result::Ok(EnumsStatus::Type),
+            "done" => ::std::result::Result::Ok(EnumsStatus::Done),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -279,7 +341,7 @@ impl EnumsStatus {
     ::serde::Serialize,
     ::serde::Deserialize,
 )]
-#[serde(try_from = "i64", into = "i64")]
+#[serde(try_from = "evdef_support::Integer", into = "i64")]
 pub enum EnumsPriority {
     /// `-1`
     VMinus1,
@@ -305,6 +367,12 @@ impl ::std::convert::TryFrom<i64> for EnumsPriority {
         }
     }
 }
+impl ::std::convert::TryFrom<evdef_support::Integer> for EnumsPriority {
+    type Error = ::std::string::String;
+    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+        Self::try_from(value.0)
+    }
+}
 impl ::std::convert::From<EnumsPriority> for i64 {
     fn from(value: EnumsPriority) -> i64 {
         match value {
@@ -316,18 +384,7 @@ impl ::std::convert::From<EnumsPriority> for i64 {
     }
 }
 /// The values of parameter `maybe_status` of event `enums`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum EnumsMaybeStatus {
     /// `"on"`
     #[serde(rename = "on")]
@@ -337,6 +394,8 @@ pub enum EnumsMaybeStatus {
     Off,
 }
 impl EnumsMaybeStatus {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["on", "off"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -345,19 +404,22 @@ impl EnumsMaybeStatus {
         }
     }
 }
+impl<'de> ::serde::Deserialize<'de> for EnumsMaybeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "on" => ::std::result::Result::Ok(EnumsMaybeStatus::On),
+            "off" => ::std::result::Result::Ok(EnumsMaybeStatus::Off),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
+        }
+    }
+}
 /// The values of parameter `tags` of event `enums` (item).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum EnumsTagsItem {
     /// `"red"`
     #[serde(rename = "red")]
@@ -367,11 +429,27 @@ pub enum EnumsTagsItem {
     Green,
 }
 impl EnumsTagsItem {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["red", "green"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
             EnumsTagsItem::Red => "red",
             EnumsTagsItem::Green => "green",
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EnumsTagsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "red" => ::std::result::Result::Ok(EnumsTagsItem::Red),
+            "green" => ::std::result::Result::Ok(EnumsTagsItem::Green),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
         }
     }
 }
@@ -402,18 +480,7 @@ impl ::std::convert::From<Enums> for Event {
     }
 }
 /// The values of parameter `kind` of parameter `level3` of parameter `level2` of parameter `level1` of event `deep` (value) (item).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize)]
 pub enum DeepLevel1Level2ValueItemLevel3Kind {
     /// `"a"`
     #[serde(rename = "a")]
@@ -423,6 +490,8 @@ pub enum DeepLevel1Level2ValueItemLevel3Kind {
     B,
 }
 impl DeepLevel1Level2ValueItemLevel3Kind {
+    /// Every value, in definition order.
+    pub const VALUES: &'static [&'static str] = &["a", "b"];
     /// The value as written in events.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -431,11 +500,26 @@ impl DeepLevel1Level2ValueItemLevel3Kind {
         }
     }
 }
+impl<'de> ::serde::Deserialize<'de> for DeepLevel1Level2ValueItemLevel3Kind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        match value.as_ref() {
+            "a" => ::std::result::Result::Ok(DeepLevel1Level2ValueItemLevel3Kind::A),
+            "b" => ::std::result::Result::Ok(DeepLevel1Level2ValueItemLevel3Kind::B),
+            other => {
+                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+            }
+        }
+    }
+}
 /// The value of parameter `level3` of parameter `level2` of parameter `level1` of event `deep` (value) (item).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeepLevel1Level2ValueItemLevel3 {
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Integer>")]
     pub leaf: i64,
     /// Required.
     pub kind: DeepLevel1Level2ValueItemLevel3Kind,
@@ -447,6 +531,7 @@ pub struct DeepLevel1Level2ValueItem {
     /// Optional, may be `null`.
     #[serde(
         default,
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::OptionalNullableOf<evdef_support::Object>>",
         skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
     )]
     pub level3: evdef_support::OptionalNullable<DeepLevel1Level2ValueItemLevel3>,
@@ -456,6 +541,9 @@ pub struct DeepLevel1Level2ValueItem {
 #[serde(deny_unknown_fields)]
 pub struct DeepLevel1 {
     /// Required.
+    #[serde(
+        deserialize_with = "evdef_support::with::<_, _, evdef_support::Values<evdef_support::Items<evdef_support::Nullable<evdef_support::Object>>>>"
+    )]
     pub level2: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::vec::Vec<::std::option::Option<DeepLevel1Level2ValueItem>>,
@@ -466,6 +554,7 @@ pub struct DeepLevel1 {
 #[serde(deny_unknown_fields)]
 pub struct Deep {
     /// Required.
+    #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
     pub level1: DeepLevel1,
 }
 impl Deep {
@@ -547,5 +636,166 @@ pub mod evdef_support {
         T: ::serde::Deserialize<'de>,
     {
         T::deserialize(deserializer).map(::std::option::Option::Some)
+    }
+    /// Reads a `T` with a reader other than `T`'s own `Deserialize` (see [`with`]).
+    pub trait DeserializeAs<'de, T> {
+        /// Read one `T`.
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error>;
+    }
+    /// A field read with the reader `A`: `#[serde(deserialize_with = "evdef_support::with::<_, _, A>")]`.
+    pub fn with<'de, D, T, A>(deserializer: D) -> ::std::result::Result<T, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        A: DeserializeAs<'de, T>,
+    {
+        A::deserialize_as(deserializer)
+    }
+    /// A `T` read with `A`, for the containers below.
+    struct As<T, A>(T, ::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> ::serde::Deserialize<'de> for As<T, A> {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            A::deserialize_as(deserializer).map(|value| As(value, ::std::marker::PhantomData))
+        }
+    }
+    /// An `integer`: a JSON number with no fractional part from -9223372036854775808 to
+    /// 9223372036854775807, written as an integer or not (`1.0`, `1e2` and `-0` are integers, as in
+    /// JSON Schema).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct Integer(pub i64);
+    impl<'de> ::serde::Deserialize<'de> for Integer {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            deserializer.deserialize_any(IntegerVisitor).map(Integer)
+        }
+    }
+    impl<'de> DeserializeAs<'de, i64> for Integer {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<i64, D::Error> {
+            <Integer as ::serde::Deserialize>::deserialize(deserializer).map(|integer| integer.0)
+        }
+    }
+    struct IntegerVisitor;
+    impl ::serde::de::Visitor<'_> for IntegerVisitor {
+        type Value = i64;
+        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("a signed 64-bit integer")
+        }
+        fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<i64, E> {
+            ::std::result::Result::Ok(value)
+        }
+        fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<i64, E> {
+            i64::try_from(value)
+                .map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))
+        }
+        fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<i64, E> {
+            let range = -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
+            if value.fract() == 0.0 && range.contains(&value) {
+                ::std::result::Result::Ok(value as i64)
+            } else {
+                ::std::result::Result::Err(E::invalid_value(
+                    ::serde::de::Unexpected::Float(value),
+                    &self,
+                ))
+            }
+        }
+    }
+    /// A struct read from a JSON object only: serde's derived structs also accept an array of the
+    /// field values in order, which is not an object to JSON Schema.
+    pub struct Object;
+    impl<'de, T: ::serde::Deserialize<'de>> DeserializeAs<'de, T> for Object {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<T, D::Error> {
+            T::deserialize(MapOnly(deserializer))
+        }
+    }
+    /// A deserializer that reads a map whatever it is asked for.
+    pub struct MapOnly<D>(pub D);
+    impl<'de, D: ::serde::Deserializer<'de>> ::serde::Deserializer<'de> for MapOnly<D> {
+        type Error = D::Error;
+        fn deserialize_any<V: ::serde::de::Visitor<'de>>(
+            self,
+            visitor: V,
+        ) -> ::std::result::Result<V::Value, D::Error> {
+            self.0.deserialize_map(visitor)
+        }
+        ::serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+            struct enum identifier ignored_any
+        }
+    }
+    /// `Option<T>`, `null` being `None`, each value read with `A`.
+    pub struct Nullable<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>>
+        for Nullable<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
+            let value: ::std::option::Option<As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(value.map(|value| value.0))
+        }
+    }
+    /// An optional, non-nullable field read with `A` (see [`present`]).
+    pub struct Present<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>> for Present<A> {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
+            A::deserialize_as(deserializer).map(::std::option::Option::Some)
+        }
+    }
+    /// An [`OptionalNullable`] field whose value is read with `A`.
+    pub struct OptionalNullableOf<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, OptionalNullable<T>>
+        for OptionalNullableOf<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<OptionalNullable<T>, D::Error> {
+            let value: ::std::option::Option<As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(match value {
+                ::std::option::Option::Some(value) => OptionalNullable::Value(value.0),
+                ::std::option::Option::None => OptionalNullable::Null,
+            })
+        }
+    }
+    /// A `Vec<T>`, each item read with `A`.
+    pub struct Items<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::vec::Vec<T>> for Items<A> {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error> {
+            let items: ::std::vec::Vec<As<T, A>> = ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(items.into_iter().map(|item| item.0).collect())
+        }
+    }
+    /// A `BTreeMap<String, T>`, each value read with `A`.
+    pub struct Values<A>(::std::marker::PhantomData<A>);
+    impl<'de, T, A: DeserializeAs<'de, T>>
+        DeserializeAs<'de, ::std::collections::BTreeMap<::std::string::String, T>> for Values<A>
+    {
+        fn deserialize_as<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, T>, D::Error>
+        {
+            let values: ::std::collections::BTreeMap<::std::string::String, As<T, A>> =
+                ::serde::Deserialize::deserialize(deserializer)?;
+            ::std::result::Result::Ok(
+                values
+                    .into_iter()
+                    .map(|(key, value)| (key, value.0))
+                    .collect(),
+            )
+        }
     }
 }
