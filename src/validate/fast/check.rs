@@ -77,8 +77,10 @@ impl Walk<'_, '_> {
     }
 
     fn string(&mut self, node: &Node, raw: RawStr) -> bool {
-        let needs_text =
-            node.allowed.is_some() || node.length.is_some() || node.string_check.is_some();
+        let needs_text = node.allowed.is_some()
+            || node.length.is_some()
+            || node.format.is_some()
+            || node.string_check.is_some();
         if !needs_text {
             return true;
         }
@@ -103,14 +105,16 @@ impl Walk<'_, '_> {
                 return false;
             }
         }
-        if let Some(check) = &node.string_check {
-            if let Value::String(s) = &mut scratch.value {
-                s.clear();
-                s.push_str(text);
-            }
-            return check.is_valid(&scratch.value);
+        if let Some(native) = &node.format
+            && !native.format.accepts(text)
+            && !string_is_valid(&native.fallback, text, &mut scratch.value)
+        {
+            return false;
         }
-        true
+        match &node.string_check {
+            Some(check) => string_is_valid(check, text, &mut scratch.value),
+            None => true,
+        }
     }
 
     fn object(&mut self, node: &Node, depth: u32) -> bool {
@@ -223,6 +227,15 @@ impl Walk<'_, '_> {
         }
         count >= rules.min && count <= rules.max
     }
+}
+
+/// `jsonschema`'s verdict on `text` as a JSON string; `buffer` keeps its allocation from call to call.
+fn string_is_valid(check: &jsonschema::Validator, text: &str, buffer: &mut Value) -> bool {
+    if let Value::String(s) = buffer {
+        s.clear();
+        s.push_str(text);
+    }
+    check.is_valid(buffer)
 }
 
 /// Check a number token. `integer` means a signed 64-bit integer: `1.0`, `1e2` and `-0` are integers,

@@ -5,6 +5,8 @@
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
+use super::format::Format;
+
 /// JSON types as bits, so a `type` list is one mask.
 pub(super) mod ty {
     /// `null`.
@@ -48,7 +50,9 @@ pub(super) struct Node {
     pub allowed: Option<Allowed>,
     /// `minLength` / `maxLength` in code points.
     pub length: Option<(u64, u64)>,
-    /// `pattern` and `format`, checked by `jsonschema` itself on the string value alone.
+    /// A `format` checked natively (see [`Format`]).
+    pub format: Option<NativeFormat>,
+    /// `pattern` and any other `format`, checked by `jsonschema` itself on the string value alone.
     pub string_check: Option<jsonschema::Validator>,
     /// `minimum` / `maximum`.
     pub bounds: Option<Bounds>,
@@ -64,11 +68,22 @@ impl Node {
         self.types == ty::ANY
             && self.allowed.is_none()
             && self.length.is_none()
+            && self.format.is_none()
             && self.string_check.is_none()
             && self.bounds.is_none()
             && self.object.is_none()
             && self.array.is_none()
     }
+}
+
+/// A `format` the fast path checks itself, with `jsonschema`'s own checker for the strings the native
+/// check leaves open.
+#[derive(Debug)]
+pub(super) struct NativeFormat {
+    /// The format.
+    pub format: Format,
+    /// `{"format": ...}` alone, as a `jsonschema` validator.
+    pub fallback: jsonschema::Validator,
 }
 
 /// The values of an `enum` (or a `const`).
@@ -157,6 +172,9 @@ pub(super) fn compile(
             "type" | "properties" | "required" | "additionalProperties" | "items" => {}
             "enum" => node.allowed = Some(allowed(value.as_array().ok_or("`enum` not a list")?)?),
             "const" => node.allowed = Some(allowed(std::slice::from_ref(value))?),
+            "format" if value.as_str().and_then(Format::from_name).is_some() => {
+                node.format = Some(native_format(key, value, options)?);
+            }
             "pattern" | "format" => {
                 string_keywords.insert(key.clone(), value.clone());
             }
@@ -201,6 +219,23 @@ pub(super) fn compile(
         }));
     }
     Ok(node)
+}
+
+fn native_format(
+    key: &str,
+    value: &Value,
+    options: &jsonschema::ValidationOptions<'static>,
+) -> Result<NativeFormat, String> {
+    let format = value
+        .as_str()
+        .and_then(Format::from_name)
+        .ok_or("a `format` not checked natively")?;
+    let mut keywords = Map::new();
+    keywords.insert(key.into(), value.clone());
+    let fallback = options
+        .build(&Value::Object(keywords))
+        .map_err(|e| e.to_string())?;
+    Ok(NativeFormat { format, fallback })
 }
 
 fn types(value: Option<&Value>) -> Result<u8, String> {

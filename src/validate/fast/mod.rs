@@ -13,6 +13,7 @@
 
 mod check;
 mod compile;
+mod format;
 mod scan;
 
 use std::cell::RefCell;
