@@ -221,7 +221,7 @@ impl Validator {
             };
         }
         match serde_json::from_str::<Value>(text) {
-            Ok(value) => self.validate_value(&value),
+            Ok(value) => self.judge(&value, true),
             Err(e) => {
                 let message = truncate(format!("malformed JSON: {e}"));
                 invalid(
@@ -234,6 +234,11 @@ impl Validator {
 
     /// The verdict on one parsed line.
     pub fn validate_value(&self, value: &Value) -> LineVerdict {
+        self.judge(value, false)
+    }
+
+    /// The verdict on one parsed line; `fast_tried` when the fast path has already failed to prove it.
+    fn judge(&self, value: &Value, fast_tried: bool) -> LineVerdict {
         let Some(object) = value.as_object() else {
             let message = truncate(format!("{} is not of type \"object\"", value));
             return invalid(EventRef::None, LineError::new("", message, "type"));
@@ -279,7 +284,23 @@ impl Validator {
             };
         };
         let validator = &self.validators[i];
-        // The fast path: most lines are valid, and `is_valid` stops early and allocates nothing.
+        // A line the fast path walked with this event's checker and did not prove is almost always
+        // invalid: its errors are collected straight away (none means valid). Otherwise most lines are
+        // valid, and `is_valid` stops early and allocates nothing.
+        let walked = fast_tried && self.fast.as_ref().is_some_and(|f| f.handles(i));
+        if walked {
+            let errors: Vec<LineError> = validator.iter_errors(value).map(|e| convert(&e)).collect();
+            let status = if errors.is_empty() {
+                Status::Valid
+            } else {
+                Status::Invalid
+            };
+            return LineVerdict {
+                status,
+                event: EventRef::Known(i),
+                errors,
+            };
+        }
         if validator.is_valid(value) {
             return LineVerdict {
                 status: Status::Valid,

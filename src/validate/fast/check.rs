@@ -247,9 +247,7 @@ fn number(node: &Node, bytes: &[u8], raw: RawNum) -> bool {
     let token = &bytes[raw.start..raw.end];
     // An integral token within i64 is the common case: decided here, exactly, without a float.
     if raw.integral
-        && let Some(i) = std::str::from_utf8(token)
-            .ok()
-            .and_then(|t| t.parse::<i64>().ok())
+        && let Some(i) = integer(token)
     {
         if node.types & (ty::INT | ty::NUM) == 0 {
             return false;
@@ -286,6 +284,23 @@ fn number(node: &Node, bytes: &[u8], raw: RawNum) -> bool {
             .bounds
             .as_ref()
             .is_none_or(|b| b.check.is_valid(&Value::Number(n.clone())))
+}
+
+/// The value of an integral token (JSON grammar already checked) when it fits an `i64`. Up to 18 digits
+/// cannot overflow and are summed in place; longer ones go through `str::parse`.
+#[inline]
+fn integer(token: &[u8]) -> Option<i64> {
+    let (negative, digits) = match token.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, token),
+    };
+    if digits.len() > 18 {
+        return std::str::from_utf8(token).ok()?.parse().ok();
+    }
+    let magnitude = digits
+        .iter()
+        .fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0'));
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 fn allowed_number(allowed: Option<&Allowed>, n: impl FnOnce() -> Number) -> bool {

@@ -74,6 +74,11 @@ impl FastChecker {
         self.events.iter().filter(|e| e.is_some()).count()
     }
 
+    /// Whether event `i` has a compiled checker.
+    pub fn handles(&self, i: usize) -> bool {
+        self.events.get(i).is_some_and(Option::is_some)
+    }
+
     /// `Some(event index)` when `text` (one line, no line ending) is proven valid; `None` when it is
     /// invalid or left to the slow path.
     pub fn check(&self, text: &str) -> Option<usize> {
