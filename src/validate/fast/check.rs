@@ -130,7 +130,8 @@ impl Walk<'_, '_> {
             return false;
         }
         self.cur.eat(b'{');
-        let mut hint = 0;
+        // The slot of the previous declared property (`props.len()` before the first).
+        let mut previous = rules.props.len();
         if !self.cur.eat(b'}') {
             loop {
                 self.cur.ws();
@@ -151,12 +152,7 @@ impl Walk<'_, '_> {
                     }
                     rules.index.get(self.scratch.key.as_str()).copied()
                 } else {
-                    let key = &self.text[raw.start..raw.end];
-                    // Producers mostly write properties in schema order: try the next one first.
-                    match rules.props.get(hint) {
-                        Some((name, _)) if **name == *key => Some(hint),
-                        _ => rules.index.get(key).copied(),
-                    }
+                    rules.find(previous, &self.text[raw.start..raw.end])
                 };
                 if !self.cur.eat(b':') {
                     return false;
@@ -169,7 +165,7 @@ impl Walk<'_, '_> {
                             return false;
                         }
                         seen[word] |= bit;
-                        hint = i + 1;
+                        previous = i;
                         self.value(&rules.props[i].1, depth)
                     }
                     None => match &rules.additional {

@@ -2,6 +2,8 @@
 //! keywords `emit json-schema` writes are understood; a schema with any other keyword is refused (the
 //! event then always takes the slow path), so the fast path never guesses at a keyword's meaning.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
@@ -121,10 +123,32 @@ pub(super) struct ObjectRules {
     pub props: Vec<(Box<str>, Node)>,
     /// Property name → index in `props`.
     pub index: FxHashMap<Box<str>, usize>,
+    /// For each slot of `props` (and one more for the start of the object), the property that followed
+    /// it in the last line where the guess failed: producers write an event's properties in one order,
+    /// so after a line or two the guess is right and no key is hashed. Only a speed hint: a guess is
+    /// always checked against the key, so it never changes a verdict.
+    pub follows: Vec<AtomicUsize>,
     /// Bit `i` set when `props[i]` is required (`words` words).
     pub required: Vec<u64>,
     /// What an undeclared property may be.
     pub additional: Additional,
+}
+
+impl ObjectRules {
+    /// The index of the declared property `key`, read after the property in slot `previous`.
+    #[inline]
+    pub fn find(&self, previous: usize, key: &str) -> Option<usize> {
+        let follows = self.follows.get(previous)?;
+        let guess = follows.load(Ordering::Relaxed);
+        if let Some((name, _)) = self.props.get(guess)
+            && **name == *key
+        {
+            return Some(guess);
+        }
+        let found = self.index.get(key).copied()?;
+        follows.store(found, Ordering::Relaxed);
+        Some(found)
+    }
 }
 
 /// `additionalProperties`.
@@ -315,6 +339,10 @@ fn object(
         }
     }
     rules.required = vec![0; rules.props.len().div_ceil(64)];
+    // Until a line says otherwise, properties are guessed in schema order.
+    rules.follows = (0..=rules.props.len())
+        .map(|slot| AtomicUsize::new(if slot == rules.props.len() { 0 } else { slot + 1 }))
+        .collect();
     let required = match map.get("required") {
         None => &[][..],
         Some(r) => r.as_array().ok_or("`required` not a list")?.as_slice(),
