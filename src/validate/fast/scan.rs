@@ -43,6 +43,35 @@ const STOP: [bool; 256] = {
     table
 };
 
+/// The offset of the first byte at or after `i` that ends a quick run ([`STOP`]), or `bytes.len()`. Eight
+/// bytes at a time while they last (the classic "has a zero byte" word tests), then byte by byte.
+#[inline]
+fn quick_run(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        // A byte below 0x20, a `"` or a `\` sets its high bit here; a set bit may also follow a true
+        // hit (borrows run upwards), so the first set bit always marks a real stop byte.
+        let hits = (x.wrapping_sub(ONES * 0x20) & !x)
+            | (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash);
+        let hits = hits & HIGHS;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !STOP[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 /// A position in one line.
 #[derive(Debug)]
 pub(super) struct Cursor<'a> {
@@ -111,9 +140,7 @@ impl<'a> Cursor<'a> {
         let mut i = start;
         let mut escaped = false;
         loop {
-            while i < self.bytes.len() && !STOP[self.bytes[i] as usize] {
-                i += 1;
-            }
+            i = quick_run(self.bytes, i);
             match self.bytes.get(i)? {
                 b'"' => break,
                 b'\\' => {
@@ -353,6 +380,31 @@ pub(super) fn decode(raw: &[u8], out: &mut String) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quick_run_stops_where_the_table_says() {
+        // Every stop byte among plain, non-ASCII and near-miss bytes, at every offset of lines of every length.
+        let fill = [b'a', 0xC3, 0xA9, 0x7F, 0x80, 0xFF, b'!', b'#', b'[', b']', 0x21, 0x5B, 0x5D];
+        let stops = [b'"', b'\\', 0x00, 0x1F, b'\n'];
+        for len in 0..24 {
+            for &f in &fill {
+                let plain = vec![f; len];
+                assert_eq!(quick_run(&plain, 0), len);
+                for at in 0..len {
+                    for &stop in &stops {
+                        let mut bytes = plain.clone();
+                        bytes[at] = stop;
+                        if at + 1 < len {
+                            bytes[at + 1] = stop;
+                        }
+                        for from in 0..=at {
+                            assert_eq!(quick_run(&bytes, from), at, "{bytes:?} from {from}");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     fn skips(text: &str) -> bool {
         let mut c = Cursor::new(text.as_bytes());
