@@ -5,25 +5,18 @@
 
 use std::str::FromStr;
 
-use rustc_hash::FxHashMap;
 use serde_json::{Number, Value};
 
 use super::compile::{Additional, Allowed, Node, ty};
 use super::scan::{Cursor, MAX_DEPTH, RawNum, RawStr, decode, number_in_range};
 
-/// Strings longer than this are never cached.
-const CACHED_LEN: usize = 64;
-/// Cached strings per check; the cache of a check is emptied when it is full.
-const CACHED_STRINGS: usize = 4096;
-
-/// Per-thread buffers: decoded keys and strings, the string handed to `jsonschema` for `pattern` and
-/// `format` (kept allocated from line to line), and `jsonschema`'s verdicts on short strings, by check.
+/// Per-thread buffers: decoded keys and strings, and the string handed to `jsonschema` for `pattern` and
+/// `format` (kept allocated from line to line).
 #[derive(Debug)]
 pub(super) struct Scratch {
     key: String,
     text: String,
     value: Value,
-    verdicts: FxHashMap<u64, FxHashMap<Box<str>, bool>>,
 }
 
 impl Default for Scratch {
@@ -32,7 +25,6 @@ impl Default for Scratch {
             key: String::new(),
             text: String::new(),
             value: Value::String(String::new()),
-            verdicts: FxHashMap::default(),
         }
     }
 }
@@ -119,24 +111,10 @@ impl Walk<'_, '_> {
         {
             return false;
         }
-        let Some(check) = &node.string_check else {
-            return true;
-        };
-        // A `pattern` verdict depends on the string alone: short strings seen before (a client version,
-        // a country code) are answered from this thread's cache instead of running the regex again.
-        if text.len() > CACHED_LEN {
-            return string_is_valid(&check.check, text, &mut scratch.value);
+        match &node.string_check {
+            Some(check) => string_is_valid(check, text, &mut scratch.value),
+            None => true,
         }
-        let cache = scratch.verdicts.entry(check.id).or_default();
-        if let Some(&verdict) = cache.get(text) {
-            return verdict;
-        }
-        let verdict = string_is_valid(&check.check, text, &mut scratch.value);
-        if cache.len() >= CACHED_STRINGS {
-            cache.clear();
-        }
-        cache.insert(text.into(), verdict);
-        verdict
     }
 
     fn object(&mut self, node: &Node, depth: u32) -> bool {

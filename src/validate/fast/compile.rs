@@ -2,7 +2,7 @@
 //! keywords `emit json-schema` writes are understood; a schema with any other keyword is refused (the
 //! event then always takes the slow path), so the fast path never guesses at a keyword's meaning.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
@@ -55,7 +55,7 @@ pub(super) struct Node {
     /// A `format` checked natively (see [`Format`]).
     pub format: Option<NativeFormat>,
     /// `pattern` and any other `format`, checked by `jsonschema` itself on the string value alone.
-    pub string_check: Option<StringCheck>,
+    pub string_check: Option<jsonschema::Validator>,
     /// `minimum` / `maximum`.
     pub bounds: Option<Bounds>,
     /// `properties`, `required`, `additionalProperties`.
@@ -86,16 +86,6 @@ pub(super) struct NativeFormat {
     pub format: Format,
     /// `{"format": ...}` alone, as a `jsonschema` validator.
     pub fallback: jsonschema::Validator,
-}
-
-/// `jsonschema`'s check of a string on its own, with an id no other check of this process shares (the key
-/// of its cached verdicts).
-#[derive(Debug)]
-pub(super) struct StringCheck {
-    /// Unique in the process, even across validators.
-    pub id: u64,
-    /// The keywords as a `jsonschema` validator.
-    pub check: jsonschema::Validator,
 }
 
 /// The values of an `enum` (or a `const`).
@@ -230,11 +220,7 @@ pub(super) fn compile(
         let check = options
             .build(&Value::Object(string_keywords))
             .map_err(|e| e.to_string())?;
-        static IDS: AtomicU64 = AtomicU64::new(0);
-        node.string_check = Some(StringCheck {
-            id: IDS.fetch_add(1, Ordering::Relaxed),
-            check,
-        });
+        node.string_check = Some(check);
     }
     if !bound_keywords.is_empty() {
         node.bounds = Some(bounds(bound_keywords, options)?);
