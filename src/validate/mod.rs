@@ -289,7 +289,8 @@ impl Validator {
         // valid, and `is_valid` stops early and allocates nothing.
         let walked = fast_tried && self.fast.as_ref().is_some_and(|f| f.handles(i));
         if walked {
-            let errors: Vec<LineError> = validator.iter_errors(value).map(|e| convert(&e)).collect();
+            let errors: Vec<LineError> =
+                validator.iter_errors(value).map(|e| convert(&e)).collect();
             let status = if errors.is_empty() {
                 Status::Valid
             } else {

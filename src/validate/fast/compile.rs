@@ -341,7 +341,13 @@ fn object(
     rules.required = vec![0; rules.props.len().div_ceil(64)];
     // Until a line says otherwise, properties are guessed in schema order.
     rules.follows = (0..=rules.props.len())
-        .map(|slot| AtomicUsize::new(if slot == rules.props.len() { 0 } else { slot + 1 }))
+        .map(|slot| {
+            AtomicUsize::new(if slot == rules.props.len() {
+                0
+            } else {
+                slot + 1
+            })
+        })
         .collect();
     let required = match map.get("required") {
         None => &[][..],

@@ -104,9 +104,11 @@ fn time(b: &[u8]) -> bool {
     if b.len() < 9 || b[2] != b':' || b[5] != b':' {
         return false;
     }
-    let (Some(hour), Some(minute), Some(second)) =
-        (two_digits(&b[0..2]), two_digits(&b[3..5]), two_digits(&b[6..8]))
-    else {
+    let (Some(hour), Some(minute), Some(second)) = (
+        two_digits(&b[0..2]),
+        two_digits(&b[3..5]),
+        two_digits(&b[6..8]),
+    ) else {
         return false;
     };
     if hour > 23 || minute > 59 || second > 60 {
@@ -248,10 +250,7 @@ fn uri(b: &[u8]) -> bool {
     authority[..host_end]
         .iter()
         .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~'))
-        && authority[host_end..]
-            .iter()
-            .skip(1)
-            .all(u8::is_ascii_digit)
+        && authority[host_end..].iter().skip(1).all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]

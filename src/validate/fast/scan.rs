@@ -384,7 +384,9 @@ mod tests {
     #[test]
     fn quick_run_stops_where_the_table_says() {
         // Every stop byte among plain, non-ASCII and near-miss bytes, at every offset of lines of every length.
-        let fill = [b'a', 0xC3, 0xA9, 0x7F, 0x80, 0xFF, b'!', b'#', b'[', b']', 0x21, 0x5B, 0x5D];
+        let fill = [
+            b'a', 0xC3, 0xA9, 0x7F, 0x80, 0xFF, b'!', b'#', b'[', b']', 0x21, 0x5B, 0x5D,
+        ];
         let stops = [b'"', b'\\', 0x00, 0x1F, b'\n'];
         for len in 0..24 {
             for &f in &fill {
