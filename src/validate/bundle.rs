@@ -84,6 +84,7 @@ impl Validator {
             .should_validate_formats(true);
         let mut validators = Vec::with_capacity(names.len());
         let mut index = HashMap::with_capacity(names.len());
+        let mut schemas = Vec::with_capacity(names.len());
         for (i, name) in names.iter().enumerate() {
             let Some(Value::Object(body)) = defs.get(*name) else {
                 return Err(format!("no schema for event `{name}` in `{defs_keyword}`"));
@@ -93,20 +94,25 @@ impl Validator {
             schema.insert("$schema".into(), draft.uri().into());
             schema.insert("$id".into(), format!("{name}.schema.json").into());
             schema.extend(body.iter().map(|(k, v)| (k.clone(), v.clone())));
+            let schema = Value::Object(schema);
             let validator = compile
-                .build(&Value::Object(schema))
+                .build(&schema)
                 .map_err(|e| format!("cannot compile the schema of event `{name}`: {e}"))?;
             validators.push(validator);
+            schemas.push(schema);
             if index.insert((*name).to_owned(), i).is_some() {
                 return Err(format!("event `{name}` is listed twice"));
             }
         }
+        let names: Vec<String> = names.into_iter().map(str::to_owned).collect();
+        let fast = super::fast::FastChecker::new(&names, &schemas, &name_field, &compile);
         Ok(Validator {
             validators,
-            names: names.into_iter().map(str::to_owned).collect(),
+            names,
             index,
             name_field,
             unknown: UnknownEvents::default(),
+            fast: Some(fast),
         })
     }
 }

@@ -4,6 +4,7 @@
 //! [`ndjson`] runs it over a stream.
 
 pub mod bundle;
+pub mod fast;
 pub mod ndjson;
 
 use std::collections::HashMap;
@@ -102,6 +103,8 @@ pub struct Validator {
     index: HashMap<String, usize>,
     name_field: String,
     unknown: UnknownEvents,
+    /// The fast path (see [`fast`]); `None` when turned off.
+    fast: Option<fast::FastChecker>,
 }
 
 impl std::fmt::Debug for Validator {
@@ -134,6 +137,7 @@ impl Validator {
         let mut validators = Vec::with_capacity(catalog.events.len());
         let mut names = Vec::with_capacity(catalog.events.len());
         let mut index = HashMap::with_capacity(catalog.events.len());
+        let mut schemas = Vec::with_capacity(catalog.events.len());
         for (i, event) in catalog.events.values().enumerate() {
             let schema = json_schema::event_schema(event, &options);
             let validator = compile.build(&schema).map_err(|e| {
@@ -143,16 +147,31 @@ impl Validator {
                 ))
             })?;
             validators.push(validator);
+            schemas.push(schema);
             names.push(event.name.clone());
             index.insert(event.name.clone(), i);
         }
+        let fast = fast::FastChecker::new(&names, &schemas, &envelope.name_field, &compile);
         Ok(Validator {
             validators,
             names,
             index,
             name_field: envelope.name_field.clone(),
             unknown: UnknownEvents::default(),
+            fast: Some(fast),
         })
+    }
+
+    /// Turn the fast path off: every line is then parsed into a `serde_json::Value` and checked by
+    /// `jsonschema`, the reference the fast path is tested against.
+    pub fn without_fast_path(mut self) -> Self {
+        self.fast = None;
+        self
+    }
+
+    /// The fast path, when it is on.
+    pub fn fast_path(&self) -> Option<&fast::FastChecker> {
+        self.fast.as_ref()
     }
 
     /// Set what to do with unknown event names (default: they are errors).
@@ -192,8 +211,17 @@ impl Validator {
                 return invalid(EventRef::None, LineError::new("", message, "invalid-utf8"));
             }
         };
+        // Most lines are valid: the fast path proves it without building a tree. Any other line is
+        // parsed and checked by `jsonschema`, which gives the verdict and every error.
+        if let Some(i) = self.fast.as_ref().and_then(|fast| fast.check(text)) {
+            return LineVerdict {
+                status: Status::Valid,
+                event: EventRef::Known(i),
+                errors: Vec::new(),
+            };
+        }
         match serde_json::from_str::<Value>(text) {
-            Ok(value) => self.validate_value(&value),
+            Ok(value) => self.judge(&value, true),
             Err(e) => {
                 let message = truncate(format!("malformed JSON: {e}"));
                 invalid(
@@ -206,6 +234,11 @@ impl Validator {
 
     /// The verdict on one parsed line.
     pub fn validate_value(&self, value: &Value) -> LineVerdict {
+        self.judge(value, false)
+    }
+
+    /// The verdict on one parsed line; `fast_tried` when the fast path has already failed to prove it.
+    fn judge(&self, value: &Value, fast_tried: bool) -> LineVerdict {
         let Some(object) = value.as_object() else {
             let message = truncate(format!("{} is not of type \"object\"", value));
             return invalid(EventRef::None, LineError::new("", message, "type"));
@@ -251,7 +284,24 @@ impl Validator {
             };
         };
         let validator = &self.validators[i];
-        // The fast path: most lines are valid, and `is_valid` stops early and allocates nothing.
+        // A line the fast path walked with this event's checker and did not prove is almost always
+        // invalid: its errors are collected straight away (none means valid). Otherwise most lines are
+        // valid, and `is_valid` stops early and allocates nothing.
+        let walked = fast_tried && self.fast.as_ref().is_some_and(|f| f.handles(i));
+        if walked {
+            let errors: Vec<LineError> =
+                validator.iter_errors(value).map(|e| convert(&e)).collect();
+            let status = if errors.is_empty() {
+                Status::Valid
+            } else {
+                Status::Invalid
+            };
+            return LineVerdict {
+                status,
+                event: EventRef::Known(i),
+                errors,
+            };
+        }
         if validator.is_valid(value) {
             return LineVerdict {
                 status: Status::Valid,
