@@ -126,16 +126,7 @@ fn plan(
 /// Write a target and say where it went.
 fn write(target: &Target) -> Result<(), Error> {
     match target {
-        Target::Dir { what, root, files } => {
-            let removed = evdef::output::write_dir(root, files)?;
-            super::note(&format!(
-                "wrote {} {what}{} to {}{}",
-                files.len(),
-                if files.len() == 1 { "" } else { "s" },
-                root.display(),
-                super::removed_note(removed)
-            ));
-        }
+        Target::Dir { what, root, files } => super::write_dir(root, files, what)?,
         Target::File {
             what,
             path,

@@ -137,12 +137,13 @@ pub fn json_schema_settings(config: &Config) -> Result<JsonSchemaOptions, Error>
 
 /// The JSON Schema output directory from `evdef.toml`, else `generated/json-schema`.
 pub fn json_schema_out(config: &Config) -> PathBuf {
-    let section = config.emit.json_schema.clone().unwrap_or_default();
-    config.resolve_path(
-        &section
-            .out
-            .unwrap_or_else(|| PathBuf::from("generated/json-schema")),
-    )
+    let out = config.emit.json_schema.as_ref().and_then(|s| s.out.clone());
+    configured_out(config, out, "generated/json-schema")
+}
+
+/// A backend's `out` from `evdef.toml` (relative to it), else its default.
+fn configured_out(config: &Config, out: Option<PathBuf>, default: &str) -> PathBuf {
+    config.resolve_path(&out.unwrap_or_else(|| PathBuf::from(default)))
 }
 
 /// Emit and write the JSON Schema files, and say where they went.
@@ -151,16 +152,11 @@ pub fn write_json_schema(
     settings: &JsonSchemaOptions,
     out: &std::path::Path,
 ) -> Result<(), Error> {
-    let files = json_schema::emit(catalog, settings);
-    let removed = evdef::output::write_dir(out, &files)?;
-    super::note(&format!(
-        "wrote {} JSON Schema file{} to {}{}",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        out.display(),
-        super::removed_note(removed)
-    ));
-    Ok(())
+    super::write_dir(
+        out,
+        &json_schema::emit(catalog, settings),
+        "JSON Schema file",
+    )
 }
 
 fn rust(args: RustArgs) -> Result<Outcome, Error> {
@@ -210,12 +206,8 @@ fn typescript(args: TypeScriptArgs) -> Result<Outcome, Error> {
 
 /// The TypeScript output directory from `evdef.toml`, else `generated/typescript`.
 pub fn typescript_out(config: &Config) -> PathBuf {
-    let section = config.emit.typescript.clone().unwrap_or_default();
-    config.resolve_path(
-        &section
-            .out
-            .unwrap_or_else(|| PathBuf::from("generated/typescript")),
-    )
+    let out = config.emit.typescript.as_ref().and_then(|s| s.out.clone());
+    configured_out(config, out, "generated/typescript")
 }
 
 /// Emit and write `events.ts` into `out`; name collisions are reported as findings.

@@ -46,13 +46,6 @@ pub fn run(args: EmitDocsArgs) -> Result<Outcome, Error> {
         return Ok(Outcome::Findings);
     }
     let files = docs::emit(&compiled.catalog, &docs_options);
-    let removed = evdef::output::write_dir(&out, &files)?;
-    super::note(&format!(
-        "wrote {} file{} to {}{}",
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-        out.display(),
-        super::removed_note(removed)
-    ));
+    super::write_dir(&out, &files, "file")?;
     Ok(Outcome::Clean)
 }

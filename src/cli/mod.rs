@@ -223,6 +223,24 @@ pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");
 }
 
+/// Write a backend's files into `root` through the output module and say so: `wrote N <what>s to <root>`,
+/// with the stale files removed.
+pub fn write_dir(
+    root: &std::path::Path,
+    files: &[evdef::output::OutputFile],
+    what: &str,
+) -> Result<(), Error> {
+    let removed = evdef::output::write_dir(root, files)?;
+    note(&format!(
+        "wrote {} {what}{} to {}{}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        root.display(),
+        removed_note(removed)
+    ));
+    Ok(())
+}
+
 /// `, removed N stale file(s)` after a "wrote ..." note, when an earlier run's files were removed.
 pub fn removed_note(removed: usize) -> String {
     match removed {
