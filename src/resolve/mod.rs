@@ -1,6 +1,7 @@
 //! Resolve: the spanned YAML tree → [`Catalog`]. Reads fragments, events and their keys, and hands each
 //! parameter to `types`. Every problem is a diagnostic; an event with errors is left out of the catalog.
 
+pub mod raw;
 mod types;
 mod values;
 
@@ -14,16 +15,7 @@ use crate::model::{Catalog, Event, Example, Fragment};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
 
-/// The keys an event definition may have.
-pub const EVENT_KEYS: [&str; 7] = [
-    "description",
-    "parameters",
-    "deprecated",
-    "version",
-    "owner",
-    "tags",
-    "examples",
-];
+pub use raw::{EVENT_KEYS, EventKey, PARAMETER_KEYS, ParameterKey};
 
 /// Resolve every document of the tree into a catalog.
 pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
@@ -221,23 +213,24 @@ fn resolve_event(
     };
     for entry in &def.entries {
         let mut local = Vec::new();
-        match &*entry.key {
-            "description" => event.description = r.string(entry, &mut local),
-            "owner" => event.owner = r.string(entry, &mut local),
-            "version" => event.version = r.string(entry, &mut local),
-            "deprecated" => event.deprecated = r.deprecation(entry, &mut local),
-            "tags" => event.tags = r.string_list(entry, &mut local),
-            "parameters" => {
+        // The keys come from the raw event type, so the schema lists exactly the keys handled here.
+        match EventKey::from_name(&entry.key) {
+            Some(EventKey::Description) => event.description = r.string(entry, &mut local),
+            Some(EventKey::Owner) => event.owner = r.string(entry, &mut local),
+            Some(EventKey::Version) => event.version = r.string(entry, &mut local),
+            Some(EventKey::Deprecated) => event.deprecated = r.deprecation(entry, &mut local),
+            Some(EventKey::Tags) => event.tags = r.string_list(entry, &mut local),
+            Some(EventKey::Parameters) => {
                 if let Some(params) = r.parameters(entry.value, 0, &mut local) {
                     event.parameters = params;
                 }
             }
-            "examples" => event.examples = examples(r, entry, &mut local),
-            other => local.push(unknown_key(
+            Some(EventKey::Examples) => event.examples = examples(r, entry, &mut local),
+            None => local.push(unknown_key(
                 tree,
                 entry,
-                other,
-                &EVENT_KEYS,
+                &entry.key,
+                EventKey::NAMES,
                 &format!("event `{name}`"),
             )),
         }
@@ -334,7 +327,7 @@ fn resolve_fragment(
         .unwrap_or_default();
     let is_template = !keys.is_empty()
         && (keys.iter().any(|k| k == "parameters")
-            || keys.iter().all(|k| EVENT_KEYS.contains(&k.as_str())));
+            || keys.iter().all(|k| EventKey::from_name(k).is_some()));
     let parameters = if is_template {
         Default::default()
     } else {

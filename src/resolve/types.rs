@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
+use super::raw::ParameterKey;
 use super::unknown_key;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{
@@ -14,26 +15,6 @@ use crate::model::{
 };
 use crate::source::Span;
 use crate::yaml::{self, Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
-
-/// The keys of a long-form parameter.
-pub const PARAMETER_KEYS: [&str; 16] = [
-    "type",
-    "description",
-    "required",
-    "nullable",
-    "deprecated",
-    "enum",
-    "pattern",
-    "minimum",
-    "maximum",
-    "min_length",
-    "max_length",
-    "min_items",
-    "max_items",
-    "properties",
-    "items",
-    "values",
-];
 
 /// Deepest nesting of `properties` / `items` / `values`.
 const MAX_DEPTH: usize = 64;
@@ -393,17 +374,20 @@ impl<'m, 't> Resolver<'m, 't> {
         let mut type_name: Option<(String, Span)> = None;
         for entry in &merged.entries {
             let mut local = Vec::new();
-            match &*entry.key {
-                "type" => {
+            // The keys come from the raw parameter type, so the schema lists exactly the keys handled here.
+            match ParameterKey::from_name(&entry.key) {
+                Some(ParameterKey::Type) => {
                     if let Some(t) = self.string(entry, &mut local) {
                         type_name = Some((t, tree.get(entry.value).span));
                     }
                 }
-                "description" => description = self.string(entry, &mut local),
-                "deprecated" => deprecated = self.deprecation(entry, &mut local),
-                "required" => required = self.boolean(entry, &mut local),
-                "nullable" => schema.nullable = self.boolean(entry, &mut local).unwrap_or(false),
-                "pattern" => {
+                Some(ParameterKey::Description) => description = self.string(entry, &mut local),
+                Some(ParameterKey::Deprecated) => deprecated = self.deprecation(entry, &mut local),
+                Some(ParameterKey::Required) => required = self.boolean(entry, &mut local),
+                Some(ParameterKey::Nullable) => {
+                    schema.nullable = self.boolean(entry, &mut local).unwrap_or(false)
+                }
+                Some(ParameterKey::Pattern) => {
                     if let Some(p) = self.string(entry, &mut local) {
                         if let Err(e) = fancy_regex::Regex::new(&p) {
                             local.push(
@@ -414,18 +398,19 @@ impl<'m, 't> Resolver<'m, 't> {
                         schema.constraints.pattern = Some(p);
                     }
                 }
-                "minimum" => schema.constraints.minimum = self.number(entry, &mut local),
-                "maximum" => schema.constraints.maximum = self.number(entry, &mut local),
-                "min_length" => schema.constraints.min_length = self.count(entry, &mut local),
-                "max_length" => schema.constraints.max_length = self.count(entry, &mut local),
-                "min_items" => schema.constraints.min_items = self.count(entry, &mut local),
-                "max_items" => schema.constraints.max_items = self.count(entry, &mut local),
-                "enum" | "properties" | "items" | "values" => {}
-                "format" => local.push(
+                Some(ParameterKey::Minimum) => schema.constraints.minimum = self.number(entry, &mut local),
+                Some(ParameterKey::Maximum) => schema.constraints.maximum = self.number(entry, &mut local),
+                Some(ParameterKey::MinLength) => schema.constraints.min_length = self.count(entry, &mut local),
+                Some(ParameterKey::MaxLength) => schema.constraints.max_length = self.count(entry, &mut local),
+                Some(ParameterKey::MinItems) => schema.constraints.min_items = self.count(entry, &mut local),
+                Some(ParameterKey::MaxItems) => schema.constraints.max_items = self.count(entry, &mut local),
+                // Read below, once the type is known.
+                Some(ParameterKey::Enum | ParameterKey::Properties | ParameterKey::Items | ParameterKey::Values) => {}
+                None if &*entry.key == "format" => local.push(
                     Diagnostic::error("unknown-key", "unknown key `format` in a parameter", tree.get(entry.key_node).span)
                         .with_help("the format is implied by the type: use `timestamp`, `date`, `uuid`, `email` or `url`"),
                 ),
-                other => local.push(unknown_key(tree, entry, other, &PARAMETER_KEYS, "a parameter")),
+                None => local.push(unknown_key(tree, entry, &entry.key, ParameterKey::NAMES, "a parameter")),
             }
             self.add_inherited_labels(entry, &mut local);
             diagnostics.append(&mut local);
