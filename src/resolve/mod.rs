@@ -1,6 +1,7 @@
 //! Resolve: the spanned YAML tree → [`Catalog`]. Reads fragments, events and their keys, and hands each
 //! parameter to `types`. Every problem is a diagnostic; an event with errors is left out of the catalog.
 
+mod long_form;
 pub mod raw;
 mod types;
 mod values;
