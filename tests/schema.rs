@@ -3,7 +3,7 @@
 //! preludes included); each fixture of `tests/fixtures/schema/invalid/` fails at the JSON pointer its first
 //! line names; python-jsonschema gives the same verdicts (under `CI=true` a missing oracle fails the run).
 
-#![allow(clippy::unwrap_used)] // a test binary: a panic is a failure
+#![allow(clippy::unwrap_used, clippy::print_stderr)] // a test binary: a panic is a failure; notes go to stderr
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
