@@ -1,5 +1,6 @@
 //! `evdef build`: check the definitions, refuse on errors, then run every backend configured in
-//! `evdef.toml` (`[emit.json_schema]`, `[emit.rust]`, `[emit.docs]`, `[emit.typescript]`).
+//! `evdef.toml` (`[emit.json_schema]`, `[emit.rust]`, `[emit.docs]`, `[emit.typescript]`), and write the
+//! schema of the definitions language for editors (`generated/evdef.schema.json`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -31,7 +32,12 @@ enum Backend {
     Rust,
     Docs,
     TypeScript,
+    /// The JSON Schema of the definitions language (`evdef schema`), written by every build.
+    DefinitionsSchema,
 }
+
+/// Where `build` writes the definitions schema, relative to `evdef.toml`.
+const DEFINITIONS_SCHEMA: &str = "generated/evdef.schema.json";
 
 /// The backends with an `[emit.*]` section, in a fixed order.
 fn configured(config: &Config) -> Vec<Backend> {
@@ -48,6 +54,10 @@ fn configured(config: &Config) -> Vec<Backend> {
     }
     if emit.typescript.is_some() {
         backends.push(Backend::TypeScript);
+    }
+    // Only alongside a configured backend: without one, `build` has nothing to do and says so.
+    if !backends.is_empty() {
+        backends.push(Backend::DefinitionsSchema);
     }
     backends
 }
@@ -112,6 +122,11 @@ fn plan(
                 Err(diagnostics) => return Ok(Err(diagnostics)),
             }
         }
+        Backend::DefinitionsSchema => Target::File {
+            what: "the definitions schema",
+            path: config.resolve_path(std::path::Path::new(DEFINITIONS_SCHEMA)),
+            contents: evdef::resolve::raw::schema_text(),
+        },
         Backend::Docs => {
             let options = evdef::emit::docs::DocsOptions::from_config(config)?;
             Target::Dir {

@@ -7,6 +7,7 @@ mod emit;
 mod emit_docs;
 mod explain;
 mod resolve;
+mod schema;
 mod validate;
 
 use std::io::Write;
@@ -41,6 +42,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Breaking changes against a git revision or another definitions directory.
     Diff(diff::DiffArgs),
+    /// Print the JSON Schema of the definitions language (for editors: yaml-language-server).
+    Schema(schema::SchemaArgs),
 }
 
 /// Where the definitions are: shared by every command.
@@ -148,6 +151,7 @@ pub fn run() -> ExitCode {
         Command::Emit(args) => emit::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Schema(args) => schema::run(args),
     }));
     let Ok(outcome) = outcome else {
         let _ = writeln!(

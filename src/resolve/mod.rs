@@ -1,6 +1,8 @@
 //! Resolve: the spanned YAML tree → [`Catalog`]. Reads fragments, events and their keys, and hands each
 //! parameter to `types`. Every problem is a diagnostic; an event with errors is left out of the catalog.
 
+mod long_form;
+pub mod raw;
 mod types;
 mod values;
 
@@ -14,16 +16,7 @@ use crate::model::{Catalog, Event, Example, Fragment};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
 
-/// The keys an event definition may have.
-pub const EVENT_KEYS: [&str; 7] = [
-    "description",
-    "parameters",
-    "deprecated",
-    "version",
-    "owner",
-    "tags",
-    "examples",
-];
+pub use raw::{EVENT_KEYS, EventKey, PARAMETER_KEYS, ParameterKey};
 
 /// Resolve every document of the tree into a catalog.
 pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
@@ -33,14 +26,63 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         return catalog;
     }
     let mut merger = Merger::new(tree);
+    let top = top_level(&sources, tree, &mut merger, diagnostics);
+    let fragment_by_node: HashMap<NodeId, String> = top
+        .fragments
+        .iter()
+        .map(|f| (f.node, f.name.clone()))
+        .collect();
+    resolve_events(
+        tree,
+        &top.events,
+        &fragment_by_node,
+        &mut catalog,
+        diagnostics,
+    );
+    resolve_fragments(
+        &mut merger,
+        top.fragments,
+        &fragment_by_node,
+        &mut catalog,
+        diagnostics,
+    );
+    catalog
+}
+
+/// A fragment (`.name: ...`) found at the top level of a document.
+struct FragmentNode {
+    name: String,
+    name_span: Span,
+    node: NodeId,
+    anchor: Option<yaml::Anchor>,
+}
+
+/// An event found at the top level of a document: its name, the name's span, and its definition.
+type EventNode = (String, Span, NodeId);
+
+/// The top-level keys of every document, sorted into fragments and events.
+struct TopLevel {
+    fragments: Vec<FragmentNode>,
+    events: Vec<EventNode>,
+}
+
+/// Read the top level of every document: fragments, events (each name once, none in a prelude), and the
+/// diagnostics of empty files and of documents that are not mappings.
+fn top_level(
+    sources: &SourceMap,
+    tree: &Tree,
+    merger: &mut Merger<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> TopLevel {
     let mut documents_per_file: HashMap<crate::source::FileId, usize> = HashMap::new();
     for doc in &tree.documents {
         *documents_per_file.entry(doc.file).or_default() += 1;
     }
-    let mut fragment_nodes: Vec<(String, Span, NodeId, Option<yaml::Anchor>)> = Vec::new();
-    let mut event_nodes: Vec<(String, Span, NodeId)> = Vec::new();
+    let mut top = TopLevel {
+        fragments: Vec::new(),
+        events: Vec::new(),
+    };
     let mut event_spans: HashMap<String, Span> = HashMap::new();
-
     for doc in &tree.documents {
         let Some(root) = doc.root else {
             if sources.get(doc.file).text.trim().is_empty()
@@ -61,7 +103,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         if matches!(&root_node.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty()) {
             continue;
         }
-        let Some(top) = merger.mapping(root, diagnostics) else {
+        let Some(mapping) = merger.mapping(root, diagnostics) else {
             diagnostics.push(
                 Diagnostic::error(
                     "invalid-document",
@@ -72,51 +114,71 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
             );
             continue;
         };
-        for entry in &top.entries {
-            let key_span = tree.get(entry.key_node).span;
-            if entry.key.starts_with('.') {
-                let value = tree.deref(entry.value);
-                fragment_nodes.push((
-                    String::from(&*entry.key),
-                    key_span,
-                    value,
-                    tree.get(value).anchor.as_deref().cloned(),
-                ));
-            } else if doc.prelude {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "event-in-prelude",
-                        format!("prelude files hold only fragments, but `{}` is an event", entry.key),
-                        key_span,
-                    )
-                    .with_help(format!(
-                        "move `{}` to a file whose name does not start with `_`, or rename it `.{}` to make it a fragment",
-                        entry.key, entry.key
-                    )),
-                );
-            } else if let Some(first) = event_spans.get(&*entry.key) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "duplicate-event",
-                        format!("event `{}` is defined twice", entry.key),
-                        key_span,
-                    )
-                    .with_label("second definition")
-                    .with_secondary(*first, "first defined here")
-                    .with_help("event names must be unique across all definitions files"),
-                );
-            } else {
-                event_spans.insert(String::from(&*entry.key), key_span);
-                event_nodes.push((String::from(&*entry.key), key_span, entry.value));
-            }
+        for entry in &mapping.entries {
+            top.add(tree, doc.prelude, entry, &mut event_spans, diagnostics);
         }
     }
+    top
+}
 
-    let fragment_by_node: HashMap<NodeId, String> = fragment_nodes
-        .iter()
-        .map(|(name, _, node, _)| (*node, name.clone()))
-        .collect();
+impl TopLevel {
+    /// One top-level entry: a fragment, or an event (refused in a prelude, and when its name is taken).
+    fn add(
+        &mut self,
+        tree: &Tree,
+        prelude: bool,
+        entry: &Entry,
+        event_spans: &mut HashMap<String, Span>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let key_span = tree.get(entry.key_node).span;
+        if entry.key.starts_with('.') {
+            let node = tree.deref(entry.value);
+            self.fragments.push(FragmentNode {
+                name: String::from(&*entry.key),
+                name_span: key_span,
+                node,
+                anchor: tree.get(node).anchor.as_deref().cloned(),
+            });
+        } else if prelude {
+            diagnostics.push(
+                Diagnostic::error(
+                    "event-in-prelude",
+                    format!("prelude files hold only fragments, but `{}` is an event", entry.key),
+                    key_span,
+                )
+                .with_help(format!(
+                    "move `{}` to a file whose name does not start with `_`, or rename it `.{}` to make it a fragment",
+                    entry.key, entry.key
+                )),
+            );
+        } else if let Some(first) = event_spans.get(&*entry.key) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "duplicate-event",
+                    format!("event `{}` is defined twice", entry.key),
+                    key_span,
+                )
+                .with_label("second definition")
+                .with_secondary(*first, "first defined here")
+                .with_help("event names must be unique across all definitions files"),
+            );
+        } else {
+            event_spans.insert(String::from(&*entry.key), key_span);
+            self.events
+                .push((String::from(&*entry.key), key_span, entry.value));
+        }
+    }
+}
 
+/// Resolve the events into the catalog, in order.
+fn resolve_events(
+    tree: &Tree,
+    event_nodes: &[EventNode],
+    fragment_by_node: &HashMap<NodeId, String>,
+    catalog: &mut Catalog,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     // Events are independent: resolve them in a few chunks per core (so a core that falls behind does not
     // hold the others up), each with its own merge memo (fragments are then flattened once per chunk, which
     // is cheap next to the events). Order is kept.
@@ -126,7 +188,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         .par_chunks(chunk)
         .map(|events| {
             let mut merger = Merger::new(tree);
-            let mut resolver = types::Resolver::new(&mut merger, &fragment_by_node);
+            let mut resolver = types::Resolver::new(&mut merger, fragment_by_node);
             let mut found = Vec::new();
             let out = events
                 .iter()
@@ -147,17 +209,27 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
             }
         }
     }
-    let mut resolver = types::Resolver::new(&mut merger, &fragment_by_node);
+}
+
+/// Resolve the fragments into the catalog, warning when a name is used twice.
+fn resolve_fragments(
+    merger: &mut Merger<'_>,
+    fragments: Vec<FragmentNode>,
+    fragment_by_node: &HashMap<NodeId, String>,
+    catalog: &mut Catalog,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut resolver = types::Resolver::new(merger, fragment_by_node);
     let mut fragment_spans: HashMap<String, Span> = HashMap::new();
-    for (name, name_span, value, anchor) in fragment_nodes {
+    for f in fragments {
         // The catalog keys fragments by name (provenance and docs name them), so a second `.name` would
         // silently replace the first.
-        if let Some(first) = fragment_spans.insert(name.clone(), name_span) {
+        if let Some(first) = fragment_spans.insert(f.name.clone(), f.name_span) {
             diagnostics.push(
                 Diagnostic::warning(
                     "duplicate-fragment",
-                    format!("fragment `{name}` is defined twice"),
-                    name_span,
+                    format!("fragment `{}` is defined twice", f.name),
+                    f.name_span,
                 )
                 .with_label("this definition replaces the first in the catalog")
                 .with_secondary(first, "first defined here")
@@ -166,17 +238,17 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
                 ),
             );
         }
+        let name = f.name.clone();
         let fragment = resolve_fragment(
             &mut resolver,
-            name.clone(),
-            name_span,
-            value,
-            anchor,
+            f.name,
+            f.name_span,
+            f.node,
+            f.anchor,
             diagnostics,
         );
         catalog.fragments.insert(name, fragment);
     }
-    catalog
 }
 
 /// The events of one parallel chunk (`None`: the event has errors) and the diagnostics found.
@@ -221,23 +293,24 @@ fn resolve_event(
     };
     for entry in &def.entries {
         let mut local = Vec::new();
-        match &*entry.key {
-            "description" => event.description = r.string(entry, &mut local),
-            "owner" => event.owner = r.string(entry, &mut local),
-            "version" => event.version = r.string(entry, &mut local),
-            "deprecated" => event.deprecated = r.deprecation(entry, &mut local),
-            "tags" => event.tags = r.string_list(entry, &mut local),
-            "parameters" => {
+        // The keys come from the raw event type, so the schema lists exactly the keys handled here.
+        match EventKey::from_name(&entry.key) {
+            Some(EventKey::Description) => event.description = r.string(entry, &mut local),
+            Some(EventKey::Owner) => event.owner = r.string(entry, &mut local),
+            Some(EventKey::Version) => event.version = r.string(entry, &mut local),
+            Some(EventKey::Deprecated) => event.deprecated = r.deprecation(entry, &mut local),
+            Some(EventKey::Tags) => event.tags = r.string_list(entry, &mut local),
+            Some(EventKey::Parameters) => {
                 if let Some(params) = r.parameters(entry.value, 0, &mut local) {
                     event.parameters = params;
                 }
             }
-            "examples" => event.examples = examples(r, entry, &mut local),
-            other => local.push(unknown_key(
+            Some(EventKey::Examples) => event.examples = examples(r, entry, &mut local),
+            None => local.push(unknown_key(
                 tree,
                 entry,
-                other,
-                &EVENT_KEYS,
+                &entry.key,
+                EventKey::NAMES,
                 &format!("event `{name}`"),
             )),
         }
@@ -334,7 +407,7 @@ fn resolve_fragment(
         .unwrap_or_default();
     let is_template = !keys.is_empty()
         && (keys.iter().any(|k| k == "parameters")
-            || keys.iter().all(|k| EVENT_KEYS.contains(&k.as_str())));
+            || keys.iter().all(|k| EventKey::from_name(k).is_some()));
     let parameters = if is_template {
         Default::default()
     } else {

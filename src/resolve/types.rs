@@ -1,42 +1,21 @@
-//! Parameters: the short form (`string?`, `uuid[]`) and the long form (a mapping with `type`, constraints,
-//! `properties`, `items`, `values`), each with its provenance.
+//! Parameters: a mapping of names to parameters, each in the short form (`string?`, `uuid[]`) or the long
+//! form (`long_form`), with its provenance (the merge chain it was inherited through), resolved once per
+//! definition and shared.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
-use serde_json::Value;
 
-use super::unknown_key;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{
     Constraints, Definition, Inherit, InheritChain, Origin, Parameter, Parameters, Schema, Type,
 };
 use crate::source::Span;
-use crate::yaml::{self, Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
-
-/// The keys of a long-form parameter.
-pub const PARAMETER_KEYS: [&str; 16] = [
-    "type",
-    "description",
-    "required",
-    "nullable",
-    "deprecated",
-    "enum",
-    "pattern",
-    "minimum",
-    "maximum",
-    "min_length",
-    "max_length",
-    "min_items",
-    "max_items",
-    "properties",
-    "items",
-    "values",
-];
+use crate::yaml::{Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
 
 /// Deepest nesting of `properties` / `items` / `values`.
-const MAX_DEPTH: usize = 64;
+pub(super) const MAX_DEPTH: usize = 64;
 
 /// Resolves parameters, sharing one merger. Its work is bounded by the run's expansion budget, checked on
 /// the tree before resolving ([`yaml::budget`]).
@@ -259,12 +238,11 @@ impl<'m, 't> Resolver<'m, 't> {
                 p.required = !optional;
             }
             NodeKind::Mapping(_) => {
-                let (schema, optional, desc, deprecated, required) =
-                    self.long_form(value, depth, diagnostics)?;
-                p.schema = schema;
-                p.description = desc;
-                p.deprecated = deprecated;
-                p.required = required.unwrap_or(true) && !optional;
+                let form = self.long_form(value, depth, diagnostics)?;
+                p.schema = form.schema;
+                p.description = form.description;
+                p.deprecated = form.deprecated;
+                p.required = form.required.unwrap_or(true) && !form.optional;
             }
             // An undefined or cyclic alias has been reported where it is written.
             NodeKind::Alias { target: None, .. } => return None,
@@ -288,7 +266,7 @@ impl<'m, 't> Resolver<'m, 't> {
     }
 
     /// `string`, `string?`, `uuid[]`, `integer[]?`: the schema and whether it is optional.
-    fn short_form(
+    pub(super) fn short_form(
         &mut self,
         text: &str,
         span: Span,
@@ -365,298 +343,6 @@ impl<'m, 't> Resolver<'m, 't> {
             None => d.with_help(format!("known types: {}", Type::NAMES.join(", "))),
         }
     }
-
-    /// A long-form definition: (schema, optional from `type: x?`, description, deprecated, required).
-    #[allow(clippy::type_complexity)]
-    fn long_form(
-        &mut self,
-        node: NodeId,
-        depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<(Schema, bool, Option<String>, Option<String>, Option<bool>)> {
-        let tree = self.tree();
-        let merged = self.merger.mapping(node, diagnostics)?;
-        if depth >= MAX_DEPTH {
-            diagnostics.push(Diagnostic::error(
-                "too-deep",
-                format!("parameters nest more than {MAX_DEPTH} levels deep"),
-                tree.get(node).span,
-            ));
-            return None;
-        }
-        let errors_before = diagnostics.len();
-        let mut schema = Schema::plain();
-        let mut optional = false;
-        let mut description = None;
-        let mut deprecated = None;
-        let mut required = None;
-        let mut type_name: Option<(String, Span)> = None;
-        for entry in &merged.entries {
-            let mut local = Vec::new();
-            match &*entry.key {
-                "type" => {
-                    if let Some(t) = self.string(entry, &mut local) {
-                        type_name = Some((t, tree.get(entry.value).span));
-                    }
-                }
-                "description" => description = self.string(entry, &mut local),
-                "deprecated" => deprecated = self.deprecation(entry, &mut local),
-                "required" => required = self.boolean(entry, &mut local),
-                "nullable" => schema.nullable = self.boolean(entry, &mut local).unwrap_or(false),
-                "pattern" => {
-                    if let Some(p) = self.string(entry, &mut local) {
-                        if let Err(e) = fancy_regex::Regex::new(&p) {
-                            local.push(
-                                Diagnostic::error("invalid-pattern", format!("invalid regular expression `{p}`"), tree.get(entry.value).span)
-                                    .with_label(e.to_string()),
-                            );
-                        }
-                        schema.constraints.pattern = Some(p);
-                    }
-                }
-                "minimum" => schema.constraints.minimum = self.number(entry, &mut local),
-                "maximum" => schema.constraints.maximum = self.number(entry, &mut local),
-                "min_length" => schema.constraints.min_length = self.count(entry, &mut local),
-                "max_length" => schema.constraints.max_length = self.count(entry, &mut local),
-                "min_items" => schema.constraints.min_items = self.count(entry, &mut local),
-                "max_items" => schema.constraints.max_items = self.count(entry, &mut local),
-                "enum" | "properties" | "items" | "values" => {}
-                "format" => local.push(
-                    Diagnostic::error("unknown-key", "unknown key `format` in a parameter", tree.get(entry.key_node).span)
-                        .with_help("the format is implied by the type: use `timestamp`, `date`, `uuid`, `email` or `url`"),
-                ),
-                other => local.push(unknown_key(tree, entry, other, &PARAMETER_KEYS, "a parameter")),
-            }
-            self.add_inherited_labels(entry, &mut local);
-            diagnostics.append(&mut local);
-        }
-        let get = |k: &str| merged.get(k);
-        // The type: explicit, or `object` when only `properties` is given.
-        let (name, type_span) = match type_name {
-            Some(t) => t,
-            None if get("properties").is_some() => ("object".to_string(), tree.get(node).span),
-            None => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "missing-type",
-                        "parameter has no `type`",
-                        tree.get(node).span,
-                    )
-                    .with_help(format!(
-                        "add `type:`; known types: {}",
-                        Type::NAMES.join(", ")
-                    )),
-                );
-                return None;
-            }
-        };
-        let structural = |key: &str, diagnostics: &mut Vec<Diagnostic>| -> Option<Entry> {
-            let found = get(key).cloned();
-            if found.is_none() {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "missing-key",
-                        format!("type `{name}` needs `{key}`"),
-                        type_span,
-                    )
-                    .with_help(format!("add `{key}:` next to `type: {name}`")),
-                );
-            }
-            found
-        };
-        schema.ty = match name.trim() {
-            "object" => {
-                let props = structural("properties", diagnostics)?;
-                Type::Object(self.parameters(props.value, depth + 1, diagnostics)?)
-            }
-            "array" => {
-                let items = structural("items", diagnostics)?;
-                Type::Array(Box::new(self.item_schema(
-                    &items,
-                    depth + 1,
-                    diagnostics,
-                )?))
-            }
-            "map" => {
-                let values = structural("values", diagnostics)?;
-                Type::Map(Box::new(self.item_schema(
-                    &values,
-                    depth + 1,
-                    diagnostics,
-                )?))
-            }
-            other => {
-                let (s, opt) = self.short_form(other, type_span, depth, diagnostics)?;
-                optional = opt;
-                s.ty
-            }
-        };
-        for (key, applies) in [
-            ("properties", matches!(schema.ty, Type::Object(_))),
-            ("items", matches!(schema.ty, Type::Array(_))),
-            ("values", matches!(schema.ty, Type::Map(_))),
-        ] {
-            if let Some(e) = get(key)
-                && !applies
-            {
-                diagnostics.push(Diagnostic::error(
-                    "invalid-constraint",
-                    format!("`{key}` does not apply to type `{name}`"),
-                    tree.get(e.key_node).span,
-                ));
-            }
-        }
-        if let Some(e) = get("enum") {
-            schema.constraints.enumeration = self.enumeration(&schema.ty, e, diagnostics);
-        }
-        check_constraints(&schema, &name, &merged, tree, diagnostics);
-        if diagnostics.len() > errors_before
-            && diagnostics[errors_before..]
-                .iter()
-                .any(|d| d.severity == crate::Severity::Error)
-        {
-            return None;
-        }
-        Some((schema, optional, description, deprecated, required))
-    }
-
-    /// `items:` / `values:`: a short type or a long form (whose `required` makes no sense and is rejected).
-    fn item_schema(
-        &mut self,
-        entry: &Entry,
-        depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Schema> {
-        let tree = self.tree();
-        match &tree.resolved(entry.value).kind {
-            NodeKind::Scalar(s) => {
-                let (schema, optional) =
-                    self.short_form(&s.value, tree.get(entry.value).span, depth, diagnostics)?;
-                if optional {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "invalid-constraint",
-                            format!("`{}` items cannot be optional", entry.key),
-                            tree.get(entry.value).span,
-                        )
-                        .with_help("use `nullable: true` to allow null items"),
-                    );
-                    return None;
-                }
-                Some(schema)
-            }
-            NodeKind::Mapping(_) => {
-                let (mut schema, optional, description, _, required) =
-                    self.long_form(entry.value, depth, diagnostics)?;
-                if optional || required.is_some() {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "invalid-constraint",
-                            format!("`{}` cannot be optional or required", entry.key),
-                            tree.get(entry.value).span,
-                        )
-                        .with_help("use `nullable: true` to allow null items"),
-                    );
-                    return None;
-                }
-                schema.description = description;
-                Some(schema)
-            }
-            _ => {
-                diagnostics.push(Diagnostic::error(
-                    "invalid-value",
-                    format!(
-                        "`{}` must be a type, not {}",
-                        entry.key,
-                        tree.describe(entry.value)
-                    ),
-                    tree.get(entry.value).span,
-                ));
-                None
-            }
-        }
-    }
-
-    /// `enum:` values, read as the parameter's type (so `enum: [yes, no]` on a string stays strings).
-    fn enumeration(
-        &mut self,
-        ty: &Type,
-        entry: &Entry,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Vec<Value>> {
-        let tree = self.tree();
-        let NodeKind::Sequence(items) = &tree.resolved(entry.value).kind else {
-            diagnostics.push(Diagnostic::error(
-                "invalid-value",
-                format!("`enum` must be a list, not {}", tree.describe(entry.value)),
-                tree.get(entry.value).span,
-            ));
-            return None;
-        };
-        if items.is_empty() {
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-value",
-                    "`enum` is empty",
-                    tree.get(entry.value).span,
-                )
-                .with_help("list at least one value"),
-            );
-            return None;
-        }
-        let mut values = Vec::new();
-        let mut seen = Vec::<(Value, Span)>::new();
-        for &item in items {
-            let span = tree.get(item).span;
-            let v = match (ty, tree.scalar(item)) {
-                (
-                    Type::String
-                    | Type::Timestamp
-                    | Type::Date
-                    | Type::Uuid
-                    | Type::Email
-                    | Type::Url,
-                    Some(s),
-                ) => Some(Value::String(String::from(&*s.value))),
-                (_, _) => yaml::value::to_json(self.merger, item, diagnostics),
-            }?;
-            let fits = match ty {
-                Type::String
-                | Type::Timestamp
-                | Type::Date
-                | Type::Uuid
-                | Type::Email
-                | Type::Url => v.is_string(),
-                Type::Integer => v.is_i64() || v.is_u64(),
-                Type::Number => v.is_number(),
-                Type::Boolean => v.is_boolean(),
-                Type::Json => true,
-                Type::Object(_) | Type::Array(_) | Type::Map(_) => false,
-            };
-            if !fits {
-                diagnostics.push(Diagnostic::error(
-                    "invalid-constraint",
-                    format!("enum value `{v}` is not a valid `{}`", ty.name()),
-                    span,
-                ));
-                continue;
-            }
-            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == v) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "duplicate-enum-value",
-                        format!("enum value `{v}` is listed twice"),
-                        span,
-                    )
-                    .with_secondary(*first, "first listed here"),
-                );
-                continue;
-            }
-            seen.push((v.clone(), span));
-            values.push(v);
-        }
-        Some(values)
-    }
 }
 
 impl Schema {
@@ -667,82 +353,6 @@ impl Schema {
             nullable: false,
             constraints: Constraints::default(),
             description: None,
-        }
-    }
-}
-
-/// Constraints that do not apply to the type, and bounds that contradict each other.
-fn check_constraints(
-    schema: &Schema,
-    type_name: &str,
-    merged: &yaml::Merged,
-    tree: &Tree,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let ty = &schema.ty;
-    let stringy = matches!(
-        ty,
-        Type::String | Type::Timestamp | Type::Date | Type::Uuid | Type::Email | Type::Url
-    );
-    let numeric = matches!(ty, Type::Integer | Type::Number);
-    let array = matches!(ty, Type::Array(_));
-    for (key, applies) in [
-        ("pattern", stringy),
-        ("min_length", stringy),
-        ("max_length", stringy),
-        ("minimum", numeric),
-        ("maximum", numeric),
-        ("min_items", array),
-        ("max_items", array),
-    ] {
-        if let Some(e) = merged.get(key)
-            && !applies
-        {
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-constraint",
-                    format!("`{key}` does not apply to type `{type_name}`"),
-                    tree.get(e.key_node).span,
-                )
-                .with_label(format!("not a constraint of `{type_name}`")),
-            );
-        }
-    }
-    let c = &schema.constraints;
-    let pairs = [
-        (
-            "minimum",
-            "maximum",
-            c.minimum.as_ref().and_then(serde_json::Number::as_f64),
-            c.maximum.as_ref().and_then(serde_json::Number::as_f64),
-        ),
-        (
-            "min_length",
-            "max_length",
-            c.min_length.map(|v| v as f64),
-            c.max_length.map(|v| v as f64),
-        ),
-        (
-            "min_items",
-            "max_items",
-            c.min_items.map(|v| v as f64),
-            c.max_items.map(|v| v as f64),
-        ),
-    ];
-    for (lo_key, hi_key, lo, hi) in pairs {
-        if let (Some(lo), Some(hi)) = (lo, hi)
-            && lo > hi
-            && let (Some(lo_e), Some(hi_e)) = (merged.get(lo_key), merged.get(hi_key))
-        {
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-constraint",
-                    format!("`{lo_key}` is greater than `{hi_key}`"),
-                    tree.get(lo_e.value).span,
-                )
-                .with_secondary(tree.get(hi_e.value).span, format!("`{hi_key}` is here"))
-                .with_help("no value can satisfy both bounds"),
-            );
         }
     }
 }

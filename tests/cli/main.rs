@@ -13,6 +13,7 @@ mod explain;
 mod numbers;
 mod output;
 mod resolve;
+mod schema;
 mod tagged;
 mod validate;
 mod version;
