@@ -25,6 +25,8 @@ struct Suppression {
     lines: Vec<usize>,
     /// The codes with their spans inside the comment, and whether each hid something.
     codes: Vec<(String, Span, bool)>,
+    /// Whether the comment stands on a line of its own (it covers the next line too).
+    own_line: bool,
 }
 
 /// Drop the diagnostics that a suppression covers, then report invalid suppressions (errors) and unused
@@ -83,6 +85,11 @@ fn report_unused(suppressions: &[Suppression], config: &LintConfig, out: &mut Ve
         return;
     };
     for s in suppressions {
+        let place = if s.own_line {
+            "this line or the next"
+        } else {
+            "this line"
+        };
         for (code, span, used) in &s.codes {
             if *used || codes::configured(config, code, Severity::Warning).is_none() {
                 continue;
@@ -94,7 +101,7 @@ fn report_unused(suppressions: &[Suppression], config: &LintConfig, out: &mut Ve
                     format!("suppression of `{code}` hides nothing"),
                     *span,
                 )
-                .with_label(format!("no `{code}` finding on this line or the next"))
+                .with_label(format!("no `{code}` finding on {place}"))
                 .with_help("remove it (or this code from the list)"),
             );
         }
@@ -135,6 +142,7 @@ fn scan_file(id: FileId, file: &SourceFile) -> (Vec<Suppression>, Vec<Diagnostic
                     file: id,
                     lines,
                     codes: codes.into_iter().map(|(c, s)| (c, s, false)).collect(),
+                    own_line: c.own_line,
                 });
             }
             Err((message, help)) => invalid.push(

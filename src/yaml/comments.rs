@@ -24,6 +24,8 @@ pub struct Comment {
 pub fn scan(text: &str) -> Vec<Comment> {
     let options = granit_parser::options! {
         emit_comments: true,
+        // Aliases of prelude anchors are unknown to a single-file parse: they must not end the scan.
+        emit_unresolved_aliases: true,
         flow_nesting_limit: NESTING_LIMIT,
         block_nesting_limit: NESTING_LIMIT,
     };
@@ -96,8 +98,15 @@ mod tests {
     }
 
     #[test]
+    fn aliases_of_other_files_anchors_do_not_end_the_scan() {
+        let yaml = "a:\n  <<: *from_prelude\n  b: c # after\n";
+        assert_eq!(texts(yaml), vec![(" after".to_string(), false)]);
+    }
+
+    #[test]
     fn a_syntax_error_keeps_earlier_comments() {
         let yaml = "# before\na: [\n";
         assert_eq!(texts(yaml), vec![(" before".to_string(), true)]);
     }
 }
+

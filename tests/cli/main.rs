@@ -13,6 +13,7 @@ mod explain;
 mod numbers;
 mod output;
 mod resolve;
+mod suppress;
 mod tagged;
 mod validate;
 mod version;
