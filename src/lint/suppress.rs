@@ -126,7 +126,7 @@ fn scan_file(id: FileId, file: &SourceFile) -> (Vec<Suppression>, Vec<Diagnostic
         if rest.starts_with(|ch: char| ch.is_alphanumeric() || ch == '-' || ch == '_') {
             continue;
         }
-        let offset = c.span.end - rest.len();
+        let offset = c.span.end.saturating_sub(rest.len());
         match parse(rest, id, offset) {
             Ok(codes) => {
                 let line = file.line_col(c.span.start).line - 1;
@@ -246,5 +246,18 @@ mod tests {
         let spans: Vec<_> = parsed.iter().map(|(_, s)| s.range()).collect();
         assert_eq!(spans, vec![102..112, 115..133]);
         assert_eq!(&rest[spans[1].start - 100..spans[1].end - 100], "duplicate-fragment");
+    }
+
+    #[test]
+    fn scanned_suppressions_cover_their_lines_and_point_at_codes() {
+        let text = "a: 1 # evdef-ignore: empty-file -- x\r\n# evdef-ignore: empty-file -- y\r\n# more\r\nb: 2\r\n";
+        let file = SourceFile::new("t.yaml", "t.yaml", text);
+        let (found, invalid) = scan_file(0, &file);
+        assert!(invalid.is_empty(), "{invalid:?}");
+        let lines: Vec<_> = found.iter().map(|s| s.lines.clone()).collect();
+        assert_eq!(lines, vec![vec![0], vec![1, 3]]);
+        for s in &found {
+            assert_eq!(file.slice(s.codes[0].1), "empty-file");
+        }
     }
 }
