@@ -248,7 +248,11 @@ fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree)
     compiled.diagnostics.append(&mut linted);
     compiled.diagnostics.append(&mut examples);
     // `[lint.rules]` levels and `# evdef-ignore` suppressions; sorts.
-    lint::apply_policy(&compiled.catalog.sources, &config.lint, &mut compiled.diagnostics);
+    lint::apply_policy(
+        &compiled.catalog.sources,
+        &config.lint,
+        &mut compiled.diagnostics,
+    );
 }
 
 /// The ids of the loaded files that are among `focus` (compared canonically, so `./a.yaml` is `a.yaml`).

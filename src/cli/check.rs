@@ -175,11 +175,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
 
 /// `--write-baseline`: record the findings a baseline can hold and write them atomically. Findings it
 /// cannot hold (errors that stop the definitions from compiling) are printed and fail the run.
-fn write_baseline(
-    path: &Path,
-    compiled: &evdef::Compiled,
-    root: &Path,
-) -> Result<Outcome, Error> {
+fn write_baseline(path: &Path, compiled: &evdef::Compiled, root: &Path) -> Result<Outcome, Error> {
     let sources = &compiled.catalog.sources;
     let baseline = Baseline::record(sources, root, &compiled.diagnostics);
     evdef::output::write_named(path, baseline.to_json().as_bytes())?;
@@ -225,7 +221,8 @@ fn apply_baseline(
 /// `baseline FILE: N findings not shown[, M entries match nothing]`. Stale entries are only counted when
 /// the whole tree was reported on (named files leave the other files' entries unmatched).
 fn baseline_note(path: &Path, filtered: baseline::Filtered, whole_tree: bool) -> String {
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut note = format!(
         "baseline {}: {} not shown",
         path.display(),

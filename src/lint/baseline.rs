@@ -191,7 +191,11 @@ mod tests {
 
     fn sources() -> SourceMap {
         let mut s = SourceMap::new();
-        s.add(SourceFile::new("defs/a.yaml", "/nonexistent/defs/a.yaml", "a: b\n"));
+        s.add(SourceFile::new(
+            "defs/a.yaml",
+            "/nonexistent/defs/a.yaml",
+            "a: b\n",
+        ));
         s
     }
 
@@ -216,7 +220,13 @@ mod tests {
         let mut again = found.clone();
         again.push(Diagnostic::warning("naming-convention", "b", span));
         let filtered = baseline.filter(&s, Path::new("."), &mut again);
-        assert_eq!(filtered, Filtered { hidden: 3, stale: 0 });
+        assert_eq!(
+            filtered,
+            Filtered {
+                hidden: 3,
+                stale: 0
+            }
+        );
         let left: Vec<_> = again.iter().map(|d| d.code).collect();
         assert_eq!(left, vec!["unknown-type", "naming-convention"]);
     }

@@ -193,7 +193,10 @@ fn parse(rest: &str, file: FileId, offset: usize) -> Result<Vec<(String, Span)>,
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("codes that can be suppressed: {}", known.join(", ")),
             };
-            return Err((format!("`{code}` cannot be suppressed: not a warning or lint code"), help));
+            return Err((
+                format!("`{code}` cannot be suppressed: not a warning or lint code"),
+                help,
+            ));
         }
         codes.push((code.to_string(), Span::new(file, start..start + code.len())));
     }
@@ -245,7 +248,10 @@ mod tests {
         let parsed = parse(rest, 3, 100).unwrap();
         let spans: Vec<_> = parsed.iter().map(|(_, s)| s.range()).collect();
         assert_eq!(spans, vec![102..112, 115..133]);
-        assert_eq!(&rest[spans[1].start - 100..spans[1].end - 100], "duplicate-fragment");
+        assert_eq!(
+            &rest[spans[1].start - 100..spans[1].end - 100],
+            "duplicate-fragment"
+        );
     }
 
     #[test]

@@ -57,7 +57,10 @@ mod tests {
     use super::*;
 
     fn texts(yaml: &str) -> Vec<(String, bool)> {
-        scan(yaml).into_iter().map(|c| (c.text, c.own_line)).collect()
+        scan(yaml)
+            .into_iter()
+            .map(|c| (c.text, c.own_line))
+            .collect()
     }
 
     #[test]
@@ -109,4 +112,3 @@ mod tests {
         assert_eq!(texts(yaml), vec![(" before".to_string(), true)]);
     }
 }
-

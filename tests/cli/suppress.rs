@@ -46,9 +46,15 @@ fn without_the_comments_the_suppressed_findings_appear() {
         "naming-convention@34",
         "naming-convention@40",
     ] {
-        assert!(found.contains(&expected.to_string()), "{expected} in {found:?}");
+        assert!(
+            found.contains(&expected.to_string()),
+            "{expected} in {found:?}"
+        );
     }
-    assert!(!found.iter().any(|c| c.contains("suppression")), "{found:?}");
+    assert!(
+        !found.iter().any(|c| c.contains("suppression")),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -61,7 +67,10 @@ fn suppressed_findings_do_not_fail_the_run() {
     .unwrap();
     let (code, _, stderr) = run(evdef_in(dir.path()).args(["check", "."]));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("no problems") || stderr.contains(": 0"), "{stderr}");
+    assert!(
+        stderr.contains("no problems") || stderr.contains(": 0"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -73,7 +82,10 @@ fn unused_suppression_is_configurable() {
     )
     .unwrap();
     let (code, stdout, _) = run(evdef_in(dir.path()).args(["check", "--format", "json", "."]));
-    assert_eq!((code, codes(&stdout)), (1, vec!["unused-suppression@1".into()]));
+    assert_eq!(
+        (code, codes(&stdout)),
+        (1, vec!["unused-suppression@1".into()])
+    );
     std::fs::write(
         dir.path().join("evdef.toml"),
         "[definitions]\npaths = [\".\"]\n[lint.rules]\nunused-suppression = \"off\"\n",
@@ -106,39 +118,61 @@ fn tree_with_warnings(rules: &str) -> tempfile::TempDir {
 fn empty_file_and_duplicate_fragment_are_configurable() {
     let check = |rules: &str, fail_on: &str| {
         let dir = tree_with_warnings(rules);
-        let (code, stdout, stderr) = run(evdef_in(dir.path()).args([
-            "check",
-            "--format",
-            "json",
-            "--fail-on",
-            fail_on,
-        ]));
+        let (code, stdout, stderr) =
+            run(evdef_in(dir.path()).args(["check", "--format", "json", "--fail-on", fail_on]));
         let found: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect(&stderr);
         let found: Vec<String> = found
             .iter()
-            .map(|d| format!("{} {}", d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["code"].as_str().unwrap(),
+                    d["severity"].as_str().unwrap()
+                )
+            })
             .collect();
         (code, found)
     };
     // Defaults: both are warnings.
     assert_eq!(
         check("", "warning"),
-        (1, vec!["empty-file warning".into(), "duplicate-fragment warning".into()])
+        (
+            1,
+            vec![
+                "empty-file warning".into(),
+                "duplicate-fragment warning".into()
+            ]
+        )
     );
     assert_eq!(check("", "error").0, 0);
     // As errors, they fail even with `--fail-on error`.
     assert_eq!(
-        check("empty-file = \"error\"\nduplicate-fragment = \"error\"\n", "error"),
-        (1, vec!["empty-file error".into(), "duplicate-fragment error".into()])
+        check(
+            "empty-file = \"error\"\nduplicate-fragment = \"error\"\n",
+            "error"
+        ),
+        (
+            1,
+            vec!["empty-file error".into(), "duplicate-fragment error".into()]
+        )
     );
     // Allowed (`off`): gone.
     assert_eq!(
-        check("empty-file = \"off\"\nduplicate-fragment = \"off\"\n", "warning"),
+        check(
+            "empty-file = \"off\"\nduplicate-fragment = \"off\"\n",
+            "warning"
+        ),
         (0, vec![])
     );
     assert_eq!(
         check("empty-file = \"info\"\n", "warning"),
-        (1, vec!["empty-file info".into(), "duplicate-fragment warning".into()])
+        (
+            1,
+            vec![
+                "empty-file info".into(),
+                "duplicate-fragment warning".into()
+            ]
+        )
     );
 }
 
@@ -154,18 +188,23 @@ fn unknown_rule_codes_are_errors() {
 #[test]
 fn fail_on_chooses_which_findings_fail() {
     let path = fixture("lint/missing-description");
-    assert_eq!(run(evdef().args(["check", "--fail-on", "warning", &path])).0, 1);
-    assert_eq!(run(evdef().args(["check", "--fail-on", "error", &path])).0, 0);
-    assert_eq!(run(evdef().args(["check", &path])).0, 1, "default: warnings fail");
+    assert_eq!(
+        run(evdef().args(["check", "--fail-on", "warning", &path])).0,
+        1
+    );
+    assert_eq!(
+        run(evdef().args(["check", "--fail-on", "error", &path])).0,
+        0
+    );
+    assert_eq!(
+        run(evdef().args(["check", &path])).0,
+        1,
+        "default: warnings fail"
+    );
     let (code, _, stderr) = run(evdef().args(["check", "--fail-on", "info", &path]));
     assert_eq!(code, 2, "{stderr}");
-    let (code, _, stderr) = run(evdef().args([
-        "check",
-        "--fail-on",
-        "error",
-        "--allow-warnings",
-        &path,
-    ]));
+    let (code, _, stderr) =
+        run(evdef().args(["check", "--fail-on", "error", "--allow-warnings", &path]));
     assert_eq!(code, 2, "{stderr}");
 }
 
@@ -186,14 +225,21 @@ fn baseline_round_trip() {
         "a.yaml",
         "old_event:\n  parameters:\n    BadName: string\nother_event:\n  parameters:\n    x: string\n",
     );
-    let (code, _, stderr) = run(evdef_in(root).args(["check", "--write-baseline", "baseline.json"]));
+    let (code, _, stderr) =
+        run(evdef_in(root).args(["check", "--write-baseline", "baseline.json"]));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("wrote a baseline of 3 findings to baseline.json"), "{stderr}");
+    assert!(
+        stderr.contains("wrote a baseline of 3 findings to baseline.json"),
+        "{stderr}"
+    );
     insta::assert_snapshot!(std::fs::read_to_string(root.join("baseline.json")).unwrap());
 
     let (code, _, stderr) = run(evdef_in(root).args(["check", "--baseline", "baseline.json"]));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("baseline baseline.json: 3 findings not shown"), "{stderr}");
+    assert!(
+        stderr.contains("baseline baseline.json: 3 findings not shown"),
+        "{stderr}"
+    );
 
     // Unrelated lines above move every finding; one new finding is added, one old one fixed.
     write(
@@ -211,20 +257,36 @@ fn a_missing_or_broken_baseline_cannot_run() {
     let dir = tempfile::tempdir().unwrap();
     let path = fixture_path("lint/missing-description");
     let missing = dir.path().join("none.json");
-    let (code, _, stderr) = run(evdef().arg("check").arg(&path).arg("--baseline").arg(&missing));
+    let (code, _, stderr) = run(evdef()
+        .arg("check")
+        .arg(&path)
+        .arg("--baseline")
+        .arg(&missing));
     assert_eq!(code, 2, "{stderr}");
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "[]").unwrap();
-    let (code, _, stderr) = run(evdef().arg("check").arg(&path).arg("--baseline").arg(&broken));
+    let (code, _, stderr) = run(evdef()
+        .arg("check")
+        .arg(&path)
+        .arg("--baseline")
+        .arg(&broken));
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("invalid baseline"), "{stderr}");
 }
 
 #[test]
 fn explain_covers_configurable_warnings() {
-    for code in ["empty-file", "duplicate-fragment", "unused-suppression", "invalid-suppression"] {
+    for code in [
+        "empty-file",
+        "duplicate-fragment",
+        "unused-suppression",
+        "invalid-suppression",
+    ] {
         let (status, stdout, stderr) = run(evdef().args(["check", "--explain", code]));
         assert_eq!(status, 0, "{code}: {stderr}");
-        assert!(stdout.starts_with(&format!("# {code}\n\n## What it does")), "{stdout}");
+        assert!(
+            stdout.starts_with(&format!("# {code}\n\n## What it does")),
+            "{stdout}"
+        );
     }
 }
