@@ -97,6 +97,11 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
     let mut compiled = evdef::check(&options)?;
     let root = options.config().root.clone();
     if let Some(path) = &args.write_baseline {
+        if !options.focus().is_empty() {
+            return Err(Error::Usage(
+                "--write-baseline records the whole tree: name directories, not files".into(),
+            ));
+        }
         return write_baseline(path, &compiled, &root);
     }
     let baselined = match &args.baseline {

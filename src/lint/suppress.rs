@@ -187,6 +187,13 @@ fn parse(rest: &str, file: FileId, offset: usize) -> Result<Vec<(String, Span)>,
         if code.is_empty() {
             return Err(("suppression names no code".into(), FORM.into()));
         }
+        if code == "unused-suppression" {
+            return Err((
+                "`unused-suppression` cannot be suppressed".into(),
+                "remove the unused suppression, or set `unused-suppression = \"off\"` in `[lint.rules]`"
+                    .into(),
+            ));
+        }
         if !codes::is_configurable(code) {
             let known: Vec<&str> = codes::configurable().collect();
             let help = match did_you_mean(code, known.iter().copied()) {
@@ -240,6 +247,7 @@ mod tests {
             Err("suppression names no code".into())
         );
         assert!(codes_of(": unknown-type -- x").is_err());
+        assert!(codes_of(": unused-suppression -- x").is_err());
     }
 
     #[test]

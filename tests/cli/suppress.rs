@@ -253,6 +253,19 @@ fn baseline_round_trip() {
 }
 
 #[test]
+fn a_baseline_of_named_files_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.json");
+    let file = fixture("lint/missing-description/a.yaml");
+    let (code, _, stderr) = run(evdef()
+        .args(["check", &file])
+        .arg("--write-baseline")
+        .arg(&out));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
 fn a_missing_or_broken_baseline_cannot_run() {
     let dir = tempfile::tempdir().unwrap();
     let path = fixture_path("lint/missing-description");
@@ -289,4 +302,30 @@ fn explain_covers_configurable_warnings() {
             "{stdout}"
         );
     }
+}
+
+/// Errors that stop the definitions from compiling cannot be accepted: the baseline is written with the
+/// rest, and they are printed and fail the run.
+#[test]
+fn write_baseline_fails_on_errors_it_cannot_record() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.yaml",
+        "broken:\n  parameters:\n    x: strin\nundescribed:\n  parameters:\n    y: string\n",
+    );
+    let (code, _, stderr) =
+        run(evdef_in(dir.path()).args(["check", ".", "--write-baseline", "b.json"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("unknown type `strin`"), "{stderr}");
+    assert!(
+        stderr.contains("cannot be recorded in a baseline"),
+        "{stderr}"
+    );
+    let written = std::fs::read_to_string(dir.path().join("b.json")).unwrap();
+    assert!(
+        written.contains("event `undescribed` has no description"),
+        "{written}"
+    );
+    assert!(!written.contains("strin"), "{written}");
 }
