@@ -2,13 +2,13 @@
 //! now. A finding is recorded by a fingerprint without line numbers (file relative to the project root,
 //! code, message — which names the event or parameter), so edits elsewhere in a file keep it matching.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap};
 
 use super::codes;
 
@@ -65,14 +65,41 @@ pub fn records(d: &Diagnostic) -> bool {
 
 /// The fingerprint of `d`, with its file made relative to `root` (the directory of `evdef.toml`).
 pub fn fingerprint(sources: &SourceMap, root: &Path, d: &Diagnostic) -> Fingerprint {
-    let file = d.span().map_or_else(String::new, |span| {
-        let source = sources.get(span.file);
-        relative(&source.path, root).unwrap_or_else(|| source.name.replace('\\', "/"))
-    });
-    Fingerprint {
-        file,
-        code: d.code.to_string(),
-        message: d.message.clone(),
+    Names::new(sources, root).fingerprint(d)
+}
+
+/// File names for fingerprints, each resolved on disk once (a catalog may have many findings per file).
+struct Names<'s> {
+    sources: &'s SourceMap,
+    root: &'s Path,
+    known: HashMap<FileId, String>,
+}
+
+impl<'s> Names<'s> {
+    fn new(sources: &'s SourceMap, root: &'s Path) -> Self {
+        Names {
+            sources,
+            root,
+            known: HashMap::new(),
+        }
+    }
+
+    fn fingerprint(&mut self, d: &Diagnostic) -> Fingerprint {
+        let file = d.span().map_or_else(String::new, |span| {
+            let (sources, root) = (self.sources, self.root);
+            self.known
+                .entry(span.file)
+                .or_insert_with(|| {
+                    let source = sources.get(span.file);
+                    relative(&source.path, root).unwrap_or_else(|| source.name.replace('\\', "/"))
+                })
+                .clone()
+        });
+        Fingerprint {
+            file,
+            code: d.code.to_string(),
+            message: d.message.clone(),
+        }
     }
 }
 
@@ -96,9 +123,10 @@ fn relative(path: &Path, root: &Path) -> Option<String> {
 impl Baseline {
     /// The baseline of these findings (those [`records`] accepts).
     pub fn record(sources: &SourceMap, root: &Path, diagnostics: &[Diagnostic]) -> Baseline {
+        let mut names = Names::new(sources, root);
         let mut entries = BTreeMap::new();
         for d in diagnostics.iter().filter(|d| records(d)) {
-            *entries.entry(fingerprint(sources, root, d)).or_insert(0) += 1;
+            *entries.entry(names.fingerprint(d)).or_insert(0) += 1;
         }
         Baseline { entries }
     }
@@ -162,13 +190,14 @@ impl Baseline {
         root: &Path,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Filtered {
+        let mut names = Names::new(sources, root);
         let mut left = self.entries.clone();
         let mut hidden = 0;
         diagnostics.retain(|d| {
             if !records(d) {
                 return true;
             }
-            match left.get_mut(&fingerprint(sources, root, d)) {
+            match left.get_mut(&names.fingerprint(d)) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     hidden += 1;
