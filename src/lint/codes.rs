@@ -194,4 +194,50 @@ mod tests {
             ]
         );
     }
+
+    /// Every warning written in the source (a `warning` constructor or `Severity::Warning` followed by a
+    /// literal code) has a configurable code: a new warning must be added to [`OTHER_WARNINGS`].
+    #[test]
+    fn every_warning_in_the_source_is_configurable() {
+        fn visit(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    // Built at run time so that this test's own text does not match.
+                    let patterns = [
+                        ["Diagnostic::warning", "("].concat(),
+                        ["Severity::Warning", ","].concat(),
+                    ];
+                    for pattern in &patterns {
+                        for (at, _) in text.match_indices(pattern.as_str()) {
+                            let rest = text[at + pattern.len()..].trim_start();
+                            if let Some(rest) = rest.strip_prefix('"') {
+                                let code = &rest[..rest.find('"').unwrap()];
+                                out.push((path.display().to_string(), code.to_string()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        visit(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(found.iter().any(|(_, c)| c == "empty-file"), "{found:?}");
+        assert!(
+            found.iter().any(|(_, c)| c == "duplicate-anchor"),
+            "{found:?}"
+        );
+        for (file, code) in found {
+            assert!(
+                is_configurable(&code),
+                "{file}: warning `{code}` is not configurable"
+            );
+        }
+    }
 }
