@@ -223,7 +223,8 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
     Ok(compiled)
 }
 
-/// Lint the catalog and check its examples, freeing the tree meanwhile; diagnostics end sorted.
+/// Lint the catalog and check its examples, freeing the tree meanwhile, then apply the project's levels
+/// and suppressions; diagnostics end sorted.
 fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree) {
     let catalog = &compiled.catalog;
     // Lint, the examples and freeing the tree are independent: run them side by side.
@@ -246,7 +247,12 @@ fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree)
     );
     compiled.diagnostics.append(&mut linted);
     compiled.diagnostics.append(&mut examples);
-    diagnostics::sort_and_dedup(&mut compiled.diagnostics);
+    // `[lint.rules]` levels and `# evdef-ignore` suppressions; sorts.
+    lint::apply_policy(
+        &compiled.catalog.sources,
+        &config.lint,
+        &mut compiled.diagnostics,
+    );
 }
 
 /// The ids of the loaded files that are among `focus` (compared canonically, so `./a.yaml` is `a.yaml`).

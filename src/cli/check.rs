@@ -1,10 +1,11 @@
 //! `evdef check`: parse, resolve, lint; print diagnostics in the chosen format.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use evdef::diagnostics::render::{self, Format};
+use evdef::lint::baseline::{self, Baseline};
 use evdef::{Error, Severity};
 
 use super::{DefinitionsArgs, Outcome};
@@ -19,9 +20,19 @@ pub struct CheckArgs {
     /// Output format for diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Exit 0 when there are warnings but no errors.
-    #[arg(long)]
+    /// Which findings fail the run (exit 1): `warning` (the default) fails on warnings and errors,
+    /// `error` on errors only. Info never fails.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// The same as `--fail-on error`.
+    #[arg(long, conflicts_with = "fail_on")]
     allow_warnings: bool,
+    /// Findings recorded in this baseline file are not reported and do not fail the run; new ones do.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings (warnings and lint findings) in FILE as a baseline and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "against"])]
+    write_baseline: Option<PathBuf>,
     /// With only files named: skip those outside `[definitions] paths` of `evdef.toml` instead of
     /// checking them (for pre-commit hooks, which pass every changed YAML file).
     #[arg(long)]
@@ -30,10 +41,29 @@ pub struct CheckArgs {
     /// reported with the findings; a breaking one fails the run).
     #[arg(long, value_name = "REV|DIR")]
     against: Option<String>,
-    /// Print the documentation of a lint rule (e.g. `merge-conflict`) or of `unsafe-output-name` /
-    /// `output-name-collision`, and exit.
+    /// Print the documentation of a lint rule (e.g. `merge-conflict`), of a configurable warning
+    /// (`empty-file`, `unused-suppression`, ...) or of `unsafe-output-name` / `output-name-collision`,
+    /// and exit.
     #[arg(long, value_name = "CODE")]
     explain: Option<String>,
+}
+
+/// `--fail-on`: the least severity that fails `evdef check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+}
+
+impl FailOn {
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
 }
 
 pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
@@ -42,8 +72,12 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
             super::write_stdout(format!("# {code}\n\n{text}").as_bytes())?;
             return Ok(Outcome::Clean);
         }
+        if let Some(text) = evdef::lint::codes::explanation(code) {
+            super::write_stdout(format!("# {code}\n\n{text}").as_bytes())?;
+            return Ok(Outcome::Clean);
+        }
         let Some(rule) = evdef::lint::Rule::from_code(code) else {
-            let known: Vec<&str> = evdef::lint::Rule::ALL.iter().map(|r| r.code()).collect();
+            let known: Vec<&str> = evdef::lint::codes::configurable().collect();
             return Err(Error::Usage(format!(
                 "unknown rule `{code}`; rules: {}",
                 known.join(", ")
@@ -60,7 +94,20 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
         super::note("no definitions files among the given paths: nothing to check");
         return Ok(Outcome::Clean);
     };
-    let compiled = evdef::check(&options)?;
+    let mut compiled = evdef::check(&options)?;
+    let root = options.config().root.clone();
+    if let Some(path) = &args.write_baseline {
+        if !options.focus().is_empty() {
+            return Err(Error::Usage(
+                "--write-baseline records the whole tree: name directories, not files".into(),
+            ));
+        }
+        return write_baseline(path, &compiled, &root);
+    }
+    let baselined = match &args.baseline {
+        Some(path) => Some(apply_baseline(path, &mut compiled, &root)?),
+        None => None,
+    };
     let mut sources: &evdef::source::SourceMap = &compiled.catalog.sources;
     let mut diagnostics = &compiled.diagnostics;
     let mut incompatible = false;
@@ -109,11 +156,19 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
             super::write_stdout(render::render(sources, diagnostics, other, false).as_bytes())?
         }
     }
+    if let Some((path, filtered)) = baselined {
+        super::note(&baseline_note(&path, filtered, options.focus().is_empty()));
+    }
+    let fail_on = if args.allow_warnings {
+        FailOn::Error
+    } else {
+        args.fail_on
+    };
     let fails = incompatible
-        || compiled.diagnostics.iter().any(|d| {
-            d.severity == Severity::Error
-                || (d.severity == Severity::Warning && !args.allow_warnings)
-        });
+        || compiled
+            .diagnostics
+            .iter()
+            .any(|d| d.severity >= fail_on.severity());
     // The process ends right after this: freeing a large catalog piece by piece would only cost time.
     std::mem::forget(compiled);
     Ok(if fails {
@@ -121,4 +176,68 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Clean
     })
+}
+
+/// `--write-baseline`: record the findings a baseline can hold and write them atomically. Findings it
+/// cannot hold (errors that stop the definitions from compiling) are printed and fail the run.
+fn write_baseline(path: &Path, compiled: &evdef::Compiled, root: &Path) -> Result<Outcome, Error> {
+    let sources = &compiled.catalog.sources;
+    let baseline = Baseline::record(sources, root, &compiled.diagnostics);
+    evdef::output::write_named(path, baseline.to_json().as_bytes())?;
+    let n = baseline.len();
+    super::note(&format!(
+        "wrote a baseline of {n} finding{} to {}",
+        if n == 1 { "" } else { "s" },
+        path.display()
+    ));
+    let rest: Vec<evdef::Diagnostic> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && !baseline::records(d))
+        .cloned()
+        .collect();
+    if rest.is_empty() {
+        return Ok(Outcome::Clean);
+    }
+    let mut text = render::human(sources, &rest, super::stderr_color());
+    text.push_str(&format!(
+        "{}: these cannot be recorded in a baseline\n",
+        render::summary(&rest)
+    ));
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    Ok(Outcome::Findings)
+}
+
+/// `--baseline`: drop the findings the baseline file holds.
+fn apply_baseline(
+    path: &Path,
+    compiled: &mut evdef::Compiled,
+    root: &Path,
+) -> Result<(PathBuf, baseline::Filtered), Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    let baseline = Baseline::parse(&text).map_err(|message| {
+        Error::Usage(format!("invalid baseline `{}`: {message}", path.display()))
+    })?;
+    let sources = &compiled.catalog.sources;
+    let filtered = baseline.filter(sources, root, &mut compiled.diagnostics);
+    Ok((path.to_path_buf(), filtered))
+}
+
+/// `baseline FILE: N findings not shown[, M entries match nothing]`. Stale entries are only counted when
+/// the whole tree was reported on (named files leave the other files' entries unmatched).
+fn baseline_note(path: &Path, filtered: baseline::Filtered, whole_tree: bool) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut note = format!(
+        "baseline {}: {} not shown",
+        path.display(),
+        plural(filtered.hidden, "finding", "findings")
+    );
+    if whole_tree && filtered.stale > 0 {
+        note.push_str(&format!(
+            ", {} no longer found (rewrite it with --write-baseline)",
+            plural(filtered.stale, "entry", "entries")
+        ));
+    }
+    note
 }

@@ -2,11 +2,14 @@
 //! overrides, missing descriptions, names off the convention). One rule per file under `rules/`; the
 //! [`Rule`] enum lists them with their codes and default severities.
 
+pub mod baseline;
+pub mod codes;
 mod rules;
+pub mod suppress;
 
 use rayon::prelude::*;
 
-use crate::config::{LintConfig, RuleLevel};
+use crate::config::LintConfig;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Catalog, Event, Parameter, Parameters, Type};
 
@@ -70,21 +73,7 @@ impl Rule {
 
 /// Run every enabled rule, at its configured severity.
 pub fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagnostic>) {
-    for code in config.rules.keys() {
-        if Rule::from_code(code).is_none() {
-            let known: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
-            let mut d = Diagnostic::global(
-                Severity::Error,
-                "unknown-rule",
-                format!("`[lint.rules]` names unknown rule `{code}`"),
-            )
-            .with_help(format!("known rules: {}", known.join(", ")));
-            if let Some(s) = crate::diagnostics::did_you_mean(code, known.iter().copied()) {
-                d = d.with_help(format!("did you mean `{s}`?"));
-            }
-            diagnostics.push(d);
-        }
-    }
+    diagnostics.extend(codes::check_rule_codes(config));
     // Rules are independent; each walks the whole catalog, so run them side by side (order is kept).
     let per_rule: Vec<Vec<Diagnostic>> = Rule::ALL
         .par_iter()
@@ -95,12 +84,8 @@ pub fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagn
 
 /// One rule's findings at its configured severity (none when it is off).
 fn run_rule(rule: Rule, catalog: &Catalog, config: &LintConfig) -> Vec<Diagnostic> {
-    let severity = match config.rules.get(rule.code()) {
-        Some(RuleLevel::Off) => return Vec::new(),
-        Some(RuleLevel::Error) => Severity::Error,
-        Some(RuleLevel::Warn) => Severity::Warning,
-        Some(RuleLevel::Info) => Severity::Info,
-        None => rule.default_severity(),
+    let Some(severity) = codes::configured(config, rule.code(), rule.default_severity()) else {
+        return Vec::new();
     };
     let mut found = Vec::new();
     match rule {
@@ -128,6 +113,19 @@ fn run_rule(rule: Rule, catalog: &Catalog, config: &LintConfig) -> Vec<Diagnosti
         }
     }
     found
+}
+
+/// What a project decided about the findings of `evdef check`, applied after every stage has reported:
+/// `[lint.rules]` levels for the warnings of all stages, then `# evdef-ignore` suppressions (with
+/// `invalid-suppression` and `unused-suppression`). Diagnostics end sorted.
+pub fn apply_policy(
+    sources: &crate::source::SourceMap,
+    config: &LintConfig,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    codes::apply_levels(config, diagnostics);
+    suppress::apply(sources, config, diagnostics);
+    crate::diagnostics::sort_and_dedup(diagnostics);
 }
 
 /// A parameter and where it sits: its event or fragment and the object parameters above it.

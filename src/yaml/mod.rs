@@ -3,6 +3,7 @@
 //! ([`merge`]). It knows nothing about events.
 
 pub mod budget;
+pub mod comments;
 pub mod merge;
 pub mod node;
 pub mod value;

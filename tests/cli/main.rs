@@ -14,6 +14,7 @@ mod numbers;
 mod output;
 mod resolve;
 mod schema;
+mod suppress;
 mod tagged;
 mod validate;
 mod version;
