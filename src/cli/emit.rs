@@ -37,8 +37,8 @@ struct TypeScriptArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArgs,
-    /// Output directory for `events.ts`. Default: `[emit.typescript] out` in `evdef.toml`, else
-    /// `generated/typescript`.
+    /// Output directory (it receives `events.ts`). Default: `[emit.typescript] out` in `evdef.toml`,
+    /// else `generated/typescript`.
     #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -50,7 +50,7 @@ pub struct JsonSchemaArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArgs,
-    /// Output directory (with `--bundle`, a `*.json` path is the bundle file itself). Default:
+    /// Output directory (with `--bundle`, a `*.json` path names the bundle file itself). Default:
     /// `[emit.json_schema] out` in `evdef.toml`, else `generated/json-schema`.
     #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -69,7 +69,8 @@ struct RustArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArgs,
-    /// Write the generated file here (atomically) instead of stdout.
+    /// Output file (one file, written atomically). Default: `[emit.rust] out` in `evdef.toml`, else
+    /// stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     out: Option<PathBuf>,
     /// Use `chrono` types for `timestamp` and `date` (overrides `[emit.rust] chrono`).
@@ -186,8 +187,12 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
             return Ok(Outcome::Findings);
         }
     };
-    match args.out {
-        Some(path) => evdef::output::write_named(&path, code.as_bytes())?,
+    let configured = options.config().emit.rust.as_ref().and_then(|s| s.out.clone());
+    match args.out.or_else(|| configured.map(|out| options.config().resolve_path(&out))) {
+        Some(path) => {
+            evdef::output::write_named(&path, code.as_bytes())?;
+            super::note(&format!("wrote Rust types to {}", path.display()));
+        }
         None => super::write_stdout(code.as_bytes())?,
     }
     Ok(Outcome::Clean)

@@ -24,7 +24,7 @@ pub struct EmitDocsArgs {
     #[command(flatten)]
     definitions: DefinitionsArgs,
     /// Output directory. Default: `[emit.docs] out` in `evdef.toml`, else `generated/docs`.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
     /// Only this format. Default: `[emit.docs] format`, else both.
     #[arg(long, value_enum)]

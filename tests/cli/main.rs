@@ -6,6 +6,7 @@
 mod bounds;
 mod build;
 mod check;
+mod config;
 mod diff;
 mod emit_json_schema;
 mod emit_typescript;

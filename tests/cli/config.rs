@@ -1,0 +1,87 @@
+//! `evdef.toml` problems: every command refuses a bad configuration with exit 2 and names the line and
+//! column, and explicit paths find the `evdef.toml` of their own tree.
+
+use insta_cmd::assert_cmd_snapshot;
+
+use super::{evdef_in, run};
+
+/// A project with one clean event and the given `evdef.toml`.
+fn project(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("definitions")).unwrap();
+    std::fs::write(
+        dir.path().join("definitions/app.yaml"),
+        "app_opened:\n  description: The app came to the foreground\n  parameters:\n    user_id: integer\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("evdef.toml"), config).unwrap();
+    dir
+}
+
+/// Every command that loads the configuration, as a new user would type it.
+const COMMANDS: &[&[&str]] = &[
+    &["check"],
+    &["check", "definitions/app.yaml"],
+    &["build"],
+    &["resolve"],
+    &["explain", "app_opened"],
+    &["emit", "json-schema", "--out", "out"],
+    &["emit", "rust", "--out", "out.rs"],
+    &["emit", "docs", "--out", "docs"],
+    &["emit", "typescript", "--out", "ts"],
+    &["validate", "/dev/null"],
+    &["diff", "--against", "definitions"],
+];
+
+#[test]
+fn a_bad_config_is_exit_two_with_line_and_column_in_every_command() {
+    let bad = [
+        ("unparsable", "[lint\n", "line 1, column 6"),
+        ("wrong type", "[lint]\nnaming = 3\n", "line 2, column 10"),
+        ("unknown key", "[lint]\nnamin = \"x\"\n", "line 2, column 1"),
+        (
+            "unknown rule",
+            "[lint.rules]\nmissing-descripton = \"warn\"\n",
+            "line 2, column 1",
+        ),
+        ("bad regex", "[lint]\nnaming = \"(x\"\n", "line 2, column 10"),
+        (
+            "bad level",
+            "[lint.rules]\nmissing-description = \"loud\"\n",
+            "line 2, column 23",
+        ),
+    ];
+    for (what, config, at) in bad {
+        let dir = project(config);
+        for args in COMMANDS {
+            let (code, stdout, stderr) = run(evdef_in(dir.path()).args(*args));
+            assert_eq!(code, 2, "{what}: evdef {args:?}\n{stderr}");
+            assert!(stdout.is_empty(), "{what}: evdef {args:?} printed {stdout}");
+            assert!(
+                stderr.contains("invalid configuration `evdef.toml`") && stderr.contains(at),
+                "{what}: evdef {args:?}: expected `evdef.toml` at {at} in\n{stderr}"
+            );
+        }
+        assert!(
+            !dir.path().join("out").exists() && !dir.path().join("docs").exists(),
+            "{what}: something was written"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_rule_names_the_key_and_suggests() {
+    let dir = project("[lint.rules]\nmissing-descripton = \"warn\"\n");
+    assert_cmd_snapshot!(evdef_in(dir.path()).arg("check"));
+}
+
+#[test]
+fn a_good_config_still_runs_every_command() {
+    let dir = project(
+        "[lint]\nnaming = \"^[a-z_]+$\"\n[lint.rules]\nmissing-description = \"error\"\n[emit.json_schema]\nout = \"gen\"\n",
+    );
+    for args in COMMANDS {
+        let (code, _, stderr) = run(evdef_in(dir.path()).args(*args));
+        assert!(code == 0, "evdef {args:?}: exit {code}\n{stderr}");
+    }
+}
