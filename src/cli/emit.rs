@@ -91,11 +91,12 @@ pub fn run(args: EmitArgs) -> Result<Outcome, Error> {
         Backend::Typescript(args) => typescript(args),
         Backend::JsonSchema(args) => {
             let options = args.definitions.options(&args.paths)?;
-            let compiled = evdef::compile_for_files(&options)?;
+            let mut compiled = evdef::compile_for_files(&options)?;
             if super::report_errors(&compiled) {
                 return Ok(Outcome::Findings);
             }
             let config = options.config();
+            super::name_files_for_output(&mut compiled.catalog, config);
             let mut settings = json_schema_settings(config)?;
             if let Some(draft) = args.draft {
                 settings.draft = draft;
@@ -172,17 +173,19 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
     if args.uuid {
         rust_options = rust_options.with_uuid(true);
     }
-    let compiled = evdef::compile(&options)?;
+    let mut compiled = evdef::compile(&options)?;
     if super::report_errors(&compiled) {
         return Ok(Outcome::Findings);
     }
+    let messages = super::name_files_for_output(&mut compiled.catalog, options.config());
     let code = match evdef::emit::rust::generate(&compiled.catalog, &rust_options) {
         Ok(code) => code,
         Err(diagnostics) => {
-            let failed = evdef::Compiled {
+            let mut failed = evdef::Compiled {
                 catalog: compiled.catalog,
                 diagnostics,
             };
+            failed.catalog.sources = messages;
             super::report_errors(&failed);
             return Ok(Outcome::Findings);
         }
@@ -200,13 +203,14 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
 
 fn typescript(args: TypeScriptArgs) -> Result<Outcome, Error> {
     let options = args.definitions.options(&args.paths)?;
-    let compiled = evdef::compile(&options)?;
+    let mut compiled = evdef::compile(&options)?;
     if super::report_errors(&compiled) {
         return Ok(Outcome::Findings);
     }
     let config = options.config();
+    let messages = super::name_files_for_output(&mut compiled.catalog, config);
     let out = args.out.unwrap_or_else(|| typescript_out(config));
-    write_typescript(&compiled.catalog, config, &out)
+    write_typescript(&compiled.catalog, &messages, config, &out)
 }
 
 /// The TypeScript output directory from `evdef.toml`, else `generated/typescript`.
@@ -215,9 +219,11 @@ pub fn typescript_out(config: &Config) -> PathBuf {
     configured_out(config, out, "generated/typescript")
 }
 
-/// Emit and write `events.ts` into `out`; name collisions are reported as findings.
+/// Emit and write `events.ts` into `out`; name collisions are reported as findings, naming files as
+/// `messages` does.
 pub fn write_typescript(
     catalog: &evdef::Catalog,
+    messages: &evdef::source::SourceMap,
     config: &Config,
     out: &std::path::Path,
 ) -> Result<Outcome, Error> {
@@ -237,7 +243,7 @@ pub fn write_typescript(
         }
         Err(diagnostics) => {
             let text = evdef::diagnostics::render::human(
-                &catalog.sources,
+                messages,
                 &diagnostics,
                 super::stderr_color(),
             );

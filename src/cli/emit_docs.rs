@@ -41,11 +41,12 @@ pub fn run(args: EmitDocsArgs) -> Result<Outcome, Error> {
     let out = args
         .out
         .unwrap_or_else(|| docs::configured_out(options.config()));
-    let compiled = evdef::compile_for_files(&options)?;
+    let mut compiled = evdef::compile_for_files(&options)?;
     if super::report_errors(&compiled) {
         return Ok(Outcome::Findings);
     }
+    super::name_files_for_output(&mut compiled.catalog, options.config());
     let files = docs::emit(&compiled.catalog, &docs_options);
-    super::write_dir(&out, &files, "file")?;
+    super::write_dir(&out, &files, "documentation file")?;
     Ok(Outcome::Clean)
 }

@@ -218,6 +218,19 @@ pub fn report_errors(compiled: &evdef::Compiled) -> bool {
     true
 }
 
+/// Name the catalog's files relative to the project root (the directory of `evdef.toml`, else the working
+/// directory) before a backend writes them into generated files, so that outputs do not depend on the
+/// machine or the checkout location. Returns the names messages use (relative to the working directory),
+/// for reporting a backend's diagnostics.
+pub fn name_files_for_output(
+    catalog: &mut evdef::Catalog,
+    config: &Config,
+) -> std::sync::Arc<evdef::source::SourceMap> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let named = catalog.sources.named_for_output(&config.root, &cwd);
+    std::mem::replace(&mut catalog.sources, std::sync::Arc::new(named))
+}
+
 /// A one-line note on stderr (what was written where).
 pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr(), "{text}");

@@ -13,6 +13,7 @@ mod emit_typescript;
 mod explain;
 mod numbers;
 mod output;
+mod positions;
 mod resolve;
 mod tagged;
 mod validate;
