@@ -6,6 +6,8 @@ mod diff;
 mod emit;
 mod emit_docs;
 mod explain;
+mod extras;
+mod init;
 mod resolve;
 mod validate;
 
@@ -41,6 +43,13 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Breaking changes against a git revision or another definitions directory.
     Diff(diff::DiffArgs),
+    /// Create `evdef.toml`, a definitions directory with a prelude and one event, and print a CI
+    /// workflow; never overwrites a file.
+    Init(init::InitArgs),
+    /// Print a shell completion script.
+    Completions(extras::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Where the definitions are: shared by every command.
@@ -148,6 +157,9 @@ pub fn run() -> ExitCode {
         Command::Emit(args) => emit::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Completions(args) => extras::completions(args),
+        Command::Man => extras::man(),
     }));
     let Ok(outcome) = outcome else {
         let _ = writeln!(
