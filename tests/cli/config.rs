@@ -85,3 +85,44 @@ fn a_good_config_still_runs_every_command() {
         assert!(code == 0, "evdef {args:?}: exit {code}\n{stderr}");
     }
 }
+
+#[test]
+fn emit_rust_writes_to_the_configured_out_and_docs_takes_dash_o() {
+    let dir = project("[emit.rust]\nout = \"src/events.rs\"\n");
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    let (code, stdout, stderr) = run(evdef_in(dir.path()).args(["emit", "rust"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty(), "the code went to stdout: {stdout}");
+    assert!(stderr.contains("wrote Rust types to src/events.rs"), "{stderr}");
+    let code_text = std::fs::read_to_string(dir.path().join("src/events.rs")).unwrap();
+    assert!(code_text.contains("pub struct AppOpened"), "{code_text}");
+    // `-o` wins over the configuration; without either, the code goes to stdout.
+    let (code, _, _) = run(evdef_in(dir.path()).args(["emit", "rust", "-o", "other.rs"]));
+    assert_eq!(code, 0);
+    assert!(dir.path().join("other.rs").is_file());
+    let bare = project("");
+    let (code, stdout, _) = run(evdef_in(bare.path()).args(["emit", "rust"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("pub struct AppOpened"));
+    let (code, _, stderr) = run(evdef_in(bare.path()).args(["emit", "docs", "-o", "site"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(bare.path().join("site/index.html").is_file());
+}
+
+#[test]
+fn every_out_says_whether_it_names_a_file_or_a_directory() {
+    for (backend, kind) in [
+        ("json-schema", "Output directory"),
+        ("rust", "Output file"),
+        ("docs", "Output directory"),
+        ("typescript", "Output directory"),
+    ] {
+        let (code, help, _) = run(super::evdef().args(["emit", backend, "--help"]));
+        assert_eq!(code, 0);
+        let out = help
+            .lines()
+            .find(|l| l.contains("--out"))
+            .unwrap_or_default();
+        assert!(out.contains(kind), "emit {backend} --help: {out:?}\n{help}");
+    }
+}
