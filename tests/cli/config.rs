@@ -119,10 +119,11 @@ fn every_out_says_whether_it_names_a_file_or_a_directory() {
     ] {
         let (code, help, _) = run(super::evdef().args(["emit", backend, "--help"]));
         assert_eq!(code, 0);
-        let out = help
-            .lines()
-            .find(|l| l.contains("--out"))
-            .unwrap_or_default();
+        // The `--out` entry: its line and the wrapped lines under it, up to the next option.
+        let mut lines = help.lines().skip_while(|l| !l.contains("--out"));
+        let first = lines.next().unwrap_or_default().to_string();
+        let rest = lines.take_while(|l| !l.trim_start().starts_with('-'));
+        let out = std::iter::once(first).chain(rest.map(str::to_string)).collect::<Vec<_>>().join(" ");
         assert!(out.contains(kind), "emit {backend} --help: {out:?}\n{help}");
     }
 }
