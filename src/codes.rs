@@ -315,7 +315,10 @@ mod tests {
         let codes = codes_in_source();
         assert!(codes.len() > 30, "the scan found too few codes: {codes:?}");
         let missing: Vec<&String> = codes.iter().filter(|c| explanation(c).is_none()).collect();
-        assert!(missing.is_empty(), "codes without an explanation: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "codes without an explanation: {missing:?}"
+        );
     }
 
     #[test]

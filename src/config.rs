@@ -305,7 +305,10 @@ mod checked {
     /// `[lint.rules]`: every key must name a configurable rule.
     pub fn rules<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, RuleLevel>, D::Error> {
         let rules = BTreeMap::<RuleCode, RuleLevel>::deserialize(d)?;
-        Ok(rules.into_iter().map(|(code, level)| (code.0, level)).collect())
+        Ok(rules
+            .into_iter()
+            .map(|(code, level)| (code.0, level))
+            .collect())
     }
 
     /// A key of `[lint.rules]`, checked as it is read so that the error points at the key.

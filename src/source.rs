@@ -276,10 +276,22 @@ mod tests {
     fn messages_name_files_under_the_working_directory_relatively() {
         let cwd = Path::new("/work/repo");
         assert_eq!(display_name(Path::new("defs/a.yaml"), cwd), "defs/a.yaml");
-        assert_eq!(display_name(Path::new("./defs/../defs/a.yaml"), cwd), "defs/a.yaml");
-        assert_eq!(display_name(Path::new("/work/repo/defs/a.yaml"), cwd), "defs/a.yaml");
-        assert_eq!(display_name(Path::new("../other/a.yaml"), cwd), "/work/other/a.yaml");
-        assert_eq!(display_name(Path::new("/elsewhere/a.yaml"), cwd), "/elsewhere/a.yaml");
+        assert_eq!(
+            display_name(Path::new("./defs/../defs/a.yaml"), cwd),
+            "defs/a.yaml"
+        );
+        assert_eq!(
+            display_name(Path::new("/work/repo/defs/a.yaml"), cwd),
+            "defs/a.yaml"
+        );
+        assert_eq!(
+            display_name(Path::new("../other/a.yaml"), cwd),
+            "/work/other/a.yaml"
+        );
+        assert_eq!(
+            display_name(Path::new("/elsewhere/a.yaml"), cwd),
+            "/elsewhere/a.yaml"
+        );
     }
 
     #[test]

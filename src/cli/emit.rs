@@ -190,8 +190,16 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
             return Ok(Outcome::Findings);
         }
     };
-    let configured = options.config().emit.rust.as_ref().and_then(|s| s.out.clone());
-    match args.out.or_else(|| configured.map(|out| options.config().resolve_path(&out))) {
+    let configured = options
+        .config()
+        .emit
+        .rust
+        .as_ref()
+        .and_then(|s| s.out.clone());
+    match args
+        .out
+        .or_else(|| configured.map(|out| options.config().resolve_path(&out)))
+    {
         Some(path) => {
             evdef::output::write_named(&path, code.as_bytes())?;
             super::note(&format!("wrote Rust types to {}", path.display()));
@@ -242,11 +250,8 @@ pub fn write_typescript(
             Ok(Outcome::Clean)
         }
         Err(diagnostics) => {
-            let text = evdef::diagnostics::render::human(
-                messages,
-                &diagnostics,
-                super::stderr_color(),
-            );
+            let text =
+                evdef::diagnostics::render::human(messages, &diagnostics, super::stderr_color());
             let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
             Ok(Outcome::Findings)
         }

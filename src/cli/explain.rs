@@ -8,8 +8,8 @@ use clap::Args;
 use evdef::Error;
 use evdef::diagnostics::did_you_mean;
 use evdef::model::{Parameters, Schema, Type};
-use evdef::yaml::NodeKind;
 use evdef::source::SourceMap;
+use evdef::yaml::NodeKind;
 
 use super::{DefinitionsArgs, Outcome};
 
@@ -202,7 +202,11 @@ fn constraints(schema: &Schema) -> Vec<String> {
         _ => None,
     };
     if let Some((what, inner)) = inner {
-        lines.extend(constraints(inner).into_iter().map(|l| format!("{what} {l}")));
+        lines.extend(
+            constraints(inner)
+                .into_iter()
+                .map(|l| format!("{what} {l}")),
+        );
     }
     lines
 }

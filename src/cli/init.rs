@@ -20,7 +20,10 @@ pub struct InitArgs {
 /// What `init` writes, relative to the project directory.
 const FILES: [(&str, &str); 3] = [
     ("evdef.toml", include_str!("init/evdef.toml")),
-    ("definitions/_common.yaml", include_str!("init/_common.yaml")),
+    (
+        "definitions/_common.yaml",
+        include_str!("init/_common.yaml"),
+    ),
     ("definitions/app.yaml", include_str!("init/app.yaml")),
 ];
 

@@ -441,7 +441,8 @@ pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
         let start = file.line_col(span.start as usize);
         let end = file.line_col(span.end as usize);
         // `columnKind` is `unicodeCodePoints`: offsets count scalar values, like the columns.
-        let chars = |range: std::ops::Range<usize>| file.text.get(range).map_or(0, |t| t.chars().count());
+        let chars =
+            |range: std::ops::Range<usize>| file.text.get(range).map_or(0, |t| t.chars().count());
         json!({
             "physicalLocation": {
                 "artifactLocation": {"uri": file.name.replace('\\', "/")},

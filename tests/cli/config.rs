@@ -44,7 +44,11 @@ fn a_bad_config_is_exit_two_with_line_and_column_in_every_command() {
             "[lint.rules]\nmissing-descripton = \"warn\"\n",
             "line 2, column 1",
         ),
-        ("bad regex", "[lint]\nnaming = \"(x\"\n", "line 2, column 10"),
+        (
+            "bad regex",
+            "[lint]\nnaming = \"(x\"\n",
+            "line 2, column 10",
+        ),
         (
             "bad level",
             "[lint.rules]\nmissing-description = \"loud\"\n",
@@ -93,7 +97,10 @@ fn emit_rust_writes_to_the_configured_out_and_docs_takes_dash_o() {
     let (code, stdout, stderr) = run(evdef_in(dir.path()).args(["emit", "rust"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.is_empty(), "the code went to stdout: {stdout}");
-    assert!(stderr.contains("wrote Rust types to src/events.rs"), "{stderr}");
+    assert!(
+        stderr.contains("wrote Rust types to src/events.rs"),
+        "{stderr}"
+    );
     let code_text = std::fs::read_to_string(dir.path().join("src/events.rs")).unwrap();
     assert!(code_text.contains("pub struct AppOpened"), "{code_text}");
     // `-o` wins over the configuration; without either, the code goes to stdout.
@@ -123,7 +130,10 @@ fn every_out_says_whether_it_names_a_file_or_a_directory() {
         let mut lines = help.lines().skip_while(|l| !l.contains("--out"));
         let first = lines.next().unwrap_or_default().to_string();
         let rest = lines.take_while(|l| !l.trim_start().starts_with('-'));
-        let out = std::iter::once(first).chain(rest.map(str::to_string)).collect::<Vec<_>>().join(" ");
+        let out = std::iter::once(first)
+            .chain(rest.map(str::to_string))
+            .collect::<Vec<_>>()
+            .join(" ");
         assert!(out.contains(kind), "emit {backend} --help: {out:?}\n{help}");
     }
 }

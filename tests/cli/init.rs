@@ -26,7 +26,11 @@ fn init_scaffolds_a_project_that_checks_and_builds() {
     assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
     let (code, _, stderr) = run(evdef_in(&project).arg("build"));
     assert_eq!(code, 0, "build: {stderr}");
-    assert!(project.join("generated/json-schema/app_opened.schema.json").is_file());
+    assert!(
+        project
+            .join("generated/json-schema/app_opened.schema.json")
+            .is_file()
+    );
     assert!(project.join("generated/docs/index.html").is_file());
 }
 

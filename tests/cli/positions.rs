@@ -10,7 +10,8 @@ use super::{evdef, evdef_in, fixture, run};
 const UNICODE: &str = "cli/unicode-columns";
 
 fn check_json(format: &str) -> serde_json::Value {
-    let (code, stdout, stderr) = run(evdef().args(["check", "--format", format, &fixture(UNICODE)]));
+    let (code, stdout, stderr) =
+        run(evdef().args(["check", "--format", format, &fixture(UNICODE)]));
     assert_eq!(code, 1, "{stderr}");
     serde_json::from_str(&stdout).unwrap()
 }
@@ -54,12 +55,8 @@ fn columns_count_characters_in_every_format() {
 fn messages_name_files_relative_to_the_working_directory_else_absolute() {
     let absolute = super::fixture_path(UNICODE);
     // An absolute path under the working directory is shown relative to it.
-    let (_, stdout, _) = run(evdef().args([
-        "check",
-        "--format",
-        "github",
-        absolute.to_str().unwrap(),
-    ]));
+    let (_, stdout, _) =
+        run(evdef().args(["check", "--format", "github", absolute.to_str().unwrap()]));
     assert!(
         stdout.starts_with("::error file=tests/fixtures/cli/unicode-columns/events.yaml,"),
         "{stdout}"
@@ -70,10 +67,17 @@ fn messages_name_files_relative_to_the_working_directory_else_absolute() {
         "check",
         "--format",
         "github",
-        absolute.join("..").join("unicode-columns").to_str().unwrap(),
+        absolute
+            .join("..")
+            .join("unicode-columns")
+            .to_str()
+            .unwrap(),
     ]));
     assert!(
-        stdout.starts_with(&format!("::error file={},", absolute.join("events.yaml").display())),
+        stdout.starts_with(&format!(
+            "::error file={},",
+            absolute.join("events.yaml").display()
+        )),
         "{stdout}"
     );
 }
@@ -151,5 +155,9 @@ fn generated_files_are_the_same_from_two_checkouts() {
         assert!(x == y, "{name} differs between the two checkouts");
     }
     let docs_a = tree(&a.path().join("generated/docs"));
-    assert_eq!(docs_a, tree(&out), "docs run from outside the project differ");
+    assert_eq!(
+        docs_a,
+        tree(&out),
+        "docs run from outside the project differ"
+    );
 }

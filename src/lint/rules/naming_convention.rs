@@ -27,7 +27,9 @@ impl NameOffConvention {
     /// removed (`événement` → `evenement`). `None` when no such spelling matches the pattern (a CJK name
     /// under an ASCII convention): a suggestion that breaks the rule again would be worse than none.
     pub fn suggestion(&self, name: &str) -> Option<String> {
-        use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+        use heck::{
+            ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase,
+        };
         use unicode_normalization::UnicodeNormalization;
         let folded: String = name
             .nfd()
@@ -45,7 +47,9 @@ impl NameOffConvention {
                     n.to_lowercase(),
                 ]
             })
-            .find(|candidate| candidate != name && self.pattern.is_match(candidate).unwrap_or(false))
+            .find(|candidate| {
+                candidate != name && self.pattern.is_match(candidate).unwrap_or(false)
+            })
     }
 
     fn label(&self, name: &str) -> String {
@@ -124,9 +128,15 @@ mod tests {
             }
         }
         let camel = rule("^[a-z][a-zA-Z0-9]*$");
-        assert_eq!(camel.suggestion("Ünïcode_Event").as_deref(), Some("unicodeEvent"));
+        assert_eq!(
+            camel.suggestion("Ünïcode_Event").as_deref(),
+            Some("unicodeEvent")
+        );
         // A Unicode convention keeps the letters.
         let any_lower = rule(r"^[\p{Ll}_]+$");
-        assert_eq!(any_lower.suggestion("Événement").as_deref(), Some("événement"));
+        assert_eq!(
+            any_lower.suggestion("Événement").as_deref(),
+            Some("événement")
+        );
     }
 }
