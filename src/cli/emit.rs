@@ -196,10 +196,10 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
         .rust
         .as_ref()
         .and_then(|s| s.out.clone());
-    match args
+    let out = args
         .out
-        .or_else(|| configured.map(|out| options.config().resolve_path(&out)))
-    {
+        .or_else(|| configured.map(|out| options.config().resolve_path(&out)));
+    match out.filter(|path| path.as_os_str() != "-") {
         Some(path) => {
             evdef::output::write_named(&path, code.as_bytes())?;
             super::note(&format!("wrote Rust types to {}", path.display()));

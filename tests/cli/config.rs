@@ -103,7 +103,10 @@ fn emit_rust_writes_to_the_configured_out_and_docs_takes_dash_o() {
     );
     let code_text = std::fs::read_to_string(dir.path().join("src/events.rs")).unwrap();
     assert!(code_text.contains("pub struct AppOpened"), "{code_text}");
-    // `-o` wins over the configuration; without either, the code goes to stdout.
+    // `-o` wins over the configuration (`-o -` is stdout); without either, the code goes to stdout.
+    let (code, stdout, _) = run(evdef_in(dir.path()).args(["emit", "rust", "-o", "-"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("pub struct AppOpened"));
     let (code, _, _) = run(evdef_in(dir.path()).args(["emit", "rust", "-o", "other.rs"]));
     assert_eq!(code, 0);
     assert!(dir.path().join("other.rs").is_file());
