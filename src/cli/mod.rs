@@ -59,7 +59,8 @@ pub struct DefinitionsArgs {
     /// `./definitions`.
     #[arg(short = 'd', long = "definitions", value_name = "PATH")]
     pub definitions: Vec<PathBuf>,
-    /// Use this configuration file instead of searching for `evdef.toml` from the working directory up.
+    /// Use this configuration file. Default: the `evdef.toml` found by walking up from the first
+    /// definitions path given, else from the working directory.
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 }
