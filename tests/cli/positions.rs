@@ -160,4 +160,20 @@ fn generated_files_are_the_same_from_two_checkouts() {
         tree(&out),
         "docs run from outside the project differ"
     );
+    let ts = outside.path().join("ts");
+    let (code, _, stderr) = run(evdef_in(outside.path()).args([
+        "emit",
+        "typescript",
+        "--config",
+        config.to_str().unwrap(),
+        "-o",
+        ts.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let ts_a = tree(&a.path().join("generated/typescript"));
+    assert_eq!(
+        ts_a,
+        tree(&ts),
+        "TypeScript run from outside the project differs"
+    );
 }
