@@ -82,9 +82,12 @@ pub enum AdditionalParameters {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct LintConfig {
-    /// Regular expression every event and parameter name must match.
+    /// Regular expression every event and parameter name must match (checked when the file is read).
+    #[serde(deserialize_with = "checked::naming")]
     pub naming: Option<String>,
-    /// Severity overrides by rule code: `error`, `warn`, `info`, `off`.
+    /// Severity overrides by rule code: `error`, `warn`, `info`, `off`. Unknown codes are refused when
+    /// the file is read.
+    #[serde(deserialize_with = "checked::rules")]
     pub rules: std::collections::BTreeMap<String, RuleLevel>,
 }
 
@@ -201,9 +204,10 @@ impl Config {
         for (depth, dir) in start.ancestors().enumerate() {
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {
-                let mut config = Config::load(&candidate)?;
                 // Relative to the working directory (`.`, `..`, ...), so messages name short paths.
-                config.root = std::iter::repeat_n("..", depth).collect();
+                let root: PathBuf = std::iter::repeat_n("..", depth).collect();
+                let mut config = Config::load(&root.join(FILE_NAME))?;
+                config.root = root;
                 return Ok(config);
             }
         }
@@ -227,8 +231,15 @@ impl Config {
         for found in dir.ancestors() {
             let candidate = found.join(FILE_NAME);
             if candidate.is_file() {
-                let mut config = Config::load(&candidate)?;
-                config.root = relative_to(found, &cwd);
+                let root = relative_to(found, &cwd);
+                // Named as seen from the working directory in messages (`evdef.toml`, `../evdef.toml`).
+                let shown = if root == Path::new(".") {
+                    PathBuf::from(FILE_NAME)
+                } else {
+                    root.join(FILE_NAME)
+                };
+                let mut config = Config::load(&shown)?;
+                config.root = root;
                 return Ok(config);
             }
         }
@@ -268,6 +279,50 @@ impl Config {
             .iter()
             .map(|p| self.resolve_path(p))
             .collect()
+    }
+}
+
+/// Values checked while the file is read, so that a bad one is an error naming its line and column (the
+/// TOML deserializer attaches the span of the value being read) in every command, not only in `check`.
+mod checked {
+    use std::collections::BTreeMap;
+
+    use serde::de::{Deserialize, Deserializer, Error as _};
+
+    use super::RuleLevel;
+
+    /// `[lint] naming`: must compile as a regular expression.
+    pub fn naming<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        let pattern = String::deserialize(d)?;
+        match fancy_regex::Regex::new(&pattern) {
+            Ok(_) => Ok(Some(pattern)),
+            Err(e) => Err(D::Error::custom(format!(
+                "`naming` is not a valid regular expression: {e}"
+            ))),
+        }
+    }
+
+    /// `[lint.rules]`: every key must name a configurable rule.
+    pub fn rules<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, RuleLevel>, D::Error> {
+        let rules = BTreeMap::<RuleCode, RuleLevel>::deserialize(d)?;
+        Ok(rules
+            .into_iter()
+            .map(|(code, level)| (code.0, level))
+            .collect())
+    }
+
+    /// A key of `[lint.rules]`, checked as it is read so that the error points at the key.
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    struct RuleCode(String);
+
+    impl<'de> Deserialize<'de> for RuleCode {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let code = String::deserialize(d)?;
+            match crate::lint::unknown_rule_message(&code) {
+                Some(message) => Err(D::Error::custom(message)),
+                None => Ok(RuleCode(code)),
+            }
+        }
     }
 }
 

@@ -46,6 +46,7 @@
 )]
 
 pub mod build;
+pub mod codes;
 pub mod config;
 pub mod diagnostics;
 pub mod diff;

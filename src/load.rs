@@ -69,12 +69,7 @@ pub fn read(
     let cwd = std::env::current_dir().unwrap_or_default();
     for path in files {
         let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-        // Messages name files relative to the working directory, as the user typed them.
-        let name = path
-            .strip_prefix(&cwd)
-            .unwrap_or(path)
-            .display()
-            .to_string();
+        let name = crate::source::display_name(path, &cwd);
         match String::from_utf8(bytes) {
             Ok(text) => {
                 sources.add(SourceFile::new(name, path, text));

@@ -183,6 +183,74 @@ impl SourceMap {
     }
 }
 
+impl SourceMap {
+    /// The same files named for generated output: relative to `root` (the project root, the directory of
+    /// `evdef.toml`), with `/` separators, so that what evdef writes does not depend on the machine or the
+    /// checkout location. A file outside `root` is named by its file name alone. `cwd` is the directory
+    /// relative paths are relative to.
+    pub fn named_for_output(&self, root: &Path, cwd: &Path) -> SourceMap {
+        let root = normalize(&cwd.join(root));
+        let files = self
+            .files
+            .iter()
+            .map(|f| {
+                let path = normalize(&cwd.join(&f.path));
+                let name = match path.strip_prefix(&root) {
+                    Ok(below) => slash_path(below),
+                    Err(_) => path
+                        .file_name()
+                        .map_or_else(|| f.name.clone(), |n| n.to_string_lossy().into_owned()),
+                };
+                SourceFile {
+                    name,
+                    path: f.path.clone(),
+                    text: f.text.clone(),
+                    line_starts: f.line_starts.clone(),
+                }
+            })
+            .collect();
+        SourceMap { files }
+    }
+}
+
+/// How a message names `path`: relative to `cwd` when the file is under it (what CI annotations resolve
+/// against the checkout), absolute otherwise.
+pub fn display_name(path: &Path, cwd: &Path) -> String {
+    let absolute = normalize(&cwd.join(path));
+    match absolute.strip_prefix(normalize(cwd)) {
+        Ok(below) if !below.as_os_str().is_empty() => below.display().to_string(),
+        _ => absolute.display().to_string(),
+    }
+}
+
+/// `path` with `.` and `name/..` removed, without touching the file system (symbolic links are not
+/// resolved: `..` after one is taken lexically, as a shell does for `cd`).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A relative path with `/` between its parts on every platform.
+fn slash_path(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
 /// A rendered position: file name, 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Location {
@@ -203,6 +271,39 @@ impl std::fmt::Display for Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_name_files_under_the_working_directory_relatively() {
+        let cwd = Path::new("/work/repo");
+        assert_eq!(display_name(Path::new("defs/a.yaml"), cwd), "defs/a.yaml");
+        assert_eq!(
+            display_name(Path::new("./defs/../defs/a.yaml"), cwd),
+            "defs/a.yaml"
+        );
+        assert_eq!(
+            display_name(Path::new("/work/repo/defs/a.yaml"), cwd),
+            "defs/a.yaml"
+        );
+        assert_eq!(
+            display_name(Path::new("../other/a.yaml"), cwd),
+            "/work/other/a.yaml"
+        );
+        assert_eq!(
+            display_name(Path::new("/elsewhere/a.yaml"), cwd),
+            "/elsewhere/a.yaml"
+        );
+    }
+
+    #[test]
+    fn generated_output_names_files_from_the_project_root() {
+        let mut map = SourceMap::new();
+        map.add(SourceFile::new("x", "../defs/api/a.yaml", "a: 1\n"));
+        map.add(SourceFile::new("y", "/far/b.yaml", ""));
+        let named = map.named_for_output(Path::new(".."), Path::new("/checkout/sub"));
+        assert_eq!(named.get(0).name, "defs/api/a.yaml");
+        assert_eq!(named.get(1).name, "b.yaml");
+        assert_eq!(named.get(0).line_col(3).line, 1);
+    }
 
     #[test]
     fn line_col_counts_from_one_and_in_chars() {

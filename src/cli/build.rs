@@ -174,7 +174,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Error> {
             "nothing to build: `evdef.toml` has no `[emit.json_schema]`, `[emit.rust]`, `[emit.docs]` or `[emit.typescript]` section".into(),
         ));
     }
-    let compiled = evdef::check(&options)?;
+    let mut compiled = evdef::check(&options)?;
     if !compiled.diagnostics.is_empty() {
         let text = render::human(
             &compiled.catalog.sources,
@@ -190,14 +190,14 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Error> {
         ));
         return Ok(Outcome::Findings);
     }
+    let messages = super::name_files_for_output(&mut compiled.catalog, &config);
     let mut targets = Vec::new();
     let mut outcome = Outcome::Clean;
     for backend in backends {
         match plan(backend, &compiled.catalog, &config)? {
             Ok(target) => targets.push(target),
             Err(diagnostics) => {
-                let sources = &compiled.catalog.sources;
-                let text = render::human(sources, &diagnostics, super::stderr_color());
+                let text = render::human(&messages, &diagnostics, super::stderr_color());
                 let _ = std::io::stderr().write_all(text.as_bytes());
                 outcome = Outcome::Findings;
             }

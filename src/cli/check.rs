@@ -41,9 +41,8 @@ pub struct CheckArgs {
     /// reported with the findings; a breaking one fails the run).
     #[arg(long, value_name = "REV|DIR")]
     against: Option<String>,
-    /// Print the documentation of a lint rule (e.g. `merge-conflict`), of a configurable warning
-    /// (`empty-file`, `unused-suppression`, ...) or of `unsafe-output-name` / `output-name-collision`,
-    /// and exit.
+    /// Print the documentation of a diagnostic code (any code evdef reports, e.g. `merge-conflict`,
+    /// `undefined-alias`), and exit.
     #[arg(long, value_name = "CODE")]
     explain: Option<String>,
 }
@@ -68,22 +67,17 @@ impl FailOn {
 
 pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
     if let Some(code) = &args.explain {
-        if let Some(text) = evdef::output::names::explanation(code) {
-            super::write_stdout(format!("# {code}\n\n{text}").as_bytes())?;
-            return Ok(Outcome::Clean);
-        }
-        if let Some(text) = evdef::lint::codes::explanation(code) {
-            super::write_stdout(format!("# {code}\n\n{text}").as_bytes())?;
-            return Ok(Outcome::Clean);
-        }
-        let Some(rule) = evdef::lint::Rule::from_code(code) else {
-            let known: Vec<&str> = evdef::lint::codes::configurable().collect();
+        let Some(text) = evdef::codes::explanation(code) else {
+            let known = evdef::codes::all();
+            let hint = evdef::diagnostics::did_you_mean(code, known.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "unknown rule `{code}`; rules: {}",
+                "unknown code `{code}`; {hint}codes: {}",
                 known.join(", ")
             )));
         };
-        super::write_stdout(format!("# {}\n\n{}", rule.code(), rule.explanation()).as_bytes())?;
+        super::write_stdout(text.as_bytes())?;
         return Ok(Outcome::Clean);
     }
     // Named files are checked inside their tree (preludes, evdef.toml) and reported on alone.

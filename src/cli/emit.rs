@@ -37,8 +37,8 @@ struct TypeScriptArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArgs,
-    /// Output directory for `events.ts`. Default: `[emit.typescript] out` in `evdef.toml`, else
-    /// `generated/typescript`.
+    /// Output directory (it receives `events.ts`). Default: `[emit.typescript] out` in `evdef.toml`,
+    /// else `generated/typescript`.
     #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -50,7 +50,7 @@ pub struct JsonSchemaArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArgs,
-    /// Output directory (with `--bundle`, a `*.json` path is the bundle file itself). Default:
+    /// Output directory (with `--bundle`, a `*.json` path names the bundle file itself). Default:
     /// `[emit.json_schema] out` in `evdef.toml`, else `generated/json-schema`.
     #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -69,7 +69,8 @@ struct RustArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     definitions: DefinitionsArgs,
-    /// Write the generated file here (atomically) instead of stdout.
+    /// Output file (one file, written atomically). Default: `[emit.rust] out` in `evdef.toml`, else
+    /// stdout.
     #[arg(long, short = 'o', value_name = "FILE")]
     out: Option<PathBuf>,
     /// Use `chrono` types for `timestamp` and `date` (overrides `[emit.rust] chrono`).
@@ -90,11 +91,12 @@ pub fn run(args: EmitArgs) -> Result<Outcome, Error> {
         Backend::Typescript(args) => typescript(args),
         Backend::JsonSchema(args) => {
             let options = args.definitions.options(&args.paths)?;
-            let compiled = evdef::compile_for_files(&options)?;
+            let mut compiled = evdef::compile_for_files(&options)?;
             if super::report_errors(&compiled) {
                 return Ok(Outcome::Findings);
             }
             let config = options.config();
+            super::name_files_for_output(&mut compiled.catalog, config);
             let mut settings = json_schema_settings(config)?;
             if let Some(draft) = args.draft {
                 settings.draft = draft;
@@ -171,23 +173,37 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
     if args.uuid {
         rust_options = rust_options.with_uuid(true);
     }
-    let compiled = evdef::compile(&options)?;
+    let mut compiled = evdef::compile(&options)?;
     if super::report_errors(&compiled) {
         return Ok(Outcome::Findings);
     }
+    let messages = super::name_files_for_output(&mut compiled.catalog, options.config());
     let code = match evdef::emit::rust::generate(&compiled.catalog, &rust_options) {
         Ok(code) => code,
         Err(diagnostics) => {
-            let failed = evdef::Compiled {
+            let mut failed = evdef::Compiled {
                 catalog: compiled.catalog,
                 diagnostics,
             };
+            failed.catalog.sources = messages;
             super::report_errors(&failed);
             return Ok(Outcome::Findings);
         }
     };
-    match args.out {
-        Some(path) => evdef::output::write_named(&path, code.as_bytes())?,
+    let configured = options
+        .config()
+        .emit
+        .rust
+        .as_ref()
+        .and_then(|s| s.out.clone());
+    let out = args
+        .out
+        .or_else(|| configured.map(|out| options.config().resolve_path(&out)));
+    match out.filter(|path| path.as_os_str() != "-") {
+        Some(path) => {
+            evdef::output::write_named(&path, code.as_bytes())?;
+            super::note(&format!("wrote Rust types to {}", path.display()));
+        }
         None => super::write_stdout(code.as_bytes())?,
     }
     Ok(Outcome::Clean)
@@ -195,13 +211,14 @@ fn rust(args: RustArgs) -> Result<Outcome, Error> {
 
 fn typescript(args: TypeScriptArgs) -> Result<Outcome, Error> {
     let options = args.definitions.options(&args.paths)?;
-    let compiled = evdef::compile(&options)?;
+    let mut compiled = evdef::compile(&options)?;
     if super::report_errors(&compiled) {
         return Ok(Outcome::Findings);
     }
     let config = options.config();
+    let messages = super::name_files_for_output(&mut compiled.catalog, config);
     let out = args.out.unwrap_or_else(|| typescript_out(config));
-    write_typescript(&compiled.catalog, config, &out)
+    write_typescript(&compiled.catalog, &messages, config, &out)
 }
 
 /// The TypeScript output directory from `evdef.toml`, else `generated/typescript`.
@@ -210,9 +227,11 @@ pub fn typescript_out(config: &Config) -> PathBuf {
     configured_out(config, out, "generated/typescript")
 }
 
-/// Emit and write `events.ts` into `out`; name collisions are reported as findings.
+/// Emit and write `events.ts` into `out`; name collisions are reported as findings, naming files as
+/// `messages` does.
 pub fn write_typescript(
     catalog: &evdef::Catalog,
+    messages: &evdef::source::SourceMap,
     config: &Config,
     out: &std::path::Path,
 ) -> Result<Outcome, Error> {
@@ -231,11 +250,8 @@ pub fn write_typescript(
             Ok(Outcome::Clean)
         }
         Err(diagnostics) => {
-            let text = evdef::diagnostics::render::human(
-                &catalog.sources,
-                &diagnostics,
-                super::stderr_color(),
-            );
+            let text =
+                evdef::diagnostics::render::human(messages, &diagnostics, super::stderr_color());
             let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
             Ok(Outcome::Findings)
         }

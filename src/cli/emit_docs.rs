@@ -24,7 +24,7 @@ pub struct EmitDocsArgs {
     #[command(flatten)]
     definitions: DefinitionsArgs,
     /// Output directory. Default: `[emit.docs] out` in `evdef.toml`, else `generated/docs`.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, short = 'o', value_name = "DIR")]
     out: Option<PathBuf>,
     /// Only this format. Default: `[emit.docs] format`, else both.
     #[arg(long, value_enum)]
@@ -41,11 +41,12 @@ pub fn run(args: EmitDocsArgs) -> Result<Outcome, Error> {
     let out = args
         .out
         .unwrap_or_else(|| docs::configured_out(options.config()));
-    let compiled = evdef::compile_for_files(&options)?;
+    let mut compiled = evdef::compile_for_files(&options)?;
     if super::report_errors(&compiled) {
         return Ok(Outcome::Findings);
     }
+    super::name_files_for_output(&mut compiled.catalog, options.config());
     let files = docs::emit(&compiled.catalog, &docs_options);
-    super::write_dir(&out, &files, "file")?;
+    super::write_dir(&out, &files, "documentation file")?;
     Ok(Outcome::Clean)
 }

@@ -6,6 +6,8 @@ mod diff;
 mod emit;
 mod emit_docs;
 mod explain;
+mod extras;
+mod init;
 mod resolve;
 mod schema;
 mod validate;
@@ -44,6 +46,13 @@ enum Command {
     Diff(diff::DiffArgs),
     /// Print the JSON Schema of the definitions language (for editors: yaml-language-server).
     Schema(schema::SchemaArgs),
+    /// Create `evdef.toml`, a definitions directory with a prelude and one event, and print a CI
+    /// workflow; never overwrites a file.
+    Init(init::InitArgs),
+    /// Print a shell completion script.
+    Completions(extras::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Where the definitions are: shared by every command.
@@ -53,7 +62,8 @@ pub struct DefinitionsArgs {
     /// `./definitions`.
     #[arg(short = 'd', long = "definitions", value_name = "PATH")]
     pub definitions: Vec<PathBuf>,
-    /// Use this configuration file instead of searching for `evdef.toml` from the working directory up.
+    /// Use this configuration file. Default: the `evdef.toml` found by walking up from the first
+    /// definitions path given, else from the working directory.
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 }
@@ -152,6 +162,9 @@ pub fn run() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Completions(args) => extras::completions(args),
+        Command::Man => extras::man(),
     }));
     let Ok(outcome) = outcome else {
         let _ = writeln!(
@@ -220,6 +233,19 @@ pub fn report_errors(compiled: &evdef::Compiled) -> bool {
     );
     let _ = std::io::stderr().write_all(text.as_bytes());
     true
+}
+
+/// Name the catalog's files relative to the project root (the directory of `evdef.toml`, else the working
+/// directory) before a backend writes them into generated files, so that outputs do not depend on the
+/// machine or the checkout location. Returns the names messages use (relative to the working directory),
+/// for reporting a backend's diagnostics.
+pub fn name_files_for_output(
+    catalog: &mut evdef::Catalog,
+    config: &Config,
+) -> std::sync::Arc<evdef::source::SourceMap> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let named = catalog.sources.named_for_output(&config.root, &cwd);
+    std::mem::replace(&mut catalog.sources, std::sync::Arc::new(named))
 }
 
 /// A one-line note on stderr (what was written where).

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
+use evdef::diagnostics::did_you_mean;
 use evdef::validate::bundle::is_bundle_path;
 use evdef::validate::ndjson::{self, Input, LinePos, Sink, StreamOptions, Summary};
 use evdef::validate::{LineVerdict, Status, UnknownEvents, Validator, strip_line_ending};
@@ -120,6 +121,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
         progress: Progress::new(total_bytes),
         scratch: String::new(),
         stdout_closed: false,
+        suggestions: std::collections::HashMap::new(),
     };
     let stream = StreamOptions {
         jobs,
@@ -374,6 +376,9 @@ struct CliSink {
     scratch: String,
     /// Stdout was found closed while split outputs are written: reports stop, splitting goes on.
     stdout_closed: bool,
+    /// "did you mean" for each unknown event name met (human report only: JSON messages stay the same
+    /// as the fast path's and the TypeScript guards').
+    suggestions: std::collections::HashMap<String, Option<String>>,
 }
 
 impl CliSink {
@@ -446,6 +451,15 @@ impl CliSink {
                         self.scratch.push_str(": ");
                     }
                     self.scratch.push_str(&error.message);
+                    if let (Some(name), "unknown-event") = (event, error.kind) {
+                        let names = self.validator.event_names();
+                        let hint = self.suggestions.entry(name.to_string()).or_insert_with(|| {
+                            did_you_mean(name, names.iter().map(String::as_str)).map(str::to_string)
+                        });
+                        if let Some(hint) = hint {
+                            self.scratch.push_str(&format!("; did you mean `{hint}`?"));
+                        }
+                    }
                     self.scratch.push('\n');
                 }
             }

@@ -269,13 +269,27 @@ impl miette::SourceCode for Window {
             inner.data(),
             *inner.span(),
             inner.line() + self.first_line,
-            inner.column(),
+            char_column(self.text.as_str(), span.offset(), inner.column()),
             // miette's own `str` source counts lines from the start of the text here (its renderer merges
             // two label contexts when `line + line_count` reaches the next one); keep that meaning so
             // snippets look as they did with the whole file.
             inner.line_count() + self.first_line,
         )))
     }
+}
+
+/// miette counts the column of a span's start (the one in the `[file:line:col]` header) in bytes; evdef
+/// counts Unicode scalar values everywhere, so recount it. `bytes` is miette's count: 0 (a snippet with
+/// context lines starts at a line start) stays 0.
+fn char_column(text: &str, offset: usize, bytes: usize) -> usize {
+    if bytes == 0 {
+        return 0;
+    }
+    let Some(before) = text.get(..offset) else {
+        return bytes;
+    };
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    before[line_start..].chars().count()
 }
 
 impl fmt::Debug for Report {
@@ -426,13 +440,17 @@ pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
         let file = sources.get(span.file);
         let start = file.line_col(span.start as usize);
         let end = file.line_col(span.end as usize);
+        // `columnKind` is `unicodeCodePoints`: offsets count scalar values, like the columns.
+        let chars =
+            |range: std::ops::Range<usize>| file.text.get(range).map_or(0, |t| t.chars().count());
         json!({
             "physicalLocation": {
                 "artifactLocation": {"uri": file.name.replace('\\', "/")},
                 "region": {
                     "startLine": start.line, "startColumn": start.column,
                     "endLine": end.line, "endColumn": end.column,
-                    "charOffset": span.start, "charLength": span.len(),
+                    "charOffset": chars(0..span.start as usize),
+                    "charLength": chars(span.range()),
                 }
             }
         })
@@ -479,6 +497,7 @@ pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules.iter().map(|c| json!({"id": c, "name": c})).collect::<Vec<_>>(),
             }},
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }]
     })

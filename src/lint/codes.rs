@@ -4,80 +4,31 @@
 //! (`yaml-syntax`, `unknown-type`, ...) are none of these: they must be fixed.
 
 use crate::config::{LintConfig, RuleLevel};
-use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
+use crate::diagnostics::{Diagnostic, Severity};
 
 use super::Rule;
 
-/// A warning emitted outside the lint rules, with its documentation (`evdef check --explain CODE`).
-#[derive(Debug, Clone, Copy)]
-pub struct OtherWarning {
-    /// The stable code.
-    pub code: &'static str,
-    /// What it means and how to silence it, in Markdown.
-    pub explanation: &'static str,
-}
 
 /// Warnings emitted by the front end and the lint driver, not by a rule. A new `Severity::Warning`
 /// diagnostic anywhere in evdef belongs here, so that projects can configure it.
-pub const OTHER_WARNINGS: [OtherWarning; 4] = [
-    OtherWarning {
-        code: "empty-file",
-        explanation: "## What it does\nReports a definitions file that defines no event and no fragment \
-            (empty, or only comments).\n\n## Why is this bad?\nAn empty file is usually a leftover or a \
-            file whose content was lost.\n\n## Example\nA `definitions/old.yaml` that holds only `# TODO`.\n",
-    },
-    OtherWarning {
-        code: "duplicate-fragment",
-        explanation: "## What it does\nReports a fragment name (`.name:`) defined twice.\n\n## Why is this \
-            bad?\nOnly one definition can be the fragment; the other is silently unused.\n\n## Example\n\
-            ```yaml\n.user: &user\n  user_id: integer\n.user: &user2\n  user_id: string\n```\n",
-    },
-    OtherWarning {
-        code: "duplicate-anchor",
-        explanation: "## What it does\nReports an anchor defined in more than one prelude (`_*.yaml`).\n\n\
-            ## Why is this bad?\nPrelude anchors are visible in every file; the later definition wins, \
-            so which one an alias means depends on file names.\n\n## Example\n`_a.yaml` and `_b.yaml` \
-            both define `&user`.\n",
-    },
-    OtherWarning {
-        code: "unused-suppression",
-        explanation: "## What it does\nReports an `# evdef-ignore: CODE -- reason` comment (or one code in \
-            it) that suppresses nothing on its line or the line below.\n\n## Why is this bad?\nA stale \
-            suppression would silently hide the next real finding at that place.\n\n## Example\n\
-            ```yaml\n# evdef-ignore: missing-description -- legacy event\nlegacy_event:\n  description: \
-            now described\n```\n",
-    },
+pub const OTHER_WARNINGS: [&str; 4] = [
+    "empty-file",
+    "duplicate-fragment",
+    "duplicate-anchor",
+    "unused-suppression",
 ];
-
-/// Documentation of `invalid-suppression`, which is an error and not configurable.
-pub const INVALID_SUPPRESSION: &str = "## What it does\nReports an `# evdef-ignore` comment that cannot \
-    be understood: no `:`, no code, an unknown code, or no reason after ` -- `.\n\n## Why is this bad?\n\
-    Every suppression must say which finding it hides and why, so a reviewer can judge it. An invalid \
-    suppression suppresses nothing.\n\n## Example\n```yaml\n# evdef-ignore: missing-description -- \
-    predates the description policy\nlegacy_event: {}\n```\n";
 
 /// Every configurable code: the lint rules, then the other warnings.
 pub fn configurable() -> impl Iterator<Item = &'static str> {
     Rule::ALL
         .iter()
         .map(|r| r.code())
-        .chain(OTHER_WARNINGS.iter().map(|w| w.code))
+        .chain(OTHER_WARNINGS)
 }
 
 /// Whether `[lint.rules]`, suppressions and baselines may name `code`.
 pub fn is_configurable(code: &str) -> bool {
     configurable().any(|c| c == code)
-}
-
-/// The documentation of a configurable code that is not a lint rule (rules have [`Rule::explanation`]).
-pub fn explanation(code: &str) -> Option<&'static str> {
-    if code == "invalid-suppression" {
-        return Some(INVALID_SUPPRESSION);
-    }
-    OTHER_WARNINGS
-        .iter()
-        .find(|w| w.code == code)
-        .map(|w| w.explanation)
 }
 
 /// The severity `config` gives `code`, `None` when it is `off`, `default` when it does not mention it.
@@ -89,29 +40,6 @@ pub fn configured(config: &LintConfig, code: &str, default: Severity) -> Option<
         Some(RuleLevel::Info) => Some(Severity::Info),
         None => Some(default),
     }
-}
-
-/// An `unknown-rule` error for each code in `[lint.rules]` that is not configurable (with the known codes
-/// and a did-you-mean): the one check of rule codes, for every command that reads the configuration.
-pub fn check_rule_codes(config: &LintConfig) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    for code in config.rules.keys() {
-        if is_configurable(code) {
-            continue;
-        }
-        let known: Vec<&str> = configurable().collect();
-        let mut d = Diagnostic::global(
-            Severity::Error,
-            "unknown-rule",
-            format!("`[lint.rules]` names unknown rule `{code}`"),
-        )
-        .with_help(format!("known rules: {}", known.join(", ")));
-        if let Some(s) = did_you_mean(code, known.iter().copied()) {
-            d = d.with_help(format!("did you mean `{s}`?"));
-        }
-        found.push(d);
-    }
-    found
 }
 
 /// Give every diagnostic with a configurable code its configured severity, and drop those set to `off`.
@@ -159,14 +87,10 @@ mod tests {
     }
 
     #[test]
-    fn unknown_codes_are_errors_with_a_suggestion() {
-        let found = check_rule_codes(&config(&[
-            ("empty-fil", RuleLevel::Off),
-            ("empty-file", RuleLevel::Off),
-        ]));
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].code, "unknown-rule");
-        assert_eq!(found[0].help.as_deref(), Some("did you mean `empty-file`?"));
+    fn unknown_codes_are_refused_with_a_suggestion() {
+        assert_eq!(crate::lint::unknown_rule_message("empty-file"), None);
+        let message = crate::lint::unknown_rule_message("empty-fil").unwrap_or_default();
+        assert!(message.contains("did you mean `empty-file`?"), "{message}");
     }
 
     #[test]

@@ -71,9 +71,24 @@ impl Rule {
     }
 }
 
+/// Why `code` cannot appear in `[lint.rules]`, or `None` when it names a rule there (checked when
+/// `evdef.toml` is read).
+pub fn unknown_rule_message(code: &str) -> Option<String> {
+    if codes::is_configurable(code) {
+        return None;
+    }
+    let known: Vec<&str> = codes::configurable().collect();
+    let hint = crate::diagnostics::did_you_mean(code, known.iter().copied())
+        .map(|s| format!("did you mean `{s}`? "))
+        .unwrap_or_default();
+    Some(format!(
+        "`[lint.rules]` names unknown rule `{code}`; {hint}known rules: {}",
+        known.join(", ")
+    ))
+}
+
 /// Run every enabled rule, at its configured severity.
 pub fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.extend(codes::check_rule_codes(config));
     // Rules are independent; each walks the whole catalog, so run them side by side (order is kept).
     let per_rule: Vec<Vec<Diagnostic>> = Rule::ALL
         .par_iter()

@@ -123,6 +123,17 @@ fn explain_prints_rule_docs() {
 }
 
 #[test]
+fn explain_covers_codes_that_are_not_lint_rules() {
+    assert_cmd_snapshot!(evdef().args(["check", "--explain", "undefined-alias"]));
+    let (code, stdout, _) = run(evdef().args(["check", "--explain", "event-removed"]));
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("# event-removed\n"), "{stdout}");
+    let (code, _, stderr) = run(evdef().args(["check", "--explain", "undefined-alais"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `undefined-alias`?"), "{stderr}");
+}
+
+#[test]
 fn config_is_found_by_walking_up_and_flags_win() {
     let dir = tempfile::tempdir().unwrap();
     let defs = dir.path().join("defs");

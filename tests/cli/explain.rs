@@ -23,3 +23,13 @@ fn unknown_event_suggests_and_exits_two() {
         &fixture("cli/seed")
     ]));
 }
+
+#[test]
+fn shows_enums_constraints_and_deprecation() {
+    assert_cmd_snapshot!(evdef().args(["explain", "app_opened", "-d", &fixture("cli/explain")]));
+}
+
+#[test]
+fn an_event_that_does_not_resolve_is_shown_with_its_errors() {
+    assert_cmd_snapshot!(evdef().args(["explain", "broken_event", "-d", &fixture("cli/explain")]));
+}

@@ -6,12 +6,15 @@
 mod bounds;
 mod build;
 mod check;
+mod config;
 mod diff;
 mod emit_json_schema;
 mod emit_typescript;
 mod explain;
+mod init;
 mod numbers;
 mod output;
+mod positions;
 mod resolve;
 mod schema;
 mod suppress;

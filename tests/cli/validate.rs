@@ -580,3 +580,23 @@ fn help_says_how_lines_are_read_and_split() {
         assert!(help.contains(text), "{text}: {help}");
     }
 }
+
+#[test]
+fn an_unknown_event_name_gets_a_suggestion_in_the_human_report_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = "{\"event\":\"api_created_checkin\"}\n{\"event\":\"zzz\"}\n";
+    let human = run_with_stdin(validate(dir.path()), input.as_bytes());
+    assert_eq!(human.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&human.stdout),
+        "line 1: api_created_checkin: /event: unknown event \"api_created_checkin\"; did you mean `api_created_check_in`?\n\
+         line 2: zzz: /event: unknown event \"zzz\"\n"
+    );
+    // JSON messages stay those of the fast path and the TypeScript guards.
+    let mut json = validate(dir.path());
+    json.args(["--format", "json"]);
+    let json = run_with_stdin(json, input.as_bytes());
+    let stdout = String::from_utf8_lossy(&json.stdout);
+    assert!(!stdout.contains("did you mean"), "{stdout}");
+    assert!(stdout.contains("\"kind\":\"unknown-event\""), "{stdout}");
+}

@@ -22,7 +22,7 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
 #[test]
 fn prints_the_generated_code_to_stdout() {
     let (code, stdout, stderr) =
-        run(evdef().args(["emit", "rust", "tests/fixtures/emit-rust/basic"]));
+        run(evdef().args(["emit", "rust", "-o", "-", "tests/fixtures/emit-rust/basic"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.starts_with(evdef::emit::rust::HEADER), "{stdout}");
     assert!(stdout.contains("pub struct ApiCreatedCheckIn {"));

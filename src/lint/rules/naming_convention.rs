@@ -22,6 +22,43 @@ impl NameOffConvention {
         self.pattern.is_match(name).unwrap_or(true)
     }
 
+    /// A name that follows the convention, derived from `name`: its words in snake_case, camelCase,
+    /// PascalCase, kebab-case, SCREAMING_SNAKE_CASE or lowercase, first as written, then with accents
+    /// removed (`événement` → `evenement`). `None` when no such spelling matches the pattern (a CJK name
+    /// under an ASCII convention): a suggestion that breaks the rule again would be worse than none.
+    pub fn suggestion(&self, name: &str) -> Option<String> {
+        use heck::{
+            ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase,
+        };
+        use unicode_normalization::UnicodeNormalization;
+        let folded: String = name
+            .nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .collect();
+        [name.to_string(), folded]
+            .iter()
+            .flat_map(|n| {
+                [
+                    n.to_snake_case(),
+                    n.to_lower_camel_case(),
+                    n.to_upper_camel_case(),
+                    n.to_kebab_case(),
+                    n.to_shouty_snake_case(),
+                    n.to_lowercase(),
+                ]
+            })
+            .find(|candidate| {
+                candidate != name && self.pattern.is_match(candidate).unwrap_or(false)
+            })
+    }
+
+    fn label(&self, name: &str) -> String {
+        match self.suggestion(name) {
+            Some(s) => format!("try `{s}`"),
+            None => "rename it to match the pattern".to_string(),
+        }
+    }
+
     /// Run the rule.
     pub fn check(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         let help = format!("names must match `{}`", self.pattern.as_str());
@@ -36,7 +73,7 @@ impl NameOffConvention {
                         ),
                         event.name_span,
                     )
-                    .with_label(format!("try `{}`", heck::AsSnakeCase(&event.name)))
+                    .with_label(self.label(&event.name))
                     .with_help(help.clone()),
                 );
             }
@@ -55,10 +92,51 @@ impl NameOffConvention {
                         ),
                         p.origin.key,
                     )
-                    .with_label(format!("try `{}`", heck::AsSnakeCase(&p.name)))
+                    .with_label(self.label(&p.name))
                     .with_help(help.clone()),
                 );
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(pattern: &str) -> NameOffConvention {
+        NameOffConvention::new(fancy_regex::Regex::new(pattern).expect("valid pattern"))
+    }
+
+    #[test]
+    fn suggestions_always_follow_the_convention() {
+        let snake = rule(crate::lint::DEFAULT_NAMING);
+        let cases = [
+            ("Ünïcode_Event", Some("unicode_event")),
+            ("événement", Some("evenement")),
+            ("ApiCreatedCheckIn", Some("api_created_check_in")),
+            ("user-Email", Some("user_email")),
+            ("用户登录", None),
+            ("事件_event", None),
+            ("2fa_code", None),
+        ];
+        for (name, expected) in cases {
+            let got = snake.suggestion(name);
+            assert_eq!(got.as_deref(), expected, "{name}");
+            if let Some(s) = got {
+                assert!(snake.pattern.is_match(&s).unwrap_or(false), "{s}");
+            }
+        }
+        let camel = rule("^[a-z][a-zA-Z0-9]*$");
+        assert_eq!(
+            camel.suggestion("Ünïcode_Event").as_deref(),
+            Some("unicodeEvent")
+        );
+        // A Unicode convention keeps the letters.
+        let any_lower = rule(r"^[\p{Ll}_]+$");
+        assert_eq!(
+            any_lower.suggestion("Événement").as_deref(),
+            Some("événement")
+        );
     }
 }
