@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use evdef::diagnostics::render::{self, Format};
+use evdef::diagnostics::render;
 use evdef::{Error, Severity};
 
+use super::values::Format;
 use super::{DefinitionsArgs, Outcome};
 
 #[derive(Debug, Args)]
@@ -106,7 +107,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
         other => {
-            super::write_stdout(render::render(sources, diagnostics, other, false).as_bytes())?
+            super::write_stdout(render::render(sources, diagnostics, other.into(), false).as_bytes())?
         }
     }
     let fails = incompatible

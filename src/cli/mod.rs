@@ -8,6 +8,7 @@ mod emit_docs;
 mod explain;
 mod resolve;
 mod validate;
+mod values;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -18,7 +18,7 @@ use crate::emit::json_schema::{self, Draft, JsonSchemaOptions};
 use crate::model::Catalog;
 
 /// What to do with a line whose event name is not in the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UnknownEvents {
     /// The line is invalid (kind `unknown-event`).
     #[default]
