@@ -51,6 +51,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod examples;
 pub mod lint;
 pub mod load;
 pub mod model;
@@ -237,7 +238,7 @@ fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree)
             rayon::join(
                 || {
                     let mut found = Vec::new();
-                    validate::check_examples(catalog, &config.envelope, &mut found);
+                    examples::check(catalog, &config.envelope, &mut found);
                     found
                 },
                 || tree.free_in_parallel(),

@@ -106,9 +106,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
             ));
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
-        other => {
-            super::write_stdout(render::render(sources, diagnostics, other.into(), false).as_bytes())?
-        }
+        other => super::write_stdout(
+            render::render(sources, diagnostics, other.into(), false).as_bytes(),
+        )?,
     }
     let fails = incompatible
         || compiled.diagnostics.iter().any(|d| {

@@ -91,7 +91,8 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
                 .into(),
         ));
     }
-    let validator = Arc::new(build_validator(&args)?.with_unknown_events(args.unknown_events.into()));
+    let validator =
+        Arc::new(build_validator(&args)?.with_unknown_events(args.unknown_events.into()));
 
     let (inputs, total_bytes) = open_inputs(&args.files)?;
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();
