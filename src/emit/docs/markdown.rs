@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, Node};
+use super::text::anchor;
 use super::{
     Inherited, Site, Step, constraint_items, inherited, nested_table, nested_tables, type_label,
 };
@@ -416,15 +417,6 @@ fn yes_no(b: bool) -> &'static str {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// The anchor of a nested table: `p-` and the path (`[]` as `-items`, `.*` as `-values`, every other
-/// character outside `[a-z0-9_-]` as `-`).
-pub(crate) fn anchor(path: &str) -> String {
-    format!(
-        "p-{}",
-        super::slug(&path.replace("[]", "-items").replace(".*", "-values"))
-    )
 }
 
 /// Inline code that shows `s` verbatim: a fence longer than any backtick run inside, padded when `s`

@@ -7,6 +7,7 @@
 mod html;
 mod markdown;
 mod svg;
+mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use indexmap::IndexMap;
 use super::OutputFile;
 use crate::model::{Catalog, Constraints, Event, Fragment, Parameter, Parameters, Schema, Type};
 use crate::{Config, Error};
+use text::{slug, unique_slug};
 
 /// Which documents to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -507,45 +509,9 @@ pub(crate) fn source_prefix(name: &str) -> String {
     }
 }
 
-/// A file-name and anchor safe form of a name: ASCII letters, digits, `_` and `-`, lowercase.
-pub(crate) fn slug(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if s.is_empty() { "-".to_string() } else { s }
-}
-
-/// A slug not yet in `taken`: `name`, else `name-2`, `name-3`, ... (deterministic in call order).
-fn unique_slug(name: &str, taken: &mut HashSet<String>) -> String {
-    let base = slug(name);
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while !taken.insert(candidate.clone()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    candidate
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_unique_ignoring_case() {
-        let mut taken = HashSet::new();
-        assert_eq!(unique_slug("web_Clicked", &mut taken), "web_clicked");
-        assert_eq!(unique_slug("web_clicked", &mut taken), "web_clicked-2");
-        assert_eq!(unique_slug("a b/c", &mut taken), "a-b-c");
-        assert_eq!(unique_slug("", &mut taken), "-");
-    }
 
     #[test]
     fn source_prefix_is_before_first_underscore() {
