@@ -6,7 +6,6 @@
 
 mod enums;
 mod items;
-pub(crate) mod names;
 mod presence;
 mod sharing;
 mod support;
@@ -18,6 +17,7 @@ use proc_macro2::TokenStream;
 use crate::config::{AdditionalParameters, Config};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::emit::OutputFile;
+use crate::emit::idents as names;
 use crate::model::Catalog;
 use crate::source::Span;
 
