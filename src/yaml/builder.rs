@@ -288,14 +288,7 @@ impl Builder<'_> {
     ) {
         match event {
             Event::StreamStart | Event::StreamEnd => {}
-            Event::DocumentStart(..) => {
-                self.anchors.clear();
-                self.anchor_names.clear();
-                self.root = None;
-                self.stack.clear();
-                self.items.clear();
-                self.pairs.clear();
-            }
+            Event::DocumentStart(..) => self.start_document(),
             Event::DocumentEnd => {
                 self.any_document = true;
                 self.tree.documents.push(Document {
@@ -332,15 +325,13 @@ impl Builder<'_> {
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
+                // A collection ends where its last node does, if that is after the end event.
                 let end = self
                     .tree
                     .nodes
-                    .len()
-                    .checked_sub(1)
-                    .map_or(sp.end as usize, |last| {
-                        (self.tree.nodes[last].span.end as usize).max(sp.end as usize)
-                    });
-                self.close(end, diagnostics);
+                    .last()
+                    .map_or(sp.end, |last| last.span.end.max(sp.end));
+                self.close(end as usize, diagnostics);
             }
             Event::Anchor(_, name) => {
                 if let Some(id) = self.last_node {
@@ -366,6 +357,16 @@ impl Builder<'_> {
             // Comments (disabled in the options) and any event a later granit version adds carry no data.
             _ => {}
         }
+    }
+
+    /// A new document: its anchors and open collections start empty.
+    fn start_document(&mut self) {
+        self.anchors.clear();
+        self.anchor_names.clear();
+        self.root = None;
+        self.stack.clear();
+        self.items.clear();
+        self.pairs.clear();
     }
 
     /// Record granit's anchor id (0 for none) for the node just pushed.

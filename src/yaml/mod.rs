@@ -46,26 +46,31 @@ pub fn parse_all(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Tree {
     let mut tree = Tree::default();
-    let mut prelude_anchors: HashMap<String, (NodeId, Span)> = HashMap::new();
     let (preludes, others): (Vec<_>, Vec<_>) = sources
         .files()
         .filter(|(id, _)| parseable.get(*id as usize).copied().unwrap_or(false))
         .map(|(id, _)| id)
         .partition(|id| is_prelude(sources, *id));
-    for file in preludes {
+    let prelude_anchors = parse_preludes(sources, &preludes, &mut tree, diagnostics);
+    parse_others(sources, &others, &prelude_anchors, tree, diagnostics)
+}
+
+/// Parse the preludes, one after the other, into `tree`; returns their anchors (visible in every later
+/// file), with a `duplicate-anchor` warning for a name two preludes define.
+fn parse_preludes(
+    sources: &SourceMap,
+    preludes: &[FileId],
+    tree: &mut Tree,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<String, (NodeId, Span)> {
+    let mut prelude_anchors: HashMap<String, (NodeId, Span)> = HashMap::new();
+    for &file in preludes {
         let before = tree.documents.len();
-        parse_file(
-            sources,
-            file,
-            true,
-            &prelude_anchors,
-            &mut tree,
-            diagnostics,
-        );
+        parse_file(sources, file, true, &prelude_anchors, tree, diagnostics);
         // Anchors defined in this prelude become visible to every later file.
         for doc in &tree.documents[before..] {
             let Some(root) = doc.root else { continue };
-            collect_anchors(&tree, root, &mut |name, id, span| {
+            collect_anchors(tree, root, &mut |name, id, span| {
                 if let Some((_, first)) = prelude_anchors.get(name) {
                     diagnostics.push(
                         Diagnostic::warning(
@@ -81,6 +86,17 @@ pub fn parse_all(
             });
         }
     }
+    prelude_anchors
+}
+
+/// Parse the files other than preludes after `tree`'s prelude nodes and return the whole tree.
+fn parse_others(
+    sources: &SourceMap,
+    others: &[FileId],
+    prelude_anchors: &HashMap<String, (NodeId, Span)>,
+    mut tree: Tree,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Tree {
     // The other files only read the preludes' nodes: parse them in parallel, a few groups of files per core
     // (so a core that falls behind does not hold the others up), each group into its own copy of the
     // prelude tree, then append the groups' new nodes in file order.
@@ -101,7 +117,7 @@ pub fn parse_all(
         .enumerate()
         .map(|(i, files)| {
             let room = if i == 0 {
-                room_for(&others)
+                room_for(others)
             } else {
                 room_for(files)
             };
@@ -119,7 +135,7 @@ pub fn parse_all(
                     sources,
                     file,
                     false,
-                    &prelude_anchors,
+                    prelude_anchors,
                     &mut local,
                     &mut found,
                 );

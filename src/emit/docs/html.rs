@@ -291,6 +291,12 @@ fn fragment_section(out: &mut String, site: &Site, fragment: &Fragment) {
         out.push_str("<h3>Parameters</h3>\n");
         parameter_tables(out, site, &fragment.parameters, &id, false);
     }
+    fragment_uses(out, site, fragment);
+    out.push_str("</section>\n");
+}
+
+/// A fragment's "Used by" list: each event that inherits from it, directly or through which fragments.
+fn fragment_uses(out: &mut String, site: &Site, fragment: &Fragment) {
     out.push_str("<h3>Used by</h3>\n");
     let uses = site
         .users
@@ -319,7 +325,6 @@ fn fragment_section(out: &mut String, site: &Site, fragment: &Fragment) {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("</section>\n");
 }
 
 fn parameter_tables(

@@ -254,6 +254,12 @@ fn fragment_page(site: &Site, fragment: &Fragment) -> String {
         parameter_tables(&mut out, site, &fragment.parameters, "", false);
     }
 
+    fragment_uses(&mut out, site, fragment);
+    trim_end(out)
+}
+
+/// A fragment's "Used by" list: each event that inherits from it, directly or through which fragments.
+fn fragment_uses(out: &mut String, site: &Site, fragment: &Fragment) {
     out.push_str("## Used by\n\n");
     let uses = site
         .users
@@ -288,7 +294,6 @@ fn fragment_page(site: &Site, fragment: &Fragment) -> String {
         };
         let _ = writeln!(out, "- {link}{dep} — {}", how.join("; "));
     }
-    trim_end(out)
 }
 
 /// The parameter table, then one table per nested object (depth first), each under its own heading.
