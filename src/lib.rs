@@ -1,9 +1,10 @@
 //! `evdef` compiles a repository of YAML event definitions into JSON Schema, Rust types and documentation,
 //! lints them, and validates event logs against them.
 //!
-//! The pipeline runs one way: text → [`yaml`] (a spanned tree with anchors, aliases and merge keys) →
-//! [`resolve`] → [`model::Catalog`] → [`lint`], [`emit`] and [`validate`]. Problems in the definitions
-//! are [`Diagnostic`]s, collected and returned; failures to run are [`Error`]s.
+//! The pipeline runs one way: [`source`] text → [`yaml`] (a spanned tree with anchors, aliases and merge
+//! keys) → [`resolve`] → [`model::Catalog`] → [`lint`] and [`examples`] (checks) → [`emit`], [`validate`],
+//! [`diff`] and [`output`]. Problems in the definitions are [`Diagnostic`]s, collected and returned;
+//! failures to run are [`Error`]s. The README's "Architecture" section lists what each module owns.
 //!
 //! # Typed events in `build.rs`
 //!

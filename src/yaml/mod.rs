@@ -1,6 +1,7 @@
-//! YAML front end: turns `granit-parser` events into a spanned [`Tree`], links aliases to anchors (prelude
-//! anchors are visible in every file), rejects alias cycles and duplicate keys, and resolves merge keys
-//! ([`merge`]). It knows nothing about events.
+//! YAML front end: parses every file into one spanned [`Tree`] (preludes first, then the other files in
+//! parallel; `builder` turns one file's `granit-parser` events into nodes), links aliases to anchors
+//! (prelude anchors are visible in every file), rejects alias cycles and duplicate keys, and resolves
+//! merge keys ([`merge`]). It knows nothing about events.
 
 pub mod budget;
 mod builder;
