@@ -193,13 +193,13 @@ fn module_edges() -> BTreeMap<(ModPath, ModPath), BTreeSet<String>> {
         let from = module_of(&rel);
         let code = code_of(&std::fs::read_to_string(file).unwrap());
         for path in paths_in(&code) {
-            if let Some(to) = resolve(&path, &from, &known) {
-                if to != from {
-                    edges
-                        .entry((from.clone(), to))
-                        .or_default()
-                        .insert(rel.clone());
-                }
+            if let Some(to) = resolve(&path, &from, &known)
+                && to != from
+            {
+                edges
+                    .entry((from.clone(), to))
+                    .or_default()
+                    .insert(rel.clone());
             }
         }
     }

@@ -245,8 +245,14 @@ pub(crate) enum Step<'p> {
     Inline,
 }
 
+/// Fragment → the events that use it (see [`Site::users`]).
+type Users<'a> = IndexMap<&'a str, Vec<Use<'a>>>;
+
+/// Event → the fragments it merges directly (see [`Site::direct`]).
+type Direct<'a> = IndexMap<&'a str, Vec<&'a str>>;
+
 /// Fragment → events that use it, and event → fragments it merges directly (both in catalog order).
-fn uses(catalog: &Catalog) -> (IndexMap<&str, Vec<Use<'_>>>, IndexMap<&str, Vec<&str>>) {
+fn uses(catalog: &Catalog) -> (Users<'_>, Direct<'_>) {
     let order = |name: &str| catalog.fragments.get_index_of(name).unwrap_or(usize::MAX);
     let mut users: IndexMap<&str, Vec<Use>> = catalog
         .fragments
