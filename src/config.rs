@@ -68,7 +68,7 @@ impl Default for EnvelopeConfig {
 }
 
 /// `additional_parameters`.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum AdditionalParameters {
     /// Unknown parameters are errors.
@@ -116,7 +116,7 @@ pub struct DiffConfig {
 }
 
 /// `[diff] mode`: which breaks fail `evdef diff` (see DESIGN.md §5).
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum DiffMode {
     /// New readers must read old data: a line valid before must stay valid.

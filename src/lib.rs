@@ -1,9 +1,10 @@
 //! `evdef` compiles a repository of YAML event definitions into JSON Schema, Rust types and documentation,
 //! lints them, and validates event logs against them.
 //!
-//! The pipeline runs one way: text → [`yaml`] (a spanned tree with anchors, aliases and merge keys) →
-//! [`resolve`] → [`model::Catalog`] → [`lint`], [`emit`] and [`validate`]. Problems in the definitions
-//! are [`Diagnostic`]s, collected and returned; failures to run are [`Error`]s.
+//! The pipeline runs one way: [`source`] text → [`yaml`] (a spanned tree with anchors, aliases and merge
+//! keys) → [`resolve`] → [`model::Catalog`] → [`lint`] and [`examples`] (checks) → [`emit`], [`validate`],
+//! [`diff`] and [`output`]. Problems in the definitions are [`Diagnostic`]s, collected and returned;
+//! failures to run are [`Error`]s. The README's "Architecture" section lists what each module owns.
 //!
 //! # Typed events in `build.rs`
 //!
@@ -52,6 +53,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod examples;
 pub mod lint;
 pub mod load;
 pub mod model;
@@ -239,7 +241,7 @@ fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree)
             rayon::join(
                 || {
                     let mut found = Vec::new();
-                    validate::check_examples(catalog, &config.envelope, &mut found);
+                    examples::check(catalog, &config.envelope, &mut found);
                     found
                 },
                 || tree.free_in_parallel(),

@@ -4,10 +4,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use evdef::diagnostics::render::{self, Format};
+use evdef::diagnostics::render;
 use evdef::lint::baseline::{self, Baseline};
 use evdef::{Error, Severity};
 
+use super::values::Format;
 use super::{DefinitionsArgs, Outcome};
 
 #[derive(Debug, Args)]
@@ -146,9 +147,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
             ));
             let _ = std::io::stderr().write_all(text.as_bytes());
         }
-        other => {
-            super::write_stdout(render::render(sources, diagnostics, other, false).as_bytes())?
-        }
+        other => super::write_stdout(
+            render::render(sources, diagnostics, other.into(), false).as_bytes(),
+        )?,
     }
     if let Some((path, filtered)) = baselined {
         super::note(&baseline_note(&path, filtered, options.focus().is_empty()));

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use evdef::config::{self, Config, DiffMode};
+
+use super::values::DiffModeArg;
 use evdef::diagnostics::render as diag_render;
 use evdef::diff::report::render::{self, Primary, Sources};
 use evdef::diff::{self, Report, Rule, Side, revision};
@@ -44,7 +46,7 @@ pub struct DiffArgs {
     format: DiffFormat,
     /// Which breaks fail the run (overrides `[diff] mode`).
     #[arg(long, value_enum)]
-    mode: Option<DiffMode>,
+    mode: Option<DiffModeArg>,
     /// Print the documentation of a change rule (e.g. `parameter-removed`) and exit.
     #[arg(long, value_name = "RULE")]
     explain: Option<String>,
@@ -56,7 +58,7 @@ pub fn run(args: DiffArgs) -> Result<Outcome, Error> {
     }
     let against = args.against.clone().unwrap_or_default();
     let options = args.definitions.options(&args.paths)?;
-    let mode = args.mode.unwrap_or(options.config().diff.mode);
+    let mode = args.mode.map_or(options.config().diff.mode, DiffMode::from);
     let report = compare(&options, &args.definitions, &args.paths, &against, mode)?;
     print(&report, args.format)?;
     let outcome = if report.report.compatible {

@@ -9,6 +9,7 @@ use evdef::emit::rust::{RustOptions, TimeTypes};
 use evdef::emit::typescript::{self, TypeScriptOptions};
 use evdef::{Config, Error};
 
+use super::values::DraftArg;
 use super::{DefinitionsArgs, Outcome};
 
 #[derive(Debug, Args)]
@@ -56,7 +57,7 @@ pub struct JsonSchemaArgs {
     out: Option<PathBuf>,
     /// JSON Schema draft. Default: `[emit.json_schema] draft`, else 2020-12.
     #[arg(long, value_enum)]
-    draft: Option<Draft>,
+    draft: Option<DraftArg>,
     /// Write only the bundle (`events.schema.json`), not one file per event.
     #[arg(long)]
     bundle: bool,
@@ -99,7 +100,7 @@ pub fn run(args: EmitArgs) -> Result<Outcome, Error> {
             super::name_files_for_output(&mut compiled.catalog, config);
             let mut settings = json_schema_settings(config)?;
             if let Some(draft) = args.draft {
-                settings.draft = draft;
+                settings.draft = draft.into();
             }
             settings.bundle_only = args.bundle;
             let out = args.out.unwrap_or_else(|| json_schema_out(config));

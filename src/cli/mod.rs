@@ -11,6 +11,7 @@ mod init;
 mod resolve;
 mod schema;
 mod validate;
+mod values;
 
 use std::io::Write;
 use std::path::PathBuf;

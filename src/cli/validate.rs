@@ -14,10 +14,11 @@ use clap::{Args, ValueEnum};
 use evdef::diagnostics::did_you_mean;
 use evdef::validate::bundle::is_bundle_path;
 use evdef::validate::ndjson::{self, Input, LinePos, Sink, StreamOptions, Summary};
-use evdef::validate::{LineVerdict, Status, UnknownEvents, Validator, strip_line_ending};
+use evdef::validate::{LineVerdict, Status, Validator, strip_line_ending};
 use evdef::{Config, Error, Options};
 use serde_json::{Value, json};
 
+use super::values::UnknownEventsArg;
 use super::{DefinitionsArgs, Outcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,8 +53,8 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_errors: Option<u64>,
     /// What an event name missing from the definitions is.
-    #[arg(long, value_enum, default_value_t = UnknownEvents::Error)]
-    unknown_events: UnknownEvents,
+    #[arg(long, value_enum, default_value_t = UnknownEventsArg::Error)]
+    unknown_events: UnknownEventsArg,
     /// The field holding the event name (overrides `[envelope] name_field`).
     #[arg(long, value_name = "FIELD")]
     event_field: Option<String>,
@@ -91,7 +92,8 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
                 .into(),
         ));
     }
-    let validator = Arc::new(build_validator(&args)?.with_unknown_events(args.unknown_events));
+    let validator =
+        Arc::new(build_validator(&args)?.with_unknown_events(args.unknown_events.into()));
 
     let (inputs, total_bytes) = open_inputs(&args.files)?;
     let names: Vec<String> = inputs.iter().map(|i| i.name.clone()).collect();

@@ -10,7 +10,7 @@ use super::{Diagnostic, Label, Severity};
 use crate::source::{SourceMap, Span};
 
 /// Output formats of `evdef check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// rustc-style snippets.
     Human,

@@ -17,14 +17,12 @@ pub use integers::integer_bounds;
 pub const BUNDLE_FILE: &str = "events.schema.json";
 
 /// A JSON Schema draft the backend can target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Draft {
     /// Draft 2020-12 (the default).
     #[default]
-    #[value(name = "2020-12")]
     Draft202012,
     /// Draft 07, for older tools.
-    #[value(name = "07")]
     Draft07,
 }
 

@@ -2,6 +2,7 @@
 //! touches the file system; [`crate::output`] writes what they produce.
 
 pub mod docs;
+pub(crate) mod idents;
 pub mod json_schema;
 pub mod resolved;
 pub mod rust;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::emit::rust::names;
+use crate::emit::idents as names;
 use crate::model::{Catalog, Event, Fragment, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 

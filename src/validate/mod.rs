@@ -13,12 +13,11 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::config::EnvelopeConfig;
-use crate::diagnostics::Diagnostic;
 use crate::emit::json_schema::{self, Draft, JsonSchemaOptions};
 use crate::model::Catalog;
 
 /// What to do with a line whose event name is not in the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UnknownEvents {
     /// The line is invalid (kind `unknown-event`).
     #[default]
@@ -336,7 +335,8 @@ fn pointer_escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn truncate(mut message: String) -> String {
+/// Cut a message to [`MAX_MESSAGE`] bytes (at a character boundary), marking the cut with `…`.
+pub(crate) fn truncate(mut message: String) -> String {
     if message.len() > MAX_MESSAGE {
         let mut cut = MAX_MESSAGE;
         while !message.is_char_boundary(cut) {
@@ -377,69 +377,6 @@ fn kind_of(keyword: &str) -> &'static str {
         "multipleOf" => "multiple-of",
         "anyOf" | "oneOf" | "allOf" | "not" | "if" | "then" | "else" => "combinator",
         _ => "other",
-    }
-}
-
-/// Check each event's `examples:` against its payload schema (a failing example is an `invalid-example`
-/// error at the example), and that no parameter is named like the envelope's name field when parameters
-/// sit at the top level (`name-field-clash`).
-pub fn check_examples(
-    catalog: &Catalog,
-    envelope: &EnvelopeConfig,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let options = JsonSchemaOptions {
-        draft: Draft::Draft202012,
-        envelope: envelope.clone(),
-        bundle_only: false,
-    };
-    let compile = jsonschema_options();
-    if envelope.payload_field.is_empty() {
-        for event in catalog.events.values() {
-            if let Some(p) = event.parameters.get(&envelope.name_field) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "name-field-clash",
-                        format!("parameter `{}` of `{}` clashes with the envelope's name field", p.name, event.name),
-                        p.origin.key,
-                    )
-                    .with_help("rename the parameter, or set `[envelope] name_field` / `payload_field` in evdef.toml"),
-                );
-            }
-        }
-    }
-    for event in catalog.events.values().filter(|e| !e.examples.is_empty()) {
-        let mut schema = json_schema::parameters_schema(&event.parameters, &options);
-        schema.insert("$schema".into(), Draft::Draft202012.uri().into());
-        let validator = match compile.build(&Value::Object(schema)) {
-            Ok(v) => v,
-            Err(e) => {
-                diagnostics.push(Diagnostic::error(
-                    "invalid-schema",
-                    format!("cannot compile the schema of event `{}`: {e}", event.name),
-                    event.name_span,
-                ));
-                continue;
-            }
-        };
-        for (n, example) in event.examples.iter().enumerate() {
-            for e in validator.iter_errors(&example.value) {
-                let path = e.instance_path().as_str().to_string();
-                let at = if path.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at `{path}`")
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        "invalid-example",
-                        format!("example {} of `{}` does not match the event{at}: {}", n + 1, event.name, truncate(e.to_string())),
-                        example.span,
-                    )
-                    .with_help("fix the example or the definition; examples are checked against the event's parameters"),
-                );
-            }
-        }
     }
 }
 

@@ -1,8 +1,10 @@
-//! YAML front end: turns `granit-parser` events into a spanned [`Tree`], links aliases to anchors (prelude
-//! anchors are visible in every file), rejects alias cycles and duplicate keys, and resolves merge keys
-//! ([`merge`]). It knows nothing about events.
+//! YAML front end: parses every file into one spanned [`Tree`] (preludes first, then the other files in
+//! parallel; `builder` turns one file's `granit-parser` events into nodes), links aliases to anchors
+//! (prelude anchors are visible in every file), rejects alias cycles and duplicate keys, and resolves
+//! merge keys ([`merge`]). It knows nothing about events.
 
 pub mod budget;
+mod builder;
 pub mod comments;
 pub mod merge;
 pub mod node;
@@ -10,14 +12,14 @@ pub mod value;
 
 use std::collections::HashMap;
 
-use granit_parser::{Event, Parser};
 use rayon::prelude::*;
 
 pub use merge::{Entry, Hop, Merged, Merger, Via};
 pub use node::{Anchor, Document, Node, NodeId, NodeKind, Scalar, Tree};
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::Diagnostic;
 use crate::source::{FileId, SourceMap, Span};
+use builder::parse_file;
 
 /// Bytes of YAML text per node, near the dense end of real definitions (`a: b` is two nodes in five
 /// bytes): used to reserve room for a file's nodes before parsing it. Only a hint either way.
@@ -46,26 +48,31 @@ pub fn parse_all(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Tree {
     let mut tree = Tree::default();
-    let mut prelude_anchors: HashMap<String, (NodeId, Span)> = HashMap::new();
     let (preludes, others): (Vec<_>, Vec<_>) = sources
         .files()
         .filter(|(id, _)| parseable.get(*id as usize).copied().unwrap_or(false))
         .map(|(id, _)| id)
         .partition(|id| is_prelude(sources, *id));
-    for file in preludes {
+    let prelude_anchors = parse_preludes(sources, &preludes, &mut tree, diagnostics);
+    parse_others(sources, &others, &prelude_anchors, tree, diagnostics)
+}
+
+/// Parse the preludes, one after the other, into `tree`; returns their anchors (visible in every later
+/// file), with a `duplicate-anchor` warning for a name two preludes define.
+fn parse_preludes(
+    sources: &SourceMap,
+    preludes: &[FileId],
+    tree: &mut Tree,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> HashMap<String, (NodeId, Span)> {
+    let mut prelude_anchors: HashMap<String, (NodeId, Span)> = HashMap::new();
+    for &file in preludes {
         let before = tree.documents.len();
-        parse_file(
-            sources,
-            file,
-            true,
-            &prelude_anchors,
-            &mut tree,
-            diagnostics,
-        );
+        parse_file(sources, file, true, &prelude_anchors, tree, diagnostics);
         // Anchors defined in this prelude become visible to every later file.
         for doc in &tree.documents[before..] {
             let Some(root) = doc.root else { continue };
-            collect_anchors(&tree, root, &mut |name, id, span| {
+            collect_anchors(tree, root, &mut |name, id, span| {
                 if let Some((_, first)) = prelude_anchors.get(name) {
                     diagnostics.push(
                         Diagnostic::warning(
@@ -81,6 +88,17 @@ pub fn parse_all(
             });
         }
     }
+    prelude_anchors
+}
+
+/// Parse the files other than preludes after `tree`'s prelude nodes and return the whole tree.
+fn parse_others(
+    sources: &SourceMap,
+    others: &[FileId],
+    prelude_anchors: &HashMap<String, (NodeId, Span)>,
+    mut tree: Tree,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Tree {
     // The other files only read the preludes' nodes: parse them in parallel, a few groups of files per core
     // (so a core that falls behind does not hold the others up), each group into its own copy of the
     // prelude tree, then append the groups' new nodes in file order.
@@ -101,7 +119,7 @@ pub fn parse_all(
         .enumerate()
         .map(|(i, files)| {
             let room = if i == 0 {
-                room_for(&others)
+                room_for(others)
             } else {
                 room_for(files)
             };
@@ -119,7 +137,7 @@ pub fn parse_all(
                     sources,
                     file,
                     false,
-                    &prelude_anchors,
+                    prelude_anchors,
                     &mut local,
                     &mut found,
                 );
@@ -242,371 +260,6 @@ fn collect_anchors(tree: &Tree, root: NodeId, f: &mut impl FnMut(&str, NodeId, S
     order.sort_by_key(|(span, _, _)| span.start);
     for (span, name, id) in order {
         f(&name, id, span);
-    }
-}
-
-/// An open collection while building. Its children so far are the tail of the builder's `items` or
-/// `pairs` from `start` on; closing it moves them into an exactly sized slice.
-enum Frame {
-    Sequence {
-        id: NodeId,
-        start: usize,
-    },
-    Mapping {
-        id: NodeId,
-        start: usize,
-        key: Option<NodeId>,
-    },
-}
-
-impl Frame {
-    fn id(&self) -> NodeId {
-        match self {
-            Frame::Sequence { id, .. } | Frame::Mapping { id, .. } => *id,
-        }
-    }
-}
-
-struct Builder<'a> {
-    file: FileId,
-    tree: &'a mut Tree,
-    stack: Vec<Frame>,
-    /// Children of the open sequences, innermost last.
-    items: Vec<NodeId>,
-    /// Entries of the open mappings, innermost last.
-    pairs: Vec<(NodeId, NodeId)>,
-    /// granit anchor id → node, for this document.
-    anchors: rustc_hash::FxHashMap<usize, NodeId>,
-    /// Anchor names defined so far in this document (for "did you mean").
-    anchor_names: Vec<String>,
-    prelude_anchors: &'a HashMap<String, (NodeId, Span)>,
-    last_node: Option<NodeId>,
-    root: Option<NodeId>,
-}
-
-impl Builder<'_> {
-    fn push_node(&mut self, kind: NodeKind, span: Span) -> NodeId {
-        let id = NodeId::try_from(self.tree.nodes.len()).unwrap_or(NodeId::MAX);
-        self.tree.nodes.push(Node {
-            kind,
-            span,
-            anchor: None,
-        });
-        self.last_node = Some(id);
-        id
-    }
-
-    /// Attach a finished node to its parent (or make it the root).
-    fn attach(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) {
-        match self.stack.last_mut() {
-            None => self.root = Some(id),
-            Some(Frame::Sequence { .. }) => self.items.push(id),
-            Some(Frame::Mapping { key, .. }) => match key.take() {
-                None => {
-                    if !matches!(
-                        self.tree.get(id).kind,
-                        NodeKind::Scalar(_) | NodeKind::Alias { .. }
-                    ) {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                "complex-key",
-                                "mapping keys must be scalars",
-                                self.tree.get(id).span,
-                            )
-                            .with_label("a collection used as a key"),
-                        );
-                    }
-                    *key = Some(id);
-                }
-                Some(k) => self.pairs.push((k, id)),
-            },
-        }
-    }
-
-    fn close(&mut self, end: usize, diagnostics: &mut Vec<Diagnostic>) {
-        let Some(frame) = self.stack.pop() else {
-            return;
-        };
-        let id = frame.id();
-        let kind = match frame {
-            Frame::Sequence { start, .. } => {
-                NodeKind::Sequence(self.items.drain(start..).collect())
-            }
-            Frame::Mapping { start, .. } => {
-                let entries: Box<[(NodeId, NodeId)]> = self.pairs.drain(start..).collect();
-                self.check_duplicate_keys(&entries, diagnostics);
-                NodeKind::Mapping(entries)
-            }
-        };
-        let node = &mut self.tree.nodes[id as usize];
-        node.kind = kind;
-        node.span.end = node.span.end.max(u32::try_from(end).unwrap_or(u32::MAX));
-        self.attach(id, diagnostics);
-    }
-
-    /// Two ordinary keys with the same text in one mapping: an error pointing at both. Merge keys may repeat.
-    fn check_duplicate_keys(
-        &self,
-        entries: &[(NodeId, NodeId)],
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let keys = entries.iter().filter_map(|&(key, _)| {
-            if self.tree.is_merge_key(key) {
-                return None;
-            }
-            let scalar = self.tree.scalar(key)?;
-            Some((&*scalar.value, self.tree.get(key).span))
-        });
-        let mut duplicates = Vec::new();
-        if entries.len() <= SMALL_MAPPING {
-            for (i, (text, span)) in keys.clone().enumerate() {
-                if let Some((_, first)) = keys.clone().take(i).find(|(t, _)| *t == text) {
-                    duplicates.push((text, span, first));
-                }
-            }
-        } else {
-            let mut seen: rustc_hash::FxHashMap<&str, Span> = rustc_hash::FxHashMap::default();
-            for (text, span) in keys {
-                match seen.get(text) {
-                    Some(first) => duplicates.push((text, span, *first)),
-                    None => {
-                        seen.insert(text, span);
-                    }
-                }
-            }
-        }
-        for (text, span, first) in duplicates {
-            diagnostics.push(
-                Diagnostic::error("duplicate-key", format!("duplicate key `{text}`"), span)
-                    .with_label("second definition")
-                    .with_secondary(first, "first defined here")
-                    .with_help("remove one of them; to override an inherited key, merge it with `<<` instead"),
-            );
-        }
-    }
-
-    fn alias(
-        &mut self,
-        target: Option<NodeId>,
-        name: String,
-        span: Span,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        // An alias to a collection that is still open would make the tree cyclic (`a: &a {b: *a}`).
-        let target = match target {
-            Some(t) if self.stack.iter().any(|f| f.id() == t) => {
-                let anchor_span = self.tree.get(t).anchor.as_ref().map(|a| a.span);
-                let mut d = Diagnostic::error(
-                    "alias-cycle",
-                    format!("alias `*{name}` refers to a node that contains it"),
-                    span,
-                )
-                .with_label("this alias is inside its own anchor")
-                .with_help(
-                    "a definition cannot include itself; move the shared part to its own fragment",
-                );
-                if let Some(a) = anchor_span {
-                    d = d.with_secondary(a, "anchor defined here");
-                }
-                diagnostics.push(d);
-                None
-            }
-            other => other,
-        };
-        let id = self.push_node(
-            NodeKind::Alias {
-                name: name.into_boxed_str(),
-                target,
-            },
-            span,
-        );
-        self.attach(id, diagnostics);
-    }
-}
-
-fn parse_file(
-    sources: &SourceMap,
-    file: FileId,
-    prelude: bool,
-    prelude_anchors: &HashMap<String, (NodeId, Span)>,
-    tree: &mut Tree,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let text = &sources.get(file).text;
-    let options = granit_parser::options! {
-        emit_anchor_events: true,
-        emit_unresolved_aliases: true,
-        emit_comments: false,
-        flow_nesting_limit: NESTING_LIMIT,
-        block_nesting_limit: NESTING_LIMIT,
-    };
-    let span_of = |s: &granit_parser::Span| {
-        let range = s.byte_range().unwrap_or(0..0);
-        Span::new(file, range)
-    };
-    let mut b = Builder {
-        file,
-        tree,
-        stack: Vec::new(),
-        items: Vec::new(),
-        pairs: Vec::new(),
-        anchors: rustc_hash::FxHashMap::default(),
-        anchor_names: Vec::new(),
-        prelude_anchors,
-        last_node: None,
-        root: None,
-    };
-    let mut any_document = false;
-    for next in Parser::new_from_str_with_options(text, options) {
-        let (event, span) = match next {
-            Ok(pair) => pair,
-            Err(e) => {
-                let at = e.marker().byte_offset().unwrap_or(0);
-                let message = e.to_string();
-                // granit appends " at byte N line L column C"; our renderer shows the position itself.
-                let info = message
-                    .split(" at byte ")
-                    .next()
-                    .and_then(|m| m.split(" at char ").next())
-                    .unwrap_or(&message)
-                    .to_string();
-                let mut d = Diagnostic::error(
-                    "yaml-syntax",
-                    format!("invalid YAML: {info}"),
-                    Span::new(file, at..at),
-                )
-                .with_label(info.clone());
-                if info.contains("nest") || info.contains("recursion") {
-                    d = d.with_help(format!(
-                        "definitions may nest at most {NESTING_LIMIT} levels deep"
-                    ));
-                } else if text.contains('\t') && (info.contains("tab") || info.contains("indent")) {
-                    d = d.with_help("YAML indentation must use spaces, not tabs");
-                }
-                diagnostics.push(d);
-                // The rest of the file cannot be trusted; earlier complete documents are kept.
-                return;
-            }
-        };
-        let sp = span_of(&span);
-        match event {
-            Event::StreamStart | Event::StreamEnd => {}
-            Event::DocumentStart(..) => {
-                b.anchors.clear();
-                b.anchor_names.clear();
-                b.root = None;
-                b.stack.clear();
-                b.items.clear();
-                b.pairs.clear();
-            }
-            Event::DocumentEnd => {
-                any_document = true;
-                b.tree.documents.push(Document {
-                    root: b.root.take(),
-                    file,
-                    prelude,
-                });
-            }
-            Event::Scalar(value, style, anchor_id, tag) => {
-                let scalar = Scalar {
-                    value: value.into(),
-                    plain: matches!(style, granit_parser::ScalarStyle::Plain),
-                    tag: tag.map(|t| t.to_string().into_boxed_str()),
-                };
-                let id = b.push_node(NodeKind::Scalar(scalar), sp);
-                if anchor_id != 0 {
-                    b.anchors.insert(anchor_id, id);
-                }
-                b.attach(id, diagnostics);
-            }
-            Event::SequenceStart(_, anchor_id, _) => {
-                let id = b.push_node(NodeKind::Sequence(Box::default()), sp);
-                if anchor_id != 0 {
-                    b.anchors.insert(anchor_id, id);
-                }
-                b.stack.push(Frame::Sequence {
-                    id,
-                    start: b.items.len(),
-                });
-            }
-            Event::MappingStart(_, anchor_id, _) => {
-                let id = b.push_node(NodeKind::Mapping(Box::default()), sp);
-                if anchor_id != 0 {
-                    b.anchors.insert(anchor_id, id);
-                }
-                b.stack.push(Frame::Mapping {
-                    id,
-                    start: b.pairs.len(),
-                    key: None,
-                });
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let end = b
-                    .tree
-                    .nodes
-                    .len()
-                    .checked_sub(1)
-                    .map_or(sp.end as usize, |last| {
-                        (b.tree.nodes[last].span.end as usize).max(sp.end as usize)
-                    });
-                b.close(end, diagnostics);
-            }
-            Event::Anchor(_, name) => {
-                if let Some(id) = b.last_node {
-                    b.anchor_names.push(name.to_string());
-                    b.tree.nodes[id as usize].anchor = Some(Box::new(Anchor {
-                        name: name.into_owned(),
-                        span: sp,
-                    }));
-                }
-            }
-            Event::Alias(anchor_id) => {
-                let target = b.anchors.get(&anchor_id).copied();
-                let name = sources
-                    .get(file)
-                    .slice(sp)
-                    .trim_start_matches('*')
-                    .to_string();
-                b.alias(target, name, sp, diagnostics);
-            }
-            Event::UnresolvedAlias(name) => {
-                let name = name.into_owned();
-                let target = b.prelude_anchors.get(&name).map(|(id, _)| *id);
-                if target.is_none() {
-                    let known: Vec<&str> = b
-                        .anchor_names
-                        .iter()
-                        .map(String::as_str)
-                        .chain(b.prelude_anchors.keys().map(String::as_str))
-                        .collect();
-                    let mut d = Diagnostic::error(
-                        "undefined-alias",
-                        format!("undefined alias `*{name}`"),
-                        sp,
-                    )
-                    .with_label("no anchor with this name");
-                    d = match did_you_mean(&name, known.iter().copied()) {
-                        Some(s) => d.with_help(format!("did you mean `*{s}`?")),
-                        None => d.with_help(
-                            "define the anchor earlier in this document, or in a prelude file (`_*.yaml`) to share it",
-                        ),
-                    };
-                    diagnostics.push(d);
-                }
-                b.alias(target, name, sp, diagnostics);
-            }
-            // Comments (disabled in the options) and any event a later granit version adds carry no data.
-            _ => {}
-        }
-    }
-    let _ = b.file;
-    if !any_document {
-        // A file with no document at all (empty or only comments) still counts as loaded.
-        b.tree.documents.push(Document {
-            root: None,
-            file,
-            prelude,
-        });
     }
 }
 

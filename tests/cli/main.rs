@@ -11,6 +11,7 @@ mod diff;
 mod emit_json_schema;
 mod emit_typescript;
 mod explain;
+mod help;
 mod init;
 mod numbers;
 mod output;

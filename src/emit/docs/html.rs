@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::markdown::anchor;
 use super::svg::{self, Node};
+use super::text::{anchor, escape};
 use super::{
     Inherited, Site, Step, constraint_items, inherited, nested_table, nested_tables,
     object_properties, parameter_path, type_label,
@@ -291,6 +291,12 @@ fn fragment_section(out: &mut String, site: &Site, fragment: &Fragment) {
         out.push_str("<h3>Parameters</h3>\n");
         parameter_tables(out, site, &fragment.parameters, &id, false);
     }
+    fragment_uses(out, site, fragment);
+    out.push_str("</section>\n");
+}
+
+/// A fragment's "Used by" list: each event that inherits from it, directly or through which fragments.
+fn fragment_uses(out: &mut String, site: &Site, fragment: &Fragment) {
     out.push_str("<h3>Used by</h3>\n");
     let uses = site
         .users
@@ -319,7 +325,6 @@ fn fragment_section(out: &mut String, site: &Site, fragment: &Fragment) {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str("</section>\n");
 }
 
 fn parameter_tables(
@@ -484,117 +489,8 @@ fn lines(s: &str) -> String {
     escape(s.trim_end()).replace('\n', "<br>")
 }
 
-/// HTML (and XML) escaping for text and attribute values.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// The page's style sheet (inlined: the page is one self-contained file).
+const CSS: &str = include_str!("html.css");
 
-const CSS: &str = r##"
-:root{--bg:#fff;--fg:#1f2328;--muted:#59636e;--border:#d1d9e0;--accent:#0969da;--code:#eff2f5;--side:#f6f8fa;--hit:#fff8c5;--dep:#cf222e}
-@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--border:#3d444d;--accent:#4493f8;--code:#1f2630;--side:#010409;--hit:#3d3000;--dep:#f85149}}
-*{box-sizing:border-box}
-html{scroll-padding-top:4rem}
-body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
-code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:.88em}
-code{background:var(--code);padding:.05em .3em;border-radius:4px;overflow-wrap:anywhere}
-pre{background:var(--code);padding:.75rem;border-radius:6px;overflow:auto}pre code{padding:0;background:none}
-header.top{position:sticky;top:0;z-index:2;display:flex;gap:.75rem;align-items:center;flex-wrap:wrap;padding:.6rem 1rem;background:var(--bg);border-bottom:1px solid var(--border)}
-header.top h1{font-size:1.15rem;margin:0}header.top h1 a{color:var(--fg)}
-#search{flex:1 1 14rem;min-width:0;max-width:36rem;font:inherit;padding:.4rem .7rem;border:1px solid var(--border);border-radius:6px;background:var(--bg);color:var(--fg)}
-#search:focus{outline:2px solid var(--accent);outline-offset:-1px}
-#count{color:var(--muted);font-size:.9em}
-.layout{display:grid;grid-template-columns:19rem minmax(0,1fr)}
-#navbox{position:sticky;top:3.3rem;align-self:start;max-height:calc(100vh - 3.3rem);overflow:auto;background:var(--side);border-right:1px solid var(--border)}
-#navbox summary{display:none}
-nav{padding:.5rem 1rem 1rem}
-nav h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);margin:1rem 0 .3rem}
-nav ul{list-style:none;margin:0;padding:0}nav li li{padding:.05rem 0 .05rem .6rem}
-nav a{overflow-wrap:anywhere}nav li li{font-size:.9rem}
-.group-name{display:block;font-weight:600;font-size:.85rem;margin-top:.4rem}
-.dep,nav .dep a{text-decoration:line-through;color:var(--muted)}
-main{padding:.5rem 1.5rem 3rem;min-width:0;max-width:80rem}
-section.item,section.intro{border-bottom:1px solid var(--border);padding:.5rem 0 1rem}
-section h2{font-size:1.3rem;margin:.8rem 0 .3rem;overflow-wrap:anywhere}
-section h2 a.self{color:var(--fg)}
-h3{font-size:1rem;margin:1rem 0 .3rem}h4{font-size:.9rem;margin:.8rem 0 .2rem}
-.badge{font-size:.7rem;font-weight:600;vertical-align:middle;border:1px solid var(--dep);color:var(--dep);border-radius:1em;padding:.05rem .5rem}
-.badge.frag{border-color:var(--muted);color:var(--muted)}
-.dep-note{border-left:3px solid var(--dep);padding-left:.6rem}
-dl.meta{display:flex;flex-wrap:wrap;gap:.2rem 1.5rem;margin:.4rem 0}dl.meta div{display:flex;gap:.4rem}
-dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
-dl.tags dt{margin-top:.3rem}dl.tags dd{margin-left:1rem}
-.table-wrap{overflow-x:auto}
-table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem;font-size:.92em}
-th,td{border:1px solid var(--border);padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:var(--side);font-weight:600}
-tr.hit td{background:var(--hit)}
-table.params td:nth-child(-n+2) code{overflow-wrap:normal;white-space:nowrap}
-.graph{overflow-x:auto;border:1px solid var(--border);border-radius:6px;padding:.3rem}
-.graph svg{display:block}
-@media (max-width:760px){
-.layout{display:block}
-#navbox{position:static;max-height:none;border-right:0;border-bottom:1px solid var(--border)}
-#navbox summary{display:block;padding:.5rem 1rem;cursor:pointer;font-weight:600}
-main{padding:.5rem .75rem 2rem}
-table.params thead{display:none}
-table.params,table.params tbody{display:block}
-table.params tr{display:block;border:1px solid var(--border);border-radius:6px;margin-bottom:.5rem;padding:.3rem .2rem}
-table.params td{display:block;border:0;padding:.1rem .4rem}
-table.params td:empty{display:none}
-table.params td::before{content:attr(data-label) ": ";color:var(--muted);font-size:.85em}
-}
-"##;
-
-const JS: &str = r##"
-(function(){
-"use strict";
-var input=document.getElementById("search"),count=document.getElementById("count");
-var items=[].slice.call(document.querySelectorAll("#event-list li.ev,#fragment-list li.fr"));
-var groups=[].slice.call(document.querySelectorAll("#event-list li.group"));
-var sections=[].slice.call(document.querySelectorAll("main section.item"));
-var intros=[].slice.call(document.querySelectorAll("main section.intro"));
-var none=document.getElementById("no-results");
-function all(text,terms){for(var i=0;i<terms.length;i++){if(text.indexOf(terms[i])<0)return false}return true}
-function any(text,terms){for(var i=0;i<terms.length;i++){if(text.indexOf(terms[i])>=0)return true}return false}
-function apply(){
-var terms=input.value.toLowerCase().split(/\s+/).filter(Boolean),shown=0,total=0,visible=0;
-items.forEach(function(li){var ok=all(li.getAttribute("data-search"),terms);li.hidden=!ok;if(li.classList.contains("ev")){total++;if(ok)shown++}});
-groups.forEach(function(g){g.hidden=!g.querySelector("li.ev:not([hidden])")});
-intros.forEach(function(s){s.hidden=terms.length>0});
-sections.forEach(function(s){
-var ok=all(s.getAttribute("data-search"),terms);s.hidden=!ok;if(ok)visible++;
-var rest=terms.filter(function(t){return s.getAttribute("data-head").indexOf(t)<0});
-[].slice.call(s.querySelectorAll("tr[data-search]")).forEach(function(r){
-var hit=rest.length>0&&any(r.getAttribute("data-search"),rest);
-r.classList.toggle("hit",hit);r.hidden=rest.length>0&&!hit});
-[].slice.call(s.querySelectorAll(".table-wrap")).forEach(function(w){
-var empty=!w.querySelector("tr[data-search]:not([hidden])");w.hidden=empty;
-var h=w.previousElementSibling;if(h&&h.tagName==="H4")h.hidden=empty});
-});
-none.hidden=visible>0;
-count.textContent=terms.length?shown+" of "+total+" events":total+" events";
-}
-["input","change","search"].forEach(function(t){input.addEventListener(t,apply)});
-document.addEventListener("keydown",function(e){if(e.key==="/"&&document.activeElement!==input){e.preventDefault();input.focus()}});
-window.addEventListener("hashchange",function(){var t=document.getElementById(decodeURIComponent(location.hash.slice(1)));
-if(t&&t.closest("[hidden]")){input.value="";apply();t.scrollIntoView()}});
-var box=document.getElementById("navbox");if(window.matchMedia&&window.matchMedia("(max-width:760px)").matches)box.open=false;
-var svg=document.querySelector("svg.evg");
-if(svg){svg.addEventListener("mouseover",function(e){var a=e.target.closest("[data-node]");if(!a)return;var k=a.getAttribute("data-node");
-[].slice.call(svg.querySelectorAll("path[data-from]")).forEach(function(p){p.classList.toggle("evg-on",p.getAttribute("data-from")===k||p.getAttribute("data-to")===k)})});
-svg.addEventListener("mouseleave",function(){[].slice.call(svg.querySelectorAll(".evg-on")).forEach(function(p){p.classList.remove("evg-on")})})}
-if(input.value)apply();
-})();
-"##;
+/// The page's search and filter script (inlined).
+const JS: &str = include_str!("html.js");

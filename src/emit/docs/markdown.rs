@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::svg::{self, Node};
+use super::text::anchor;
 use super::{
     Inherited, Site, Step, constraint_items, inherited, nested_table, nested_tables, type_label,
 };
@@ -253,6 +254,12 @@ fn fragment_page(site: &Site, fragment: &Fragment) -> String {
         parameter_tables(&mut out, site, &fragment.parameters, "", false);
     }
 
+    fragment_uses(&mut out, site, fragment);
+    trim_end(out)
+}
+
+/// A fragment's "Used by" list: each event that inherits from it, directly or through which fragments.
+fn fragment_uses(out: &mut String, site: &Site, fragment: &Fragment) {
     out.push_str("## Used by\n\n");
     let uses = site
         .users
@@ -287,7 +294,6 @@ fn fragment_page(site: &Site, fragment: &Fragment) -> String {
         };
         let _ = writeln!(out, "- {link}{dep} — {}", how.join("; "));
     }
-    trim_end(out)
 }
 
 /// The parameter table, then one table per nested object (depth first), each under its own heading.
@@ -416,15 +422,6 @@ fn yes_no(b: bool) -> &'static str {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-/// The anchor of a nested table: `p-` and the path (`[]` as `-items`, `.*` as `-values`, every other
-/// character outside `[a-z0-9_-]` as `-`).
-pub(crate) fn anchor(path: &str) -> String {
-    format!(
-        "p-{}",
-        super::slug(&path.replace("[]", "-items").replace(".*", "-values"))
-    )
 }
 
 /// Inline code that shows `s` verbatim: a fence longer than any backtick run inside, padded when `s`

@@ -7,6 +7,7 @@
 mod html;
 mod markdown;
 mod svg;
+mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use indexmap::IndexMap;
 use super::OutputFile;
 use crate::model::{Catalog, Constraints, Event, Fragment, Parameter, Parameters, Schema, Type};
 use crate::{Config, Error};
+use text::{slug, unique_slug};
 
 /// Which documents to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,71 +180,8 @@ impl<'a> Site<'a> {
             }
         }
 
-        let order = |name: &str| catalog.fragments.get_index_of(name).unwrap_or(usize::MAX);
-        let mut users: IndexMap<&str, Vec<Use>> = catalog
-            .fragments
-            .keys()
-            .map(|k| (k.as_str(), Vec::new()))
-            .collect();
-        let mut direct = IndexMap::new();
-        for event in catalog.events.values() {
-            // fragment → fragments merged directly by the event that lead to it
-            let mut chains: BTreeMap<&str, (bool, BTreeSet<&str>)> = BTreeMap::new();
-            visit_parameters(&event.parameters, &mut |p| {
-                let steps: Vec<&str> = p
-                    .origin
-                    .via
-                    .iter()
-                    .filter_map(|s| s.fragment.as_deref())
-                    .collect();
-                let Some(first) = p.origin.via.first() else {
-                    return;
-                };
-                let first = first.fragment.as_deref();
-                for (i, f) in steps.iter().enumerate() {
-                    let entry = chains.entry(f).or_default();
-                    if i == 0 && first == Some(*f) {
-                        entry.0 = true;
-                    } else if let Some(first) = first {
-                        entry.1.insert(first);
-                    }
-                }
-            });
-            let mut own: Vec<&str> = chains
-                .iter()
-                .filter(|(_, (d, _))| *d)
-                .map(|(f, _)| *f)
-                .collect();
-            own.sort_by_key(|f| order(f));
-            direct.insert(event.name.as_str(), own);
-            for (fragment, (is_direct, through)) in chains {
-                if let Some(list) = users.get_mut(fragment) {
-                    let mut through: Vec<&str> = through.into_iter().collect();
-                    through.sort_by_key(|f| order(f));
-                    list.push(Use {
-                        event,
-                        direct: is_direct,
-                        through,
-                    });
-                }
-            }
-        }
-
-        let mut merged_by: IndexMap<&str, Vec<&str>> = catalog
-            .fragments
-            .keys()
-            .map(|k| (k.as_str(), Vec::new()))
-            .collect();
-        for fragment in catalog.fragments.values() {
-            for target in &fragment.merges {
-                if let Some(list) = merged_by.get_mut(target.as_str())
-                    && !list.contains(&fragment.name.as_str())
-                {
-                    list.push(fragment.name.as_str());
-                }
-            }
-        }
-
+        let (users, direct) = uses(catalog);
+        let merged_by = merged_by(catalog);
         Site {
             catalog,
             event_slugs,
@@ -304,6 +243,91 @@ pub(crate) enum Step<'p> {
     Anchor(&'p str),
     /// An inline mapping merged without an alias.
     Inline,
+}
+
+/// Fragment → the events that use it (see [`Site::users`]).
+type Users<'a> = IndexMap<&'a str, Vec<Use<'a>>>;
+
+/// Event → the fragments it merges directly (see [`Site::direct`]).
+type Direct<'a> = IndexMap<&'a str, Vec<&'a str>>;
+
+/// Fragment → events that use it, and event → fragments it merges directly (both in catalog order).
+fn uses(catalog: &Catalog) -> (Users<'_>, Direct<'_>) {
+    let order = |name: &str| catalog.fragments.get_index_of(name).unwrap_or(usize::MAX);
+    let mut users: IndexMap<&str, Vec<Use>> = catalog
+        .fragments
+        .keys()
+        .map(|k| (k.as_str(), Vec::new()))
+        .collect();
+    let mut direct = IndexMap::new();
+    for event in catalog.events.values() {
+        let chains = chains(event);
+        let mut own: Vec<&str> = chains
+            .iter()
+            .filter(|(_, (d, _))| *d)
+            .map(|(f, _)| *f)
+            .collect();
+        own.sort_by_key(|f| order(f));
+        direct.insert(event.name.as_str(), own);
+        for (fragment, (is_direct, through)) in chains {
+            if let Some(list) = users.get_mut(fragment) {
+                let mut through: Vec<&str> = through.into_iter().collect();
+                through.sort_by_key(|f| order(f));
+                list.push(Use {
+                    event,
+                    direct: is_direct,
+                    through,
+                });
+            }
+        }
+    }
+    (users, direct)
+}
+
+/// Each fragment an event's parameters come through → whether the event merges it directly, and the
+/// fragments merged directly by the event that lead to it.
+fn chains(event: &Event) -> BTreeMap<&str, (bool, BTreeSet<&str>)> {
+    let mut chains: BTreeMap<&str, (bool, BTreeSet<&str>)> = BTreeMap::new();
+    visit_parameters(&event.parameters, &mut |p| {
+        let steps: Vec<&str> = p
+            .origin
+            .via
+            .iter()
+            .filter_map(|s| s.fragment.as_deref())
+            .collect();
+        let Some(first) = p.origin.via.first() else {
+            return;
+        };
+        let first = first.fragment.as_deref();
+        for (i, f) in steps.iter().enumerate() {
+            let entry = chains.entry(f).or_default();
+            if i == 0 && first == Some(*f) {
+                entry.0 = true;
+            } else if let Some(first) = first {
+                entry.1.insert(first);
+            }
+        }
+    });
+    chains
+}
+
+/// Fragment → fragments that merge it directly.
+fn merged_by(catalog: &Catalog) -> IndexMap<&str, Vec<&str>> {
+    let mut merged_by: IndexMap<&str, Vec<&str>> = catalog
+        .fragments
+        .keys()
+        .map(|k| (k.as_str(), Vec::new()))
+        .collect();
+    for fragment in catalog.fragments.values() {
+        for target in &fragment.merges {
+            if let Some(list) = merged_by.get_mut(target.as_str())
+                && !list.contains(&fragment.name.as_str())
+            {
+                list.push(fragment.name.as_str());
+            }
+        }
+    }
+    merged_by
 }
 
 /// The provenance of a parameter, or `None` when it is written where it is used.
@@ -507,45 +531,9 @@ pub(crate) fn source_prefix(name: &str) -> String {
     }
 }
 
-/// A file-name and anchor safe form of a name: ASCII letters, digits, `_` and `-`, lowercase.
-pub(crate) fn slug(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    if s.is_empty() { "-".to_string() } else { s }
-}
-
-/// A slug not yet in `taken`: `name`, else `name-2`, `name-3`, ... (deterministic in call order).
-fn unique_slug(name: &str, taken: &mut HashSet<String>) -> String {
-    let base = slug(name);
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while !taken.insert(candidate.clone()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
-    }
-    candidate
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn slugs_are_unique_ignoring_case() {
-        let mut taken = HashSet::new();
-        assert_eq!(unique_slug("web_Clicked", &mut taken), "web_clicked");
-        assert_eq!(unique_slug("web_clicked", &mut taken), "web_clicked-2");
-        assert_eq!(unique_slug("a b/c", &mut taken), "a-b-c");
-        assert_eq!(unique_slug("", &mut taken), "-");
-    }
 
     #[test]
     fn source_prefix_is_before_first_underscore() {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::Site;
-use super::html::escape;
+use super::text::escape;
 
 /// A node of the picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,9 +33,59 @@ struct Placed<'a> {
     w: f64,
 }
 
+/// The columns of the picture (fragment layers, then the events) and its edges.
+struct Graph<'a> {
+    /// Each column's nodes, top to bottom; the last column holds the events.
+    columns: Vec<Vec<Node<'a>>>,
+    /// The number of fragment columns (the index of the events' column).
+    fragment_columns: usize,
+    /// Edges from what is merged to what merges it.
+    edges: Vec<(Node<'a>, Node<'a>)>,
+}
+
+impl<'a> Graph<'a> {
+    /// What `n` merges directly.
+    fn successors(&self, n: Node<'a>) -> Vec<Node<'a>> {
+        self.edges
+            .iter()
+            .filter(|e| e.0 == n)
+            .map(|e| e.1)
+            .collect()
+    }
+}
+
 /// The SVG document (no XML declaration, so it can be inlined in HTML and also saved as a file).
 /// `link` gives each node's `href`. Returns `None` when no event inherits anything.
 pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> Option<String> {
+    let mut graph = layer(site)?;
+    order(site, &mut graph);
+    let ys = heights(&mut graph);
+    let (placed, column_x, width) = place(site, &graph, &ys);
+    let height = PAD * 2.0 + HEAD + max_len(&graph.columns) as f64 * PITCH;
+
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="evg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="evg-title">"#,
+        w = fmt(width),
+        h = fmt(height)
+    );
+    out.push_str("\n<title id=\"evg-title\">Inheritance: fragments (left) merged into fragments and events (right)</title>\n");
+    out.push_str(STYLE);
+    out.push_str(
+        "<defs><marker id=\"evg-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"evg-arrowhead\"/></marker></defs>\n",
+    );
+    write_heads(&mut out, &column_x, graph.fragment_columns);
+    write_edges(&mut out, &graph.edges, &placed);
+    write_nodes(&mut out, &placed, link);
+    out.push_str("</svg>\n");
+    Some(out)
+}
+
+/// The events that merge a fragment and the fragments that take part in an edge, in layered columns:
+/// layer 0 for a fragment that merges nothing, else one more than the deepest fragment it merges.
+/// `None` when no event merges anything.
+fn layer<'a>(site: &Site<'a>) -> Option<Graph<'a>> {
     let catalog = site.catalog;
     let events: Vec<&'a str> = site
         .direct
@@ -57,7 +107,6 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
             used.push(name);
         }
     }
-    // Layer: 0 for a fragment that merges nothing, else one more than the deepest fragment it merges.
     let mut layer: BTreeMap<&'a str, usize> = BTreeMap::new();
     for _ in 0..=used.len() {
         let mut changed = false;
@@ -87,52 +136,72 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
         columns[layer.get(f).copied().unwrap_or(0)].push(Node::Fragment(f));
     }
     columns[fragment_columns] = events.iter().map(|e| Node::Event(e)).collect();
-
-    // Predecessors of each node: what it merges.
-    let preds = |n: Node<'a>| -> Vec<Node<'a>> {
-        match n {
-            Node::Fragment(f) => catalog
-                .fragments
-                .get(f)
-                .map(|x| {
-                    x.merges
-                        .iter()
-                        .map(|m| Node::Fragment(m.as_str()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            Node::Event(e) => site
-                .direct
-                .get(e)
-                .map(|fs| fs.iter().map(|f| Node::Fragment(f)).collect())
-                .unwrap_or_default(),
-        }
-    };
     let edges: Vec<(Node<'a>, Node<'a>)> = columns
         .iter()
         .flatten()
-        .flat_map(|&to| preds(to).into_iter().map(move |from| (from, to)))
+        .flat_map(|&to| {
+            predecessors(site, to)
+                .into_iter()
+                .map(move |from| (from, to))
+        })
         .collect();
+    Some(Graph {
+        columns,
+        fragment_columns,
+        edges,
+    })
+}
 
-    // Order each column by the mean row of its neighbours in the columns already placed (barycentre
-    // heuristic): first left to right by predecessors, then the fragment columns right to left by
-    // successors, then the events again. Stable sorts keep catalog order on ties.
+/// What a node merges directly.
+fn predecessors<'a>(site: &Site<'a>, n: Node<'a>) -> Vec<Node<'a>> {
+    match n {
+        Node::Fragment(f) => site
+            .catalog
+            .fragments
+            .get(f)
+            .map(|x| {
+                x.merges
+                    .iter()
+                    .map(|m| Node::Fragment(m.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Node::Event(e) => site
+            .direct
+            .get(e)
+            .map(|fs| fs.iter().map(|f| Node::Fragment(f)).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// Order each column by the mean row of its neighbours in the columns already placed (barycentre
+/// heuristic): first left to right by predecessors, then the fragment columns right to left by
+/// successors, then the events again. Stable sorts keep catalog order on ties.
+fn order<'a>(site: &Site<'a>, graph: &mut Graph<'a>) {
+    let preds = |n: Node<'a>| predecessors(site, n);
+    let edges = std::mem::take(&mut graph.edges);
     let succs =
         |n: Node<'a>| -> Vec<Node<'a>> { edges.iter().filter(|e| e.0 == n).map(|e| e.1).collect() };
+    let columns = &mut graph.columns;
     for i in 1..columns.len() {
-        sort_column(&mut columns, i, &preds);
+        sort_column(columns, i, &preds);
     }
-    for i in (0..fragment_columns).rev() {
-        sort_column(&mut columns, i, &succs);
+    for i in (0..graph.fragment_columns).rev() {
+        sort_column(columns, i, &succs);
     }
-    sort_column(&mut columns, fragment_columns, &preds);
+    sort_column(columns, graph.fragment_columns, &preds);
+    graph.edges = edges;
+}
 
-    // Geometry. Columns start centred; then, right to left, each fragment moves to the mean height of
-    // what merges it, keeping its order and at least one row apart, so edges run as flat as they can.
-    let tallest = max_len(&columns);
+/// The height of every node. Columns start centred; then, right to left, each fragment moves to the mean
+/// height of what merges it, keeping its order and at least one row apart, so edges run as flat as they
+/// can (the fragment columns are reordered to match).
+fn heights(graph: &mut Graph) -> Vec<Vec<f64>> {
+    let tallest = max_len(&graph.columns);
     let top = PAD + HEAD;
     let bottom = top + (tallest.max(1) - 1) as f64 * PITCH;
-    let mut ys: Vec<Vec<f64>> = columns
+    let mut ys: Vec<Vec<f64>> = graph
+        .columns
         .iter()
         .map(|c| {
             let offset = (tallest - c.len()) as f64 * PITCH / 2.0;
@@ -141,15 +210,17 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
                 .collect()
         })
         .collect();
-    for i in (0..fragment_columns).rev() {
-        let desired: Vec<f64> = columns[i]
+    for i in (0..graph.fragment_columns).rev() {
+        let desired: Vec<f64> = graph.columns[i]
             .iter()
             .zip(&ys[i])
             .map(|(&n, &y)| {
-                let targets: Vec<f64> = succs(n)
+                let targets: Vec<f64> = graph
+                    .successors(n)
                     .into_iter()
                     .filter_map(|m| {
-                        columns
+                        graph
+                            .columns
                             .iter()
                             .zip(&ys)
                             .find_map(|(c, cy)| c.iter().position(|&k| k == m).map(|j| cy[j]))
@@ -162,23 +233,34 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
                 }
             })
             .collect();
-        let mut order: Vec<usize> = (0..columns[i].len()).collect();
+        let mut order: Vec<usize> = (0..graph.columns[i].len()).collect();
         order.sort_by(|&a, &b| desired[a].total_cmp(&desired[b]));
-        columns[i] = order.iter().map(|&k| columns[i][k]).collect();
+        graph.columns[i] = order.iter().map(|&k| graph.columns[i][k]).collect();
         let wanted: Vec<f64> = order.iter().map(|&k| desired[k]).collect();
         ys[i] = spread(&wanted, top, bottom);
     }
+    ys
+}
+
+/// Boxes for every node: each column as wide as its longest label. Returns the boxes, each column's
+/// `(x, width)` and the picture's width.
+fn place<'a>(
+    site: &Site<'a>,
+    graph: &Graph<'a>,
+    ys: &[Vec<f64>],
+) -> (Vec<Placed<'a>>, Vec<(f64, f64)>, f64) {
     let mut placed: Vec<Placed> = Vec::new();
     let mut x = PAD;
     let mut column_x = Vec::new();
-    for (column, cy) in columns.iter().zip(&ys) {
+    for (column, cy) in graph.columns.iter().zip(ys) {
         let width = column
             .iter()
             .map(|n| label_of(*n).chars().count() as f64 * CHAR_W + 16.0)
             .fold(60.0, f64::max);
         for (&node, &y) in column.iter().zip(cy) {
             let deprecated = match node {
-                Node::Event(e) => catalog
+                Node::Event(e) => site
+                    .catalog
                     .events
                     .get(e)
                     .is_some_and(|e| e.deprecated.is_some()),
@@ -196,21 +278,11 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
         column_x.push((x, width));
         x += width + GAP;
     }
-    let width = x - GAP + PAD;
-    let height = PAD * 2.0 + HEAD + tallest as f64 * PITCH;
+    (placed, column_x, x - GAP + PAD)
+}
 
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="evg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="evg-title">"#,
-        w = fmt(width),
-        h = fmt(height)
-    );
-    out.push_str("\n<title id=\"evg-title\">Inheritance: fragments (left) merged into fragments and events (right)</title>\n");
-    out.push_str(STYLE);
-    out.push_str(
-        "<defs><marker id=\"evg-arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"evg-arrowhead\"/></marker></defs>\n",
-    );
+/// The title above each column.
+fn write_heads(out: &mut String, column_x: &[(f64, f64)], fragment_columns: usize) {
     for (i, (cx, _)) in column_x.iter().enumerate() {
         let title = if i == fragment_columns {
             "events"
@@ -227,9 +299,13 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
             title
         );
     }
+}
+
+/// The edges, as curves from the right side of what is merged to the left side of what merges it.
+fn write_edges(out: &mut String, edges: &[(Node, Node)], placed: &[Placed]) {
     let find = |n: Node| placed.iter().find(|p| p.node == n);
     out.push_str("<g class=\"evg-edges\">\n");
-    for (from, to) in &edges {
+    for (from, to) in edges {
         let (Some(a), Some(b)) = (find(*from), find(*to)) else {
             continue;
         };
@@ -251,8 +327,13 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
             fmt(y2)
         );
     }
-    out.push_str("</g>\n<g class=\"evg-nodes\">\n");
-    for p in &placed {
+    out.push_str("</g>\n");
+}
+
+/// The nodes, each a link with its label.
+fn write_nodes<'a>(out: &mut String, placed: &[Placed<'a>], link: &dyn Fn(Node<'a>) -> String) {
+    out.push_str("<g class=\"evg-nodes\">\n");
+    for p in placed {
         let kind = match p.node {
             Node::Fragment(_) => "evg-fragment",
             Node::Event(_) => "evg-event",
@@ -272,8 +353,7 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
             ty = fmt(p.y + 14.0),
         );
     }
-    out.push_str("</g>\n</svg>\n");
-    Some(out)
+    out.push_str("</g>\n");
 }
 
 /// The row of a node (columns are centred on the tallest), if placed.

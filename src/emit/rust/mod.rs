@@ -6,7 +6,6 @@
 
 mod enums;
 mod items;
-pub(crate) mod names;
 mod presence;
 mod sharing;
 mod support;
@@ -18,6 +17,7 @@ use proc_macro2::TokenStream;
 use crate::config::{AdditionalParameters, Config};
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::emit::OutputFile;
+use crate::emit::idents as names;
 use crate::model::Catalog;
 use crate::source::Span;
 
@@ -141,40 +141,13 @@ pub fn emit(catalog: &Catalog, options: &RustOptions) -> Result<Vec<OutputFile>,
     }])
 }
 
-/// Parse the tokens as a file (the check that the code is valid Rust) and print it: with `prettyplease`,
-/// then through `rustfmt` when it is installed so the file passes `rustfmt --check` (prettyplease's layout
-/// is close to rustfmt's but not the same). Without rustfmt the prettyplease layout is kept.
+/// Parse the tokens as a file (the check that the code is valid Rust) and print it with `prettyplease`
+/// alone: evdef never runs `rustfmt`, so the output is the same on every machine.
 fn render(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| e.to_string())?;
     let mut out = String::from(HEADER);
     out.push_str(&prettyplease::unparse(&file));
-    Ok(rustfmt(&out).unwrap_or(out))
-}
-
-/// Format source with `rustfmt` (`$RUSTFMT`, else `rustfmt` on the `PATH`), or `None` if that fails.
-fn rustfmt(source: &str) -> Option<String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let program = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let mut child = Command::new(program)
-        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    // Write from another thread: rustfmt may fill its stdout pipe before it has read all of stdin.
-    let mut stdin = child.stdin.take()?;
-    let input = source.to_string();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().ok()?;
-    writer.join().ok()?.ok()?;
-    if !output.status.success() {
-        return None;
-    }
-    String::from_utf8(output.stdout)
-        .ok()
-        .filter(|s| !s.trim().is_empty())
+    Ok(out)
 }
 
 /// Who claimed a Rust name first, for collision diagnostics.

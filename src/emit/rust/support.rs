@@ -9,6 +9,7 @@ use quote::quote;
 use super::TimeTypes;
 
 /// The support module's items.
+// Over 80 lines: one `quote!` template of generated code, read top to bottom like the file it prints.
 pub fn module(time: TimeTypes) -> TokenStream {
     let time_items = match time {
         TimeTypes::Time => time_newtypes(),
@@ -95,6 +96,8 @@ pub fn module(time: TimeTypes) -> TokenStream {
 /// fractional part in the signed 64-bit range, so `1.0`, `1e2` and `-0` are integers and `2^63` is not.
 /// `Integer` reads one; the generic markers apply a reader inside `Option`, `Vec`, maps and
 /// `OptionalNullable`, through `#[serde(deserialize_with = "evdef_support::with::<_, _, R>")]`.
+// Over 80 lines: one `quote!` template of generated code (the readers refer to one another), read top to
+// bottom like the file it prints.
 fn readers() -> TokenStream {
     quote! {
         /// Reads a `T` with a reader other than `T`'s own `Deserialize` (see [`with`]).

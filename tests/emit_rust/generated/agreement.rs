@@ -48,8 +48,11 @@ impl<'de> ::serde::Deserialize<'de> for Event {
 #[allow(deprecated)]
 impl Event {
     /// Every event name, in definition order.
-    pub const NAMES: &'static [&'static str] =
-        &["profile_updated", "order_shipped", "metrics_recorded"];
+    pub const NAMES: &'static [&'static str] = &[
+        "profile_updated",
+        "order_shipped",
+        "metrics_recorded",
+    ];
     /// The event's name.
     pub fn name(&self) -> &'static str {
         match *self {
@@ -84,12 +87,16 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdatedPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         match value.as_ref() {
             "free" => ::std::result::Result::Ok(ProfileUpdatedPlan::Free),
             "pro" => ::std::result::Result::Ok(ProfileUpdatedPlan::Pro),
             other => {
-                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+                ::std::result::Result::Err(
+                    ::serde::de::Error::unknown_variant(other, Self::VALUES),
+                )
             }
         }
     }
@@ -105,7 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdatedPlan {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 #[serde(try_from = "evdef_support::Integer", into = "i64")]
 pub enum ProfileUpdatedLevel {
@@ -123,16 +130,19 @@ impl ::std::convert::TryFrom<i64> for ProfileUpdatedLevel {
             1 => ::std::result::Result::Ok(ProfileUpdatedLevel::V1),
             2 => ::std::result::Result::Ok(ProfileUpdatedLevel::V2),
             3 => ::std::result::Result::Ok(ProfileUpdatedLevel::V3),
-            other => ::std::result::Result::Err(::std::format!(
-                "invalid value {}, expected one of 1, 2, 3",
-                other
-            )),
+            other => {
+                ::std::result::Result::Err(
+                    ::std::format!("invalid value {}, expected one of 1, 2, 3", other),
+                )
+            }
         }
     }
 }
 impl ::std::convert::TryFrom<evdef_support::Integer> for ProfileUpdatedLevel {
     type Error = ::std::string::String;
-    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(
+        value: evdef_support::Integer,
+    ) -> ::std::result::Result<Self, Self::Error> {
         Self::try_from(value.0)
     }
 }
@@ -170,12 +180,16 @@ impl<'de> ::serde::Deserialize<'de> for ProfileUpdatedSettingsTheme {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         match value.as_ref() {
             "dark" => ::std::result::Result::Ok(ProfileUpdatedSettingsTheme::Dark),
             "light" => ::std::result::Result::Ok(ProfileUpdatedSettingsTheme::Light),
             other => {
-                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+                ::std::result::Result::Err(
+                    ::serde::de::Error::unknown_variant(other, Self::VALUES),
+                )
             }
         }
     }
@@ -222,10 +236,7 @@ pub struct ProfileUpdated {
     #[serde(deserialize_with = "evdef_support::nullable")]
     pub avatar: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]
     pub bio: evdef_support::OptionalNullable<::std::string::String>,
     /// Required.
     #[serde(deserialize_with = "evdef_support::with::<_, _, evdef_support::Object>")]
@@ -283,7 +294,9 @@ pub struct OrderShipped {
         deserialize_with = "evdef_support::present",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
-    pub notes: ::std::option::Option<::std::vec::Vec<::std::option::Option<::std::string::String>>>,
+    pub notes: ::std::option::Option<
+        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
+    >,
 }
 impl OrderShipped {
     /// The event name, as written in the `name_field` of a log line.
@@ -332,7 +345,7 @@ pub struct MetricsRecordedNested {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 #[serde(try_from = "evdef_support::Integer", into = "i64")]
 pub enum MetricsRecordedCode {
@@ -350,16 +363,19 @@ impl ::std::convert::TryFrom<i64> for MetricsRecordedCode {
             -1 => ::std::result::Result::Ok(MetricsRecordedCode::VMinus1),
             0 => ::std::result::Result::Ok(MetricsRecordedCode::V0),
             7 => ::std::result::Result::Ok(MetricsRecordedCode::V7),
-            other => ::std::result::Result::Err(::std::format!(
-                "invalid value {}, expected one of -1, 0, 7",
-                other
-            )),
+            other => {
+                ::std::result::Result::Err(
+                    ::std::format!("invalid value {}, expected one of -1, 0, 7", other),
+                )
+            }
         }
     }
 }
 impl ::std::convert::TryFrom<evdef_support::Integer> for MetricsRecordedCode {
     type Error = ::std::string::String;
-    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(
+        value: evdef_support::Integer,
+    ) -> ::std::result::Result<Self, Self::Error> {
         Self::try_from(value.0)
     }
 }
@@ -383,7 +399,7 @@ impl ::std::convert::From<MetricsRecordedCode> for i64 {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 #[serde(try_from = "evdef_support::Integer", into = "i64")]
 pub enum MetricsRecordedMaybeCode {
@@ -398,16 +414,19 @@ impl ::std::convert::TryFrom<i64> for MetricsRecordedMaybeCode {
         match value {
             1 => ::std::result::Result::Ok(MetricsRecordedMaybeCode::V1),
             2 => ::std::result::Result::Ok(MetricsRecordedMaybeCode::V2),
-            other => ::std::result::Result::Err(::std::format!(
-                "invalid value {}, expected one of 1, 2",
-                other
-            )),
+            other => {
+                ::std::result::Result::Err(
+                    ::std::format!("invalid value {}, expected one of 1, 2", other),
+                )
+            }
         }
     }
 }
 impl ::std::convert::TryFrom<evdef_support::Integer> for MetricsRecordedMaybeCode {
     type Error = ::std::string::String;
-    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(
+        value: evdef_support::Integer,
+    ) -> ::std::result::Result<Self, Self::Error> {
         Self::try_from(value.0)
     }
 }
@@ -492,10 +511,7 @@ pub struct MetricsRecorded {
     /// Required.
     pub code: MetricsRecordedCode,
     /// Optional, may be `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]
     pub maybe_code: evdef_support::OptionalNullable<MetricsRecordedMaybeCode>,
     /// Required.
     ///
@@ -583,15 +599,20 @@ pub mod evdef_support {
             }
         }
     }
-    impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for OptionalNullable<T> {
+    impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de>
+    for OptionalNullable<T> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(deserializer)?;
-            ::std::result::Result::Ok(match value {
-                ::std::option::Option::Some(value) => OptionalNullable::Value(value),
-                ::std::option::Option::None => OptionalNullable::Null,
-            })
+            let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(
+                match value {
+                    ::std::option::Option::Some(value) => OptionalNullable::Value(value),
+                    ::std::option::Option::None => OptionalNullable::Null,
+                },
+            )
         }
     }
     /// A required, nullable field: `null` is `None`, but the key must be present (serde would
@@ -636,7 +657,8 @@ pub mod evdef_support {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            A::deserialize_as(deserializer).map(|value| As(value, ::std::marker::PhantomData))
+            A::deserialize_as(deserializer)
+                .map(|value| As(value, ::std::marker::PhantomData))
         }
     }
     /// An `integer`: a JSON number with no fractional part from -9223372036854775808 to
@@ -655,7 +677,8 @@ pub mod evdef_support {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<i64, D::Error> {
-            <Integer as ::serde::Deserialize>::deserialize(deserializer).map(|integer| integer.0)
+            <Integer as ::serde::Deserialize>::deserialize(deserializer)
+                .map(|integer| integer.0)
         }
     }
     struct IntegerVisitor;
@@ -664,22 +687,33 @@ pub mod evdef_support {
         fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str("a signed 64-bit integer")
         }
-        fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<i64, E> {
+        fn visit_i64<E: ::serde::de::Error>(
+            self,
+            value: i64,
+        ) -> ::std::result::Result<i64, E> {
             ::std::result::Result::Ok(value)
         }
-        fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<i64, E> {
+        fn visit_u64<E: ::serde::de::Error>(
+            self,
+            value: u64,
+        ) -> ::std::result::Result<i64, E> {
             i64::try_from(value)
-                .map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))
+                .map_err(|_| E::invalid_value(
+                    ::serde::de::Unexpected::Unsigned(value),
+                    &self,
+                ))
         }
-        fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<i64, E> {
+        fn visit_f64<E: ::serde::de::Error>(
+            self,
+            value: f64,
+        ) -> ::std::result::Result<i64, E> {
             let range = -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
             if value.fract() == 0.0 && range.contains(&value) {
                 ::std::result::Result::Ok(value as i64)
             } else {
-                ::std::result::Result::Err(E::invalid_value(
-                    ::serde::de::Unexpected::Float(value),
-                    &self,
-                ))
+                ::std::result::Result::Err(
+                    E::invalid_value(::serde::de::Unexpected::Float(value), &self),
+                )
             }
         }
     }
@@ -712,19 +746,20 @@ pub mod evdef_support {
     /// `Option<T>`, `null` being `None`, each value read with `A`.
     pub struct Nullable<A>(::std::marker::PhantomData<A>);
     impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>>
-        for Nullable<A>
-    {
+    for Nullable<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
-            let value: ::std::option::Option<As<T, A>> =
-                ::serde::Deserialize::deserialize(deserializer)?;
+            let value: ::std::option::Option<As<T, A>> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
             ::std::result::Result::Ok(value.map(|value| value.0))
         }
     }
     /// An optional, non-nullable field read with `A` (see [`present`]).
     pub struct Present<A>(::std::marker::PhantomData<A>);
-    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>> for Present<A> {
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>>
+    for Present<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
@@ -734,45 +769,55 @@ pub mod evdef_support {
     /// An [`OptionalNullable`] field whose value is read with `A`.
     pub struct OptionalNullableOf<A>(::std::marker::PhantomData<A>);
     impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, OptionalNullable<T>>
-        for OptionalNullableOf<A>
-    {
+    for OptionalNullableOf<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<OptionalNullable<T>, D::Error> {
-            let value: ::std::option::Option<As<T, A>> =
-                ::serde::Deserialize::deserialize(deserializer)?;
-            ::std::result::Result::Ok(match value {
-                ::std::option::Option::Some(value) => OptionalNullable::Value(value.0),
-                ::std::option::Option::None => OptionalNullable::Null,
-            })
+            let value: ::std::option::Option<As<T, A>> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(
+                match value {
+                    ::std::option::Option::Some(value) => {
+                        OptionalNullable::Value(value.0)
+                    }
+                    ::std::option::Option::None => OptionalNullable::Null,
+                },
+            )
         }
     }
     /// A `Vec<T>`, each item read with `A`.
     pub struct Items<A>(::std::marker::PhantomData<A>);
-    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::vec::Vec<T>> for Items<A> {
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::vec::Vec<T>>
+    for Items<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error> {
-            let items: ::std::vec::Vec<As<T, A>> = ::serde::Deserialize::deserialize(deserializer)?;
+            let items: ::std::vec::Vec<As<T, A>> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
             ::std::result::Result::Ok(items.into_iter().map(|item| item.0).collect())
         }
     }
     /// A `BTreeMap<String, T>`, each value read with `A`.
     pub struct Values<A>(::std::marker::PhantomData<A>);
-    impl<'de, T, A: DeserializeAs<'de, T>>
-        DeserializeAs<'de, ::std::collections::BTreeMap<::std::string::String, T>> for Values<A>
-    {
+    impl<
+        'de,
+        T,
+        A: DeserializeAs<'de, T>,
+    > DeserializeAs<'de, ::std::collections::BTreeMap<::std::string::String, T>>
+    for Values<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, T>, D::Error>
-        {
-            let values: ::std::collections::BTreeMap<::std::string::String, As<T, A>> =
-                ::serde::Deserialize::deserialize(deserializer)?;
+        ) -> ::std::result::Result<
+            ::std::collections::BTreeMap<::std::string::String, T>,
+            D::Error,
+        > {
+            let values: ::std::collections::BTreeMap<::std::string::String, As<T, A>> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
             ::std::result::Result::Ok(
-                values
-                    .into_iter()
-                    .map(|(key, value)| (key, value.0))
-                    .collect(),
+                values.into_iter().map(|(key, value)| (key, value.0)).collect(),
             )
         }
     }

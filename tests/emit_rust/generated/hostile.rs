@@ -65,8 +65,13 @@ impl<'de> ::serde::Deserialize<'de> for Event {
 #[allow(deprecated)]
 impl Event {
     /// Every event name, in definition order.
-    pub const NAMES: &'static [&'static str] =
-        &["type", "2fa-enabled", "every_type", "enums", "deep"];
+    pub const NAMES: &'static [&'static str] = &[
+        "type",
+        "2fa-enabled",
+        "every_type",
+        "enums",
+        "deep",
+    ];
     /// The event's name.
     pub fn name(&self) -> &'static str {
         match *self {
@@ -100,10 +105,7 @@ pub struct Type {
     pub super_: ::std::option::Option<bool>,
     /// Optional, may be `null`. Inherited from `.base`.
     #[serde(rename = "crate")]
-    #[serde(
-        default,
-        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]
     pub crate_: evdef_support::OptionalNullable<f64>,
     /// Required.
     #[serde(rename = "2fa_code")]
@@ -214,8 +216,10 @@ pub struct EveryType {
     /// Required.
     pub m: ::std::collections::BTreeMap<::std::string::String, f64>,
     /// Required.
-    pub m_null_values:
-        ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<bool>>,
+    pub m_null_values: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::std::option::Option<bool>,
+    >,
     /// Required.
     pub req_plain: ::std::string::String,
     /// Required, may be `null`.
@@ -229,10 +233,7 @@ pub struct EveryType {
     )]
     pub opt_plain: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]
     pub opt_null: evdef_support::OptionalNullable<::std::string::String>,
     /// Optional, never `null` when present.
     #[deprecated(note = "use new_field")]
@@ -313,7 +314,9 @@ impl<'de> ::serde::Deserialize<'de> for EnumsStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         match value.as_ref() {
             "in-progress" => ::std::result::Result::Ok(EnumsStatus::InProgress),
             "in_progress" => ::std::result::Result::Ok(EnumsStatus::InProgress2),
@@ -323,7 +326,9 @@ impl<'de> ::serde::Deserialize<'de> for EnumsStatus {
             "type" => ::std::result::Result::Ok(EnumsStatus::Type),
             "done" => ::std::result::Result::Ok(EnumsStatus::Done),
             other => {
-                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+                ::std::result::Result::Err(
+                    ::serde::de::Error::unknown_variant(other, Self::VALUES),
+                )
             }
         }
     }
@@ -339,7 +344,7 @@ impl<'de> ::serde::Deserialize<'de> for EnumsStatus {
     PartialOrd,
     Ord,
     ::serde::Serialize,
-    ::serde::Deserialize,
+    ::serde::Deserialize
 )]
 #[serde(try_from = "evdef_support::Integer", into = "i64")]
 pub enum EnumsPriority {
@@ -359,17 +364,25 @@ impl ::std::convert::TryFrom<i64> for EnumsPriority {
             -1 => ::std::result::Result::Ok(EnumsPriority::VMinus1),
             0 => ::std::result::Result::Ok(EnumsPriority::V0),
             1 => ::std::result::Result::Ok(EnumsPriority::V1),
-            9223372036854775807 => ::std::result::Result::Ok(EnumsPriority::V9223372036854775807),
-            other => ::std::result::Result::Err(::std::format!(
-                "invalid value {}, expected one of -1, 0, 1, 9223372036854775807",
-                other
-            )),
+            9223372036854775807 => {
+                ::std::result::Result::Ok(EnumsPriority::V9223372036854775807)
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::std::format!(
+                        "invalid value {}, expected one of -1, 0, 1, 9223372036854775807",
+                        other
+                    ),
+                )
+            }
         }
     }
 }
 impl ::std::convert::TryFrom<evdef_support::Integer> for EnumsPriority {
     type Error = ::std::string::String;
-    fn try_from(value: evdef_support::Integer) -> ::std::result::Result<Self, Self::Error> {
+    fn try_from(
+        value: evdef_support::Integer,
+    ) -> ::std::result::Result<Self, Self::Error> {
         Self::try_from(value.0)
     }
 }
@@ -408,12 +421,16 @@ impl<'de> ::serde::Deserialize<'de> for EnumsMaybeStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         match value.as_ref() {
             "on" => ::std::result::Result::Ok(EnumsMaybeStatus::On),
             "off" => ::std::result::Result::Ok(EnumsMaybeStatus::Off),
             other => {
-                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+                ::std::result::Result::Err(
+                    ::serde::de::Error::unknown_variant(other, Self::VALUES),
+                )
             }
         }
     }
@@ -443,12 +460,16 @@ impl<'de> ::serde::Deserialize<'de> for EnumsTagsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         match value.as_ref() {
             "red" => ::std::result::Result::Ok(EnumsTagsItem::Red),
             "green" => ::std::result::Result::Ok(EnumsTagsItem::Green),
             other => {
-                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+                ::std::result::Result::Err(
+                    ::serde::de::Error::unknown_variant(other, Self::VALUES),
+                )
             }
         }
     }
@@ -462,10 +483,7 @@ pub struct Enums {
     /// Required.
     pub priority: EnumsPriority,
     /// Optional, may be `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "evdef_support::OptionalNullable::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "evdef_support::OptionalNullable::is_absent")]
     pub maybe_status: evdef_support::OptionalNullable<EnumsMaybeStatus>,
     /// Required.
     pub tags: ::std::vec::Vec<EnumsTagsItem>,
@@ -504,12 +522,16 @@ impl<'de> ::serde::Deserialize<'de> for DeepLevel1Level2ValueItemLevel3Kind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(deserializer)?;
+        let value: ::std::borrow::Cow<'de, str> = ::serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         match value.as_ref() {
             "a" => ::std::result::Result::Ok(DeepLevel1Level2ValueItemLevel3Kind::A),
             "b" => ::std::result::Result::Ok(DeepLevel1Level2ValueItemLevel3Kind::B),
             other => {
-                ::std::result::Result::Err(::serde::de::Error::unknown_variant(other, Self::VALUES))
+                ::std::result::Result::Err(
+                    ::serde::de::Error::unknown_variant(other, Self::VALUES),
+                )
             }
         }
     }
@@ -605,15 +627,20 @@ pub mod evdef_support {
             }
         }
     }
-    impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de> for OptionalNullable<T> {
+    impl<'de, T: ::serde::Deserialize<'de>> ::serde::Deserialize<'de>
+    for OptionalNullable<T> {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(deserializer)?;
-            ::std::result::Result::Ok(match value {
-                ::std::option::Option::Some(value) => OptionalNullable::Value(value),
-                ::std::option::Option::None => OptionalNullable::Null,
-            })
+            let value: ::std::option::Option<T> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(
+                match value {
+                    ::std::option::Option::Some(value) => OptionalNullable::Value(value),
+                    ::std::option::Option::None => OptionalNullable::Null,
+                },
+            )
         }
     }
     /// A required, nullable field: `null` is `None`, but the key must be present (serde would
@@ -658,7 +685,8 @@ pub mod evdef_support {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            A::deserialize_as(deserializer).map(|value| As(value, ::std::marker::PhantomData))
+            A::deserialize_as(deserializer)
+                .map(|value| As(value, ::std::marker::PhantomData))
         }
     }
     /// An `integer`: a JSON number with no fractional part from -9223372036854775808 to
@@ -677,7 +705,8 @@ pub mod evdef_support {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<i64, D::Error> {
-            <Integer as ::serde::Deserialize>::deserialize(deserializer).map(|integer| integer.0)
+            <Integer as ::serde::Deserialize>::deserialize(deserializer)
+                .map(|integer| integer.0)
         }
     }
     struct IntegerVisitor;
@@ -686,22 +715,33 @@ pub mod evdef_support {
         fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.write_str("a signed 64-bit integer")
         }
-        fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<i64, E> {
+        fn visit_i64<E: ::serde::de::Error>(
+            self,
+            value: i64,
+        ) -> ::std::result::Result<i64, E> {
             ::std::result::Result::Ok(value)
         }
-        fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<i64, E> {
+        fn visit_u64<E: ::serde::de::Error>(
+            self,
+            value: u64,
+        ) -> ::std::result::Result<i64, E> {
             i64::try_from(value)
-                .map_err(|_| E::invalid_value(::serde::de::Unexpected::Unsigned(value), &self))
+                .map_err(|_| E::invalid_value(
+                    ::serde::de::Unexpected::Unsigned(value),
+                    &self,
+                ))
         }
-        fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<i64, E> {
+        fn visit_f64<E: ::serde::de::Error>(
+            self,
+            value: f64,
+        ) -> ::std::result::Result<i64, E> {
             let range = -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
             if value.fract() == 0.0 && range.contains(&value) {
                 ::std::result::Result::Ok(value as i64)
             } else {
-                ::std::result::Result::Err(E::invalid_value(
-                    ::serde::de::Unexpected::Float(value),
-                    &self,
-                ))
+                ::std::result::Result::Err(
+                    E::invalid_value(::serde::de::Unexpected::Float(value), &self),
+                )
             }
         }
     }
@@ -734,19 +774,20 @@ pub mod evdef_support {
     /// `Option<T>`, `null` being `None`, each value read with `A`.
     pub struct Nullable<A>(::std::marker::PhantomData<A>);
     impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>>
-        for Nullable<A>
-    {
+    for Nullable<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
-            let value: ::std::option::Option<As<T, A>> =
-                ::serde::Deserialize::deserialize(deserializer)?;
+            let value: ::std::option::Option<As<T, A>> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
             ::std::result::Result::Ok(value.map(|value| value.0))
         }
     }
     /// An optional, non-nullable field read with `A` (see [`present`]).
     pub struct Present<A>(::std::marker::PhantomData<A>);
-    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>> for Present<A> {
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::option::Option<T>>
+    for Present<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<::std::option::Option<T>, D::Error> {
@@ -756,45 +797,55 @@ pub mod evdef_support {
     /// An [`OptionalNullable`] field whose value is read with `A`.
     pub struct OptionalNullableOf<A>(::std::marker::PhantomData<A>);
     impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, OptionalNullable<T>>
-        for OptionalNullableOf<A>
-    {
+    for OptionalNullableOf<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<OptionalNullable<T>, D::Error> {
-            let value: ::std::option::Option<As<T, A>> =
-                ::serde::Deserialize::deserialize(deserializer)?;
-            ::std::result::Result::Ok(match value {
-                ::std::option::Option::Some(value) => OptionalNullable::Value(value.0),
-                ::std::option::Option::None => OptionalNullable::Null,
-            })
+            let value: ::std::option::Option<As<T, A>> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
+            ::std::result::Result::Ok(
+                match value {
+                    ::std::option::Option::Some(value) => {
+                        OptionalNullable::Value(value.0)
+                    }
+                    ::std::option::Option::None => OptionalNullable::Null,
+                },
+            )
         }
     }
     /// A `Vec<T>`, each item read with `A`.
     pub struct Items<A>(::std::marker::PhantomData<A>);
-    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::vec::Vec<T>> for Items<A> {
+    impl<'de, T, A: DeserializeAs<'de, T>> DeserializeAs<'de, ::std::vec::Vec<T>>
+    for Items<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
         ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error> {
-            let items: ::std::vec::Vec<As<T, A>> = ::serde::Deserialize::deserialize(deserializer)?;
+            let items: ::std::vec::Vec<As<T, A>> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
             ::std::result::Result::Ok(items.into_iter().map(|item| item.0).collect())
         }
     }
     /// A `BTreeMap<String, T>`, each value read with `A`.
     pub struct Values<A>(::std::marker::PhantomData<A>);
-    impl<'de, T, A: DeserializeAs<'de, T>>
-        DeserializeAs<'de, ::std::collections::BTreeMap<::std::string::String, T>> for Values<A>
-    {
+    impl<
+        'de,
+        T,
+        A: DeserializeAs<'de, T>,
+    > DeserializeAs<'de, ::std::collections::BTreeMap<::std::string::String, T>>
+    for Values<A> {
         fn deserialize_as<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, T>, D::Error>
-        {
-            let values: ::std::collections::BTreeMap<::std::string::String, As<T, A>> =
-                ::serde::Deserialize::deserialize(deserializer)?;
+        ) -> ::std::result::Result<
+            ::std::collections::BTreeMap<::std::string::String, T>,
+            D::Error,
+        > {
+            let values: ::std::collections::BTreeMap<::std::string::String, As<T, A>> = ::serde::Deserialize::deserialize(
+                deserializer,
+            )?;
             ::std::result::Result::Ok(
-                values
-                    .into_iter()
-                    .map(|(key, value)| (key, value.0))
-                    .collect(),
+                values.into_iter().map(|(key, value)| (key, value.0)).collect(),
             )
         }
     }

@@ -1,6 +1,7 @@
-//! Rust names for definition names: `api_created_check_in` → `ApiCreatedCheckIn`, `user-id` → `user_id`,
-//! `type` → `type_`, `2fa_code` → `_2fa_code`. Every result is a valid, conventionally cased identifier;
-//! whether two names collide is decided by the caller, which knows where they came from.
+//! Rust identifiers for definition names: `api_created_check_in` → `ApiCreatedCheckIn`, `user-id` →
+//! `user_id`, `type` → `type_`, `2fa_code` → `_2fa_code`. The shared type space ([`super::shared`]) names
+//! the types every code backend prints with them; the Rust backend also its fields and variants. Every
+//! result is a valid, conventionally cased identifier; whether two names collide is decided by the caller.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
