@@ -1,6 +1,8 @@
 //! Resolve: the spanned YAML tree → [`Catalog`]. Reads fragments, events and their keys, and hands each
 //! parameter to `types`. Every problem is a diagnostic; an event with errors is left out of the catalog.
 
+mod pii;
+mod reach;
 mod types;
 mod values;
 
@@ -218,6 +220,7 @@ fn resolve_event(
         tags: Vec::new(),
         parameters: Default::default(),
         examples: Vec::new(),
+        uses: reach::fragments_used(tree, value, r.fragments()),
     };
     for entry in &def.entries {
         let mut local = Vec::new();
@@ -325,6 +328,7 @@ fn resolve_fragment(
             parameters: Default::default(),
             is_template: false,
             merges,
+            uses: Vec::new(),
         };
     }
     let keys: Vec<String> = r
@@ -347,6 +351,7 @@ fn resolve_fragment(
         parameters,
         is_template,
         merges,
+        uses: reach::fragments_used(tree, value, r.fragments()),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::source::Span;
 use crate::yaml::{self, Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
 
 /// The keys of a long-form parameter.
-pub const PARAMETER_KEYS: [&str; 16] = [
+pub const PARAMETER_KEYS: [&str; 18] = [
     "type",
     "description",
     "required",
@@ -33,6 +33,8 @@ pub const PARAMETER_KEYS: [&str; 16] = [
     "properties",
     "items",
     "values",
+    "pii",
+    "classification",
 ];
 
 /// Deepest nesting of `properties` / `items` / `values`.
@@ -76,6 +78,11 @@ impl<'m, 't> Resolver<'m, 't> {
 
     pub fn tree(&self) -> &'t Tree {
         self.merger.tree()
+    }
+
+    /// Every fragment by the node of its value.
+    pub fn fragments(&self) -> &'m HashMap<NodeId, String> {
+        self.fragments
     }
 
     /// The fragment whose value is this node.
@@ -249,6 +256,8 @@ impl<'m, 't> Resolver<'m, 't> {
             required: true,
             description: None,
             deprecated: None,
+            pii: None,
+            classification: None,
         };
         let value = entry.value;
         match &tree.resolved(value).kind {
@@ -265,6 +274,9 @@ impl<'m, 't> Resolver<'m, 't> {
                 p.description = desc;
                 p.deprecated = deprecated;
                 p.required = required.unwrap_or(true) && !optional;
+                if !self.pii(value, &mut p, diagnostics) {
+                    return None;
+                }
             }
             // An undefined or cyclic alias has been reported where it is written.
             NodeKind::Alias { target: None, .. } => return None,
@@ -420,7 +432,7 @@ impl<'m, 't> Resolver<'m, 't> {
                 "max_length" => schema.constraints.max_length = self.count(entry, &mut local),
                 "min_items" => schema.constraints.min_items = self.count(entry, &mut local),
                 "max_items" => schema.constraints.max_items = self.count(entry, &mut local),
-                "enum" | "properties" | "items" | "values" => {}
+                "enum" | "properties" | "items" | "values" | "pii" | "classification" => {}
                 "format" => local.push(
                     Diagnostic::error("unknown-key", "unknown key `format` in a parameter", tree.get(entry.key_node).span)
                         .with_help("the format is implied by the type: use `timestamp`, `date`, `uuid`, `email` or `url`"),
@@ -546,6 +558,9 @@ impl<'m, 't> Resolver<'m, 't> {
                 Some(schema)
             }
             NodeKind::Mapping(_) => {
+                if !self.no_pii_on_items(entry.value, diagnostics) {
+                    return None;
+                }
                 let (mut schema, optional, description, _, required) =
                     self.long_form(entry.value, depth, diagnostics)?;
                 if optional || required.is_some() {
