@@ -86,6 +86,40 @@ pub struct LintConfig {
     pub naming: Option<String>,
     /// Severity overrides by rule code: `error`, `warn`, `info`, `off`.
     pub rules: std::collections::BTreeMap<String, RuleLevel>,
+    /// `[lint.pii-parameter]`.
+    #[serde(rename = "pii-parameter")]
+    pub pii_parameter: PiiParameterConfig,
+    /// `[lint.description-quality]`.
+    #[serde(rename = "description-quality")]
+    pub description_quality: DescriptionQualityConfig,
+    /// `[lint.too-many-parameters]`.
+    #[serde(rename = "too-many-parameters")]
+    pub too_many_parameters: TooManyParametersConfig,
+}
+
+/// `[lint.pii-parameter]`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct PiiParameterConfig {
+    /// Names that look personal, as snake_case words (`first_name`; `birth*` for a word prefix). Replaces
+    /// the default list when given.
+    pub names: Option<Vec<String>>,
+}
+
+/// `[lint.description-quality]`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct DescriptionQualityConfig {
+    /// Fewest words a description may have (default 3).
+    pub min_words: Option<usize>,
+}
+
+/// `[lint.too-many-parameters]`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TooManyParametersConfig {
+    /// Most parameters an event may have after merges (default 50).
+    pub max: Option<usize>,
 }
 
 /// A configured rule level.
