@@ -16,6 +16,9 @@ pub struct Catalog {
     pub events: IndexMap<String, Event>,
     /// Fragments (top-level keys starting with `.`), in file order.
     pub fragments: IndexMap<String, Fragment>,
+    /// Fragments referred to by events that failed to resolve (and are left out of `events`), as in
+    /// [`Event::uses`]: still used, so `unused-fragment` does not add noise to the real errors.
+    pub unresolved_uses: Vec<String>,
 }
 
 impl Catalog {
@@ -25,6 +28,7 @@ impl Catalog {
             sources,
             events: IndexMap::new(),
             fragments: IndexMap::new(),
+            unresolved_uses: Vec::new(),
         }
     }
 

@@ -62,7 +62,7 @@ impl DescriptionQuality {
             format!("the description of {what} {problem}"),
             span,
         )
-        .with_label("described here")
+        .with_label(format!("its description {problem}"))
         .with_help("say what the value means and when it is set, in a short sentence")
     }
 

@@ -19,6 +19,7 @@ impl UnusedFragment {
             .events
             .values()
             .flat_map(|e| e.uses.iter().map(String::as_str))
+            .chain(catalog.unresolved_uses.iter().map(String::as_str))
             .collect();
         while let Some(name) = stack.pop() {
             if !reached.insert(name) {
