@@ -54,7 +54,13 @@ fn write_parameters(out: &mut String, sources: &SourceMap, params: &Parameters, 
             ty.push_str(" | null");
         }
         let req = if p.required { "required" } else { "optional" };
-        let _ = writeln!(out, "{pad}{}: {ty} ({req})", p.name);
+        let pii = match (p.pii, &p.classification) {
+            (Some(true), Some(c)) => format!(", pii: {c}"),
+            (Some(true), None) => ", pii".to_string(),
+            (Some(false), _) => ", not pii".to_string(),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(out, "{pad}{}: {ty} ({req}{pii})", p.name);
         if p.origin.via.is_empty() {
             let _ = writeln!(out, "{pad}    written at {}", sources.locate(p.origin.key));
         } else {
