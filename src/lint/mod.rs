@@ -159,14 +159,17 @@ fn run_rule(rule: Rule, catalog: &Catalog, config: &LintConfig) -> Vec<Diagnosti
         }
         Rule::InconsistentParameter => InconsistentParameter::check(catalog, &mut found),
         Rule::UnusedFragment => UnusedFragment::check(catalog, &mut found),
-        Rule::PiiParameter => PiiParameter::new(config.pii_parameter.names.as_deref())
-            .check(catalog, &mut found),
+        Rule::PiiParameter => {
+            PiiParameter::new(config.pii_parameter.names.as_deref()).check(catalog, &mut found)
+        }
         Rule::RedundantOverride => RedundantOverride::check(catalog, &mut found),
         Rule::EnumValueCase => EnumValueCase::check(catalog, &mut found),
-        Rule::DescriptionQuality => DescriptionQuality::new(config.description_quality.min_words)
-            .check(catalog, &mut found),
-        Rule::TooManyParameters => TooManyParameters::new(config.too_many_parameters.max)
-            .check(catalog, &mut found),
+        Rule::DescriptionQuality => {
+            DescriptionQuality::new(config.description_quality.min_words).check(catalog, &mut found)
+        }
+        Rule::TooManyParameters => {
+            TooManyParameters::new(config.too_many_parameters.max).check(catalog, &mut found)
+        }
     }
     // A fragment's parameter is reachable from every event that merges it: report each place once.
     let mut seen = std::collections::HashSet::new();

@@ -136,7 +136,11 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
                 .map(|(name, span, value)| {
                     let event = resolve_event(&mut resolver, name, *span, *value, &mut found);
                     if event.is_none() {
-                        unresolved_uses.extend(reach::fragments_used(tree, *value, &fragment_by_node));
+                        unresolved_uses.extend(reach::fragments_used(
+                            tree,
+                            *value,
+                            &fragment_by_node,
+                        ));
                     }
                     (name.clone(), event)
                 })

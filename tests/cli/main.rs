@@ -10,6 +10,7 @@ mod diff;
 mod emit_json_schema;
 mod emit_typescript;
 mod explain;
+mod lint_rules;
 mod numbers;
 mod output;
 mod resolve;

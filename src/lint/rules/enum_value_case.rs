@@ -14,15 +14,21 @@ pub const EXPLANATION: &str = include_str!("enum_value_case.md");
 /// The case styles, each with a test on one identifier-like value.
 const STYLES: [(&str, fn(&str) -> bool); 6] = [
     ("lowercase", |v| {
-        v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
     }),
-    ("snake_case", |v| separated(v, '_', |c| c.is_ascii_lowercase())),
-    ("kebab-case", |v| separated(v, '-', |c| c.is_ascii_lowercase())),
+    ("snake_case", |v| {
+        separated(v, '_', |c| c.is_ascii_lowercase())
+    }),
+    ("kebab-case", |v| {
+        separated(v, '-', |c| c.is_ascii_lowercase())
+    }),
     ("SCREAMING_SNAKE_CASE", |v| {
         separated(v, '_', |c| c.is_ascii_uppercase())
     }),
     ("camelCase", |v| {
-        v.starts_with(|c: char| c.is_ascii_lowercase()) && v.chars().all(|c| c.is_ascii_alphanumeric())
+        v.starts_with(|c: char| c.is_ascii_lowercase())
+            && v.chars().all(|c| c.is_ascii_alphanumeric())
     }),
     ("PascalCase", |v| {
         v.starts_with(|c: char| c.is_ascii_uppercase())
@@ -56,7 +62,11 @@ fn styles_of(v: &str) -> u8 {
 /// `None` when the identifier-like values share a style; otherwise the style most of them fit and the
 /// values that do not fit it.
 fn mismatch(values: &[&str]) -> Option<(&'static str, Vec<String>)> {
-    let values: Vec<&str> = values.iter().copied().filter(|v| identifier_like(v)).collect();
+    let values: Vec<&str> = values
+        .iter()
+        .copied()
+        .filter(|v| identifier_like(v))
+        .collect();
     if values.len() < 2 {
         return None;
     }
@@ -64,10 +74,12 @@ fn mismatch(values: &[&str]) -> Option<(&'static str, Vec<String>)> {
     if sets.iter().fold(u8::MAX, |all, s| all & s) != 0 {
         return None;
     }
-    let (best, _) = STYLES
-        .iter()
-        .enumerate()
-        .max_by_key(|(i, _)| (sets.iter().filter(|s| *s & (1 << i) != 0).count(), usize::MAX - i))?;
+    let (best, _) = STYLES.iter().enumerate().max_by_key(|(i, _)| {
+        (
+            sets.iter().filter(|s| *s & (1 << i) != 0).count(),
+            usize::MAX - i,
+        )
+    })?;
     let off = values
         .iter()
         .zip(&sets)

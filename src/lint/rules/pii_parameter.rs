@@ -60,10 +60,13 @@ impl PiiParameter {
             .filter(|pattern| !pattern.is_empty())
             .find(|pattern| {
                 words.windows(pattern.len()).any(|window| {
-                    window.iter().zip(pattern.iter()).all(|(w, p)| match p.strip_suffix('*') {
-                        Some(prefix) => w.starts_with(prefix),
-                        None => w == p,
-                    })
+                    window
+                        .iter()
+                        .zip(pattern.iter())
+                        .all(|(w, p)| match p.strip_suffix('*') {
+                            Some(prefix) => w.starts_with(prefix),
+                            None => w == p,
+                        })
                 })
             })
             .map(|pattern| pattern.join("_"))
@@ -156,7 +159,10 @@ mod tests {
     fn a_configured_list_replaces_the_default() {
         let rule = PiiParameter::new(Some(&["iban".to_string(), "tax_id*".to_string()]));
         assert_eq!(rule.matching_name("payer_iban").as_deref(), Some("iban"));
-        assert_eq!(rule.matching_name("tax_identifier").as_deref(), Some("tax_id*"));
+        assert_eq!(
+            rule.matching_name("tax_identifier").as_deref(),
+            Some("tax_id*")
+        );
         assert_eq!(rule.matching_name("user_email"), None);
     }
 }

@@ -22,9 +22,7 @@ pub(crate) fn same_definition(a: &Parameter, b: &Parameter) -> bool {
 }
 
 fn same_schema(a: &Schema, b: &Schema) -> bool {
-    if a.nullable != b.nullable
-        || a.constraints != b.constraints
-        || a.description != b.description
+    if a.nullable != b.nullable || a.constraints != b.constraints || a.description != b.description
     {
         return false;
     }
