@@ -32,17 +32,17 @@ pub(super) fn fragments_used(
                     stack.push(k);
                 }
             }
-            NodeKind::Alias { target, .. } => match target {
-                Some(t) => match fragments.get(t) {
-                    Some(name) => {
-                        if seen_fragments.insert(name) {
-                            used.push(name.clone());
-                        }
+            NodeKind::Alias {
+                target: Some(t), ..
+            } => match fragments.get(t) {
+                Some(name) => {
+                    if seen_fragments.insert(name) {
+                        used.push(name.clone());
                     }
-                    None => stack.push(*t),
-                },
-                None => {}
+                }
+                None => stack.push(*t),
             },
+            NodeKind::Alias { target: None, .. } => {}
         }
     }
     used

@@ -11,8 +11,11 @@ pub struct EnumValueCase;
 /// The rule's documentation.
 pub const EXPLANATION: &str = include_str!("enum_value_case.md");
 
-/// The case styles, each with a test on one identifier-like value.
-const STYLES: [(&str, fn(&str) -> bool); 6] = [
+/// A case style: its name and a test on one identifier-like value.
+type Style = (&'static str, fn(&str) -> bool);
+
+/// The case styles.
+const STYLES: [Style; 6] = [
     ("lowercase", |v| {
         v.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
