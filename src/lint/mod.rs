@@ -1,6 +1,8 @@
 //! Lint: rules over the resolved catalog that catch sloppy definitions (clashing merges, type-changing
-//! overrides, missing descriptions, names off the convention). One rule per file under `rules/`; the
-//! [`Rule`] enum lists them with their codes and default severities.
+//! overrides, missing descriptions, names off the convention) and look across the whole catalog
+//! (inconsistent or unmarked personal parameters, unused fragments, redundant overrides, enum case,
+//! description quality, oversized events). One rule per file under `rules/`; the [`Rule`] enum lists
+//! them with their codes and default severities.
 
 mod rules;
 
