@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::Error;
+pub use crate::lint::config::{
+    DescriptionQualityConfig, LintConfig, PiiParameterConfig, RuleLevel, TooManyParametersConfig,
+};
 
 /// The name of the project configuration file.
 pub const FILE_NAME: &str = "evdef.toml";
@@ -76,33 +79,6 @@ pub enum AdditionalParameters {
     Deny,
     /// Unknown parameters are accepted.
     Allow,
-}
-
-/// `[lint]`.
-#[derive(Debug, Clone, Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-pub struct LintConfig {
-    /// Regular expression every event and parameter name must match (checked when the file is read).
-    #[serde(deserialize_with = "checked::naming")]
-    pub naming: Option<String>,
-    /// Severity overrides by rule code: `error`, `warn`, `info`, `off`. Unknown codes are refused when
-    /// the file is read.
-    #[serde(deserialize_with = "checked::rules")]
-    pub rules: std::collections::BTreeMap<String, RuleLevel>,
-}
-
-/// A configured rule level.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum RuleLevel {
-    /// Report as an error.
-    Error,
-    /// Report as a warning.
-    Warn,
-    /// Report as information.
-    Info,
-    /// Do not run the rule.
-    Off,
 }
 
 /// `[diff]`.
@@ -282,49 +258,6 @@ impl Config {
     }
 }
 
-/// Values checked while the file is read, so that a bad one is an error naming its line and column (the
-/// TOML deserializer attaches the span of the value being read) in every command, not only in `check`.
-mod checked {
-    use std::collections::BTreeMap;
-
-    use serde::de::{Deserialize, Deserializer, Error as _};
-
-    use super::RuleLevel;
-
-    /// `[lint] naming`: must compile as a regular expression.
-    pub fn naming<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        let pattern = String::deserialize(d)?;
-        match fancy_regex::Regex::new(&pattern) {
-            Ok(_) => Ok(Some(pattern)),
-            Err(e) => Err(D::Error::custom(format!(
-                "`naming` is not a valid regular expression: {e}"
-            ))),
-        }
-    }
-
-    /// `[lint.rules]`: every key must name a configurable rule.
-    pub fn rules<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, RuleLevel>, D::Error> {
-        let rules = BTreeMap::<RuleCode, RuleLevel>::deserialize(d)?;
-        Ok(rules
-            .into_iter()
-            .map(|(code, level)| (code.0, level))
-            .collect())
-    }
-
-    /// A key of `[lint.rules]`, checked as it is read so that the error points at the key.
-    #[derive(PartialEq, Eq, PartialOrd, Ord)]
-    struct RuleCode(String);
-
-    impl<'de> Deserialize<'de> for RuleCode {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let code = String::deserialize(d)?;
-            match crate::lint::unknown_rule_message(&code) {
-                Some(message) => Err(D::Error::custom(message)),
-                None => Ok(RuleCode(code)),
-            }
-        }
-    }
-}
 
 /// `dir` as seen from `cwd`: below it (`defs`, or `.` for `cwd` itself), above it (`..`, `../..`), or
 /// absolute when the two only share a distant ancestor.

@@ -16,6 +16,9 @@ pub struct Catalog {
     pub events: IndexMap<String, Event>,
     /// Fragments (top-level keys starting with `.`), in file order.
     pub fragments: IndexMap<String, Fragment>,
+    /// Fragments referred to by events that failed to resolve (and are left out of `events`), as in
+    /// [`Event::uses`]: still used, so `unused-fragment` does not add noise to the real errors.
+    pub unresolved_uses: Vec<String>,
 }
 
 impl Catalog {
@@ -25,6 +28,7 @@ impl Catalog {
             sources,
             events: IndexMap::new(),
             fragments: IndexMap::new(),
+            unresolved_uses: Vec::new(),
         }
     }
 
@@ -59,6 +63,10 @@ pub struct Event {
     pub parameters: Parameters,
     /// Sample payloads, checked against the event by `evdef check`.
     pub examples: Vec<Example>,
+    /// Fragments the definition refers to anywhere inside it (merge keys and plain aliases, event-level
+    /// templates and nested `properties` included), in order written, without following them: what
+    /// `unused-fragment` starts from.
+    pub uses: Vec<String>,
 }
 
 /// A sample payload from `examples:`.
@@ -85,6 +93,9 @@ pub struct Fragment {
     pub is_template: bool,
     /// Fragments this one merges directly, by fragment name, in merge order.
     pub merges: Vec<String>,
+    /// Fragments referred to anywhere inside this one (merges at any depth and plain aliases), in order
+    /// written, without following them (see [`Event::uses`]).
+    pub uses: Vec<String>,
 }
 
 /// A parameter of an event (or a property of an object parameter): its definition and how it arrived here.
@@ -135,6 +146,10 @@ pub struct Definition {
     pub description: Option<String>,
     /// `deprecated:` (the reason, or `"deprecated"` when given as `true`).
     pub deprecated: Option<String>,
+    /// `pii:`: whether the value is personal data; `None` when the key is absent.
+    pub pii: Option<bool>,
+    /// `classification:` next to `pii: true`, e.g. `confidential` (free text, the team's own scheme).
+    pub classification: Option<String>,
 }
 
 /// The shape of a value: a type, whether `null` is allowed, and constraints.

@@ -120,7 +120,13 @@ fn write_parameters(out: &mut String, sources: &SourceMap, params: &Parameters, 
             ty.push_str(" | null");
         }
         let req = if p.required { "required" } else { "optional" };
-        let _ = writeln!(out, "{pad}{}: {ty} ({req})", p.name);
+        let pii = match (p.pii, &p.classification) {
+            (Some(true), Some(c)) => format!(", pii: {c}"),
+            (Some(true), None) => ", pii".to_string(),
+            (Some(false), _) => ", not pii".to_string(),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(out, "{pad}{}: {ty} ({req}{pii})", p.name);
         if let Some(d) = &p.description {
             let _ = writeln!(out, "{pad}    {d}");
         }

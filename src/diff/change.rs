@@ -163,7 +163,7 @@ rules! {
     Deprecated => "deprecated",
         "An event or parameter was deprecated (or is no longer deprecated). Never breaking.\n";
     DocsChanged => "docs-changed",
-        "A description, owner or tags changed. Never breaking.\n";
+        "A description, owner, tags or a `pii:`/`classification:` mark changed. Never breaking.\n";
     VersionNotBumped => "version-not-bumped",
         "An event declares `version:` and has a change that breaks a direction the `[diff] mode` counts, but\n\
          its version did not change. Bump the major version (the suggestion is the next one); the run fails\n\

@@ -142,6 +142,8 @@ mod tests {
             required,
             description: None,
             deprecated: None,
+            pii: None,
+            classification: None,
         }
     }
 

@@ -280,6 +280,20 @@ impl Differ {
             let message = format!("description of {name} changed");
             self.push(Rule::DocsChanged, Some(path), Breaks::NONE, message, at);
         }
+        if o.pii != n.pii || o.classification != n.classification {
+            let show = |pii: Option<bool>, c: &Option<String>| match (pii, c) {
+                (Some(true), Some(c)) => format!("pii ({c})"),
+                (Some(true), None) => "pii".to_string(),
+                (Some(false), _) => "not pii".to_string(),
+                (None, _) => "unmarked".to_string(),
+            };
+            let message = format!(
+                "personal-data mark of {name} changed from {} to {}",
+                show(o.pii, &o.classification),
+                show(n.pii, &n.classification)
+            );
+            self.push(Rule::DocsChanged, Some(path), Breaks::NONE, message, at);
+        }
         self.schema(path, &o.schema, &n.schema, at);
     }
 

@@ -219,6 +219,13 @@ fn parameter_schema(p: &Parameter, options: &JsonSchemaOptions) -> Value {
     if p.deprecated.is_some() {
         schema.insert("deprecated".into(), true.into());
     }
+    // Annotations, ignored by validators: whether the value is personal data, and its class.
+    if let Some(pii) = p.pii {
+        schema.insert("x-pii".into(), pii.into());
+    }
+    if let Some(c) = &p.classification {
+        schema.insert("x-pii-classification".into(), c.clone().into());
+    }
     Value::Object(schema)
 }
 

@@ -84,6 +84,12 @@ fn parameter(sources: &SourceMap, p: &Parameter) -> Value {
     if let Some(d) = &p.deprecated {
         o.insert("deprecated".into(), json!(d));
     }
+    if let Some(pii) = p.pii {
+        o.insert("pii".into(), json!(pii));
+    }
+    if let Some(c) = &p.classification {
+        o.insert("classification".into(), json!(c));
+    }
     let mut origin = Map::new();
     origin.insert("at".into(), json!(location(sources, p.origin.key)));
     if p.origin.is_inherited() {

@@ -3,7 +3,7 @@
 //! `# evdef-ignore` comment and recorded in a baseline. Errors that mean the definitions cannot be compiled
 //! (`yaml-syntax`, `unknown-type`, ...) are none of these: they must be fixed.
 
-use crate::config::{LintConfig, RuleLevel};
+use super::config::{LintConfig, RuleLevel};
 use crate::diagnostics::{Diagnostic, Severity};
 
 use super::Rule;

@@ -1,19 +1,26 @@
 //! Lint: rules over the resolved catalog that catch sloppy definitions (clashing merges, type-changing
-//! overrides, missing descriptions, names off the convention). One rule per file under `rules/`; the
-//! [`Rule`] enum lists them with their codes and default severities.
+//! overrides, missing descriptions, names off the convention) and look across the whole catalog
+//! (inconsistent or unmarked personal parameters, unused fragments, redundant overrides, enum case,
+//! description quality, oversized events). One rule per file under `rules/`; the [`Rule`] enum lists
+//! them with their codes and default severities.
 
 pub mod baseline;
 pub mod codes;
+pub mod config;
 mod rules;
 pub mod suppress;
 
 use rayon::prelude::*;
 
-use crate::config::LintConfig;
+use config::LintConfig;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Catalog, Event, Parameter, Parameters, Type};
 
-pub use rules::{EventWithoutDescription, MergeConflict, NameOffConvention, OverrideTypeChange};
+pub use rules::{
+    DescriptionQuality, EnumValueCase, EventWithoutDescription, InconsistentParameter,
+    MergeConflict, NameOffConvention, OverrideTypeChange, PiiParameter, RedundantOverride,
+    TooManyParameters, UnusedFragment,
+};
 
 /// The default naming convention: `snake_case`.
 pub const DEFAULT_NAMING: &str = "^[a-z][a-z0-9]*(_[a-z0-9]+)*$";
@@ -29,15 +36,36 @@ pub enum Rule {
     MissingDescription,
     /// `naming-convention`: see [`NameOffConvention`].
     NamingConvention,
+    /// `inconsistent-parameter`: see [`InconsistentParameter`].
+    InconsistentParameter,
+    /// `unused-fragment`: see [`UnusedFragment`].
+    UnusedFragment,
+    /// `pii-parameter`: see [`PiiParameter`].
+    PiiParameter,
+    /// `redundant-override`: see [`RedundantOverride`].
+    RedundantOverride,
+    /// `enum-value-case`: see [`EnumValueCase`].
+    EnumValueCase,
+    /// `description-quality`: see [`DescriptionQuality`].
+    DescriptionQuality,
+    /// `too-many-parameters`: see [`TooManyParameters`].
+    TooManyParameters,
 }
 
 impl Rule {
     /// All rules, in the order they run.
-    pub const ALL: [Rule; 4] = [
+    pub const ALL: [Rule; 11] = [
         Rule::MergeConflict,
         Rule::OverrideTypeChange,
         Rule::MissingDescription,
         Rule::NamingConvention,
+        Rule::InconsistentParameter,
+        Rule::UnusedFragment,
+        Rule::PiiParameter,
+        Rule::RedundantOverride,
+        Rule::EnumValueCase,
+        Rule::DescriptionQuality,
+        Rule::TooManyParameters,
     ];
 
     /// The stable code.
@@ -47,6 +75,13 @@ impl Rule {
             Rule::OverrideTypeChange => "override-type-change",
             Rule::MissingDescription => "missing-description",
             Rule::NamingConvention => "naming-convention",
+            Rule::InconsistentParameter => "inconsistent-parameter",
+            Rule::UnusedFragment => "unused-fragment",
+            Rule::PiiParameter => "pii-parameter",
+            Rule::RedundantOverride => "redundant-override",
+            Rule::EnumValueCase => "enum-value-case",
+            Rule::DescriptionQuality => "description-quality",
+            Rule::TooManyParameters => "too-many-parameters",
         }
     }
 
@@ -62,6 +97,13 @@ impl Rule {
             Rule::OverrideTypeChange => rules::override_type_change::EXPLANATION,
             Rule::MissingDescription => rules::missing_description::EXPLANATION,
             Rule::NamingConvention => rules::naming_convention::EXPLANATION,
+            Rule::InconsistentParameter => rules::inconsistent_parameter::EXPLANATION,
+            Rule::UnusedFragment => rules::unused_fragment::EXPLANATION,
+            Rule::PiiParameter => rules::pii_parameter::EXPLANATION,
+            Rule::RedundantOverride => rules::redundant_override::EXPLANATION,
+            Rule::EnumValueCase => rules::enum_value_case::EXPLANATION,
+            Rule::DescriptionQuality => rules::description_quality::EXPLANATION,
+            Rule::TooManyParameters => rules::too_many_parameters::EXPLANATION,
         }
     }
 
@@ -117,6 +159,19 @@ fn run_rule(rule: Rule, catalog: &Catalog, config: &LintConfig) -> Vec<Diagnosti
                     format!("`[lint] naming` is not a valid regular expression: {e}"),
                 )),
             }
+        }
+        Rule::InconsistentParameter => InconsistentParameter::check(catalog, &mut found),
+        Rule::UnusedFragment => UnusedFragment::check(catalog, &mut found),
+        Rule::PiiParameter => {
+            PiiParameter::new(config.pii_parameter.names.as_deref()).check(catalog, &mut found)
+        }
+        Rule::RedundantOverride => RedundantOverride::check(catalog, &mut found),
+        Rule::EnumValueCase => EnumValueCase::check(catalog, &mut found),
+        Rule::DescriptionQuality => {
+            DescriptionQuality::new(config.description_quality.min_words).check(catalog, &mut found)
+        }
+        Rule::TooManyParameters => {
+            TooManyParameters::new(config.too_many_parameters.max).check(catalog, &mut found)
         }
     }
     // A fragment's parameter is reachable from every event that merges it: report each place once.

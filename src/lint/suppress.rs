@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::config::LintConfig;
+use super::config::LintConfig;
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::yaml::comments;

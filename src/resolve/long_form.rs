@@ -129,6 +129,8 @@ impl Resolver<'_, '_> {
                     | ParameterKey::Items
                     | ParameterKey::Values,
                 ) => {}
+                // Read by `pii` (resolve/pii.rs).
+                Some(ParameterKey::Pii | ParameterKey::Classification) => {}
                 None if &*entry.key == "format" => local.push(
                     Diagnostic::error("unknown-key", "unknown key `format` in a parameter", tree.get(entry.key_node).span)
                         .with_help("the format is implied by the type: use `timestamp`, `date`, `uuid`, `email` or `url`"),
@@ -231,6 +233,9 @@ impl Resolver<'_, '_> {
                 Some(schema)
             }
             NodeKind::Mapping(_) => {
+                if !self.no_pii_on_items(entry.value, diagnostics) {
+                    return None;
+                }
                 let form = self.long_form(entry.value, depth, diagnostics)?;
                 if form.optional || form.required.is_some() {
                     diagnostics.push(

@@ -3,6 +3,8 @@
 
 mod long_form;
 pub mod raw;
+mod pii;
+mod reach;
 mod types;
 mod values;
 
@@ -190,19 +192,28 @@ fn resolve_events(
             let mut merger = Merger::new(tree);
             let mut resolver = types::Resolver::new(&mut merger, fragment_by_node);
             let mut found = Vec::new();
+            let mut unresolved_uses = Vec::new();
             let out = events
                 .iter()
                 .map(|(name, span, value)| {
                     let event = resolve_event(&mut resolver, name, *span, *value, &mut found);
+                    if event.is_none() {
+                        unresolved_uses.extend(reach::fragments_used(
+                            tree,
+                            *value,
+                            &fragment_by_node,
+                        ));
+                    }
                     (name.clone(), event)
                 })
                 .collect();
-            (out, found)
+            (out, found, unresolved_uses)
         })
         .collect();
     catalog.events.reserve(event_nodes.len());
-    for (events, mut found) in resolved {
+    for (events, mut found, mut uses) in resolved {
         diagnostics.append(&mut found);
+        catalog.unresolved_uses.append(&mut uses);
         for (name, event) in events {
             if let Some(event) = event {
                 catalog.events.insert(name, event);
@@ -251,8 +262,9 @@ fn resolve_fragments(
     }
 }
 
-/// The events of one parallel chunk (`None`: the event has errors) and the diagnostics found.
-type ChunkResult = (Vec<(String, Option<Event>)>, Vec<Diagnostic>);
+/// The events of one parallel chunk (`None`: the event has errors), the diagnostics found, and the
+/// fragments the events with errors refer to.
+type ChunkResult = (Vec<(String, Option<Event>)>, Vec<Diagnostic>, Vec<String>);
 
 /// Read an event definition. `None` when it has errors (they are pushed).
 fn resolve_event(
@@ -290,6 +302,7 @@ fn resolve_event(
         tags: Vec::new(),
         parameters: Default::default(),
         examples: Vec::new(),
+        uses: reach::fragments_used(tree, value, r.fragments()),
     };
     for entry in &def.entries {
         let mut local = Vec::new();
@@ -398,6 +411,7 @@ fn resolve_fragment(
             parameters: Default::default(),
             is_template: false,
             merges,
+            uses: Vec::new(),
         };
     }
     let keys: Vec<String> = r
@@ -420,6 +434,7 @@ fn resolve_fragment(
         parameters,
         is_template,
         merges,
+        uses: reach::fragments_used(tree, value, r.fragments()),
     }
 }
 

@@ -143,6 +143,10 @@ raw_shape! {
         "items" => Items(items: Item),
         /// The type of a `map`'s values (its keys are strings): like `items`.
         "values" => Values(values: Item),
+        /// Whether the value is personal data (`true`) or explicitly not (`false`); JSON Schema `x-pii`.
+        "pii" => Pii(pii: Flag),
+        /// The team's class of personal data (e.g. `contact`); needs `pii: true`. JSON Schema `x-pii-classification`.
+        "classification" => Classification(classification: Text),
     }
 }
 

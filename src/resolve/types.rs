@@ -57,6 +57,11 @@ impl<'m, 't> Resolver<'m, 't> {
         self.merger.tree()
     }
 
+    /// Every fragment by the node of its value.
+    pub fn fragments(&self) -> &'m HashMap<NodeId, String> {
+        self.fragments
+    }
+
     /// The fragment whose value is this node.
     pub fn fragment_of(&self, node: NodeId) -> Option<String> {
         self.fragments.get(&node).cloned()
@@ -228,6 +233,8 @@ impl<'m, 't> Resolver<'m, 't> {
             required: true,
             description: None,
             deprecated: None,
+            pii: None,
+            classification: None,
         };
         let value = entry.value;
         match &tree.resolved(value).kind {
@@ -243,6 +250,9 @@ impl<'m, 't> Resolver<'m, 't> {
                 p.description = form.description;
                 p.deprecated = form.deprecated;
                 p.required = form.required.unwrap_or(true) && !form.optional;
+                if !self.pii(value, &mut p, diagnostics) {
+                    return None;
+                }
             }
             // An undefined or cyclic alias has been reported where it is written.
             NodeKind::Alias { target: None, .. } => return None,

@@ -13,6 +13,7 @@ mod emit_typescript;
 mod explain;
 mod help;
 mod init;
+mod lint_rules;
 mod numbers;
 mod output;
 mod positions;

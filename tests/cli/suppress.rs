@@ -78,7 +78,7 @@ fn unused_suppression_is_configurable() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("a.yaml"),
-        "# evdef-ignore: missing-description -- was undocumented\nping:\n  description: A ping\n",
+        "# evdef-ignore: missing-description -- was undocumented\nping:\n  description: A ping sent by the health check\n",
     )
     .unwrap();
     let (code, stdout, _) = run(evdef_in(dir.path()).args(["check", "--format", "json", "."]));
@@ -103,7 +103,7 @@ fn tree_with_warnings(rules: &str) -> tempfile::TempDir {
     std::fs::write(defs.join("empty.yaml"), "# nothing yet\n").unwrap();
     std::fs::write(
         defs.join("events.yaml"),
-        ".user: &user\n  id: integer\n---\n.user: &user\n  id: string\nping:\n  description: A ping\n  parameters:\n    <<: *user\n",
+        ".user: &user\n  id: integer\n---\n.user: &user\n  id: string\nping:\n  description: A ping sent by the health check\n  parameters:\n    <<: *user\n",
     )
     .unwrap();
     std::fs::write(
@@ -245,7 +245,7 @@ fn baseline_round_trip() {
     write(
         &defs,
         "a.yaml",
-        "# moved down\nfirst:\n  description: First event\nold_event:\n  parameters:\n    BadName: string\nother_event:\n  description: Now described\n  parameters:\n    x: string\nnew_event:\n  parameters:\n    y: string\n",
+        "# moved down\nfirst:\n  description: The first event of a session\nold_event:\n  parameters:\n    BadName: string\nother_event:\n  description: Now described for the record\n  parameters:\n    x: string\nnew_event:\n  parameters:\n    y: string\n",
     );
     let mut cmd = evdef_in(root);
     cmd.args(["check", "--baseline", "baseline.json"]);

@@ -387,6 +387,10 @@ fn table(
             })
             .collect();
         let mut description = lines(p.description.as_deref().unwrap_or(""));
+        if let Some(mark) = super::pii_mark(p) {
+            let sep = if description.is_empty() { "" } else { "<br>" };
+            description = format!("<strong>{}</strong>{sep}{description}", escape(&mark));
+        }
         if let Some(reason) = &p.deprecated {
             let sep = if description.is_empty() { "" } else { "<br>" };
             description = format!(

@@ -350,6 +350,10 @@ fn table(
             })
             .collect();
         let mut description = cell(p.description.as_deref().unwrap_or(""));
+        if let Some(mark) = super::pii_mark(p) {
+            let sep = if description.is_empty() { "" } else { "<br>" };
+            description = format!("**{}**{sep}{description}", cell(&mark));
+        }
         if let Some(reason) = &p.deprecated {
             let sep = if description.is_empty() { "" } else { "<br>" };
             description = format!(

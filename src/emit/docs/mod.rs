@@ -500,6 +500,15 @@ fn json_literal(v: &serde_json::Value) -> String {
     }
 }
 
+/// The mark a personal-data parameter carries in the docs: `PII.` or `PII (confidential).`; `None` unless
+/// it says `pii: true`.
+pub(crate) fn pii_mark(p: &crate::model::Parameter) -> Option<String> {
+    (p.pii == Some(true)).then(|| match &p.classification {
+        Some(c) => format!("PII ({c})."),
+        None => "PII.".to_string(),
+    })
+}
+
 /// The reason given for a deprecation; empty when it was given as `deprecated: true`.
 pub(crate) fn reason(deprecated: &str) -> &str {
     if deprecated == "deprecated" {

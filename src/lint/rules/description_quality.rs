@@ -1,0 +1,129 @@
+//! `description-quality`: a description of an event or parameter with fewer words than
+//! `[lint.description-quality] min_words`, or one that only repeats the name.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Catalog;
+use crate::source::Span;
+
+#[doc = include_str!("description_quality.md")]
+pub struct DescriptionQuality {
+    min_words: usize,
+}
+
+/// The rule's documentation.
+pub const EXPLANATION: &str = include_str!("description_quality.md");
+
+/// Words that add nothing to a name: `The user id` only repeats `user_id`.
+const FILLER: [&str; 7] = ["the", "a", "an", "of", "its", "this", "s"];
+
+/// The fewest words a description may have unless configured otherwise.
+pub const DEFAULT_MIN_WORDS: usize = 3;
+
+impl DescriptionQuality {
+    /// The rule with the configured minimum (the default when `None`).
+    pub fn new(min_words: Option<usize>) -> Self {
+        DescriptionQuality {
+            min_words: min_words.unwrap_or(DEFAULT_MIN_WORDS),
+        }
+    }
+
+    /// What is wrong with `description` of something called `name`, if anything.
+    fn problem(&self, name: &str, description: &str) -> Option<String> {
+        let words: Vec<String> = description
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        // An empty description of an event is `missing-description`'s.
+        if words.is_empty() {
+            return (description.trim().is_empty() && self.min_words > 0)
+                .then(|| "is empty".to_string());
+        }
+        let name_words = super::pii_parameter::words(name);
+        if words
+            .iter()
+            .all(|w| name_words.contains(w) || FILLER.contains(&w.as_str()))
+        {
+            return Some("only repeats the name".to_string());
+        }
+        let count = description.split_whitespace().count();
+        (count < self.min_words).then(|| {
+            format!(
+                "has {count} word{}, fewer than {}",
+                if count == 1 { "" } else { "s" },
+                self.min_words
+            )
+        })
+    }
+
+    fn report(what: String, problem: String, span: Span) -> Diagnostic {
+        Diagnostic::warning(
+            "description-quality",
+            format!("the description of {what} {problem}"),
+            span,
+        )
+        .with_label(format!("its description {problem}"))
+        .with_help("say what the value means and when it is set, in a short sentence")
+    }
+
+    /// Run the rule.
+    pub fn check(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+        for event in catalog.events.values() {
+            let Some(description) = event.description.as_deref() else {
+                continue;
+            };
+            if description.trim().is_empty() {
+                continue;
+            }
+            if let Some(problem) = self.problem(&event.name, description) {
+                out.push(Self::report(
+                    format!("event `{}`", event.name),
+                    problem,
+                    event.name_span,
+                ));
+            }
+        }
+        super::super::for_each_parameter(catalog, out, |located, out| {
+            let p = located.param;
+            if p.origin.is_inherited() {
+                return;
+            }
+            let Some(description) = p.description.as_deref() else {
+                return;
+            };
+            if let Some(problem) = self.problem(&p.name, description) {
+                out.push(Self::report(
+                    format!("`{}`", located.path()),
+                    problem,
+                    p.origin.key,
+                ));
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_name_only_descriptions_are_found() {
+        let rule = DescriptionQuality::new(None);
+        assert_eq!(
+            rule.problem("user_id", "User ID").as_deref(),
+            Some("only repeats the name")
+        );
+        assert_eq!(
+            rule.problem("userId", "The user's id.").as_deref(),
+            Some("only repeats the name")
+        );
+        assert_eq!(
+            rule.problem("amount", "Total paid").as_deref(),
+            Some("has 2 words, fewer than 3")
+        );
+        assert_eq!(rule.problem("amount", "Total paid, in cents"), None);
+        assert_eq!(rule.problem("x", "   ").as_deref(), Some("is empty"));
+        let lax = DescriptionQuality::new(Some(1));
+        assert_eq!(lax.problem("amount", "Cents"), None);
+    }
+}

@@ -1,0 +1,168 @@
+//! `pii-parameter`: a parameter that looks like personal data (type `email`, or a name such as `email`,
+//! `phone`, `client_ip`) and says nothing about it with a `pii:` key.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Catalog, Schema, Type};
+
+#[doc = include_str!("pii_parameter.md")]
+pub struct PiiParameter {
+    /// Each name as its lowercase words; a word ending in `*` matches any word starting with the rest.
+    names: Vec<Vec<String>>,
+}
+
+/// The rule's documentation.
+pub const EXPLANATION: &str = include_str!("pii_parameter.md");
+
+/// The names that look personal unless `[lint.pii-parameter] names` says otherwise.
+pub const DEFAULT_NAMES: [&str; 8] = [
+    "email",
+    "phone",
+    "ip",
+    "address",
+    "first_name",
+    "last_name",
+    "birth*",
+    "ssn",
+];
+
+/// The lowercase words of a snake_case, kebab-case, camelCase or PascalCase name: `clientIP` and
+/// `client_ip` are both `["client", "ip"]`.
+pub(crate) fn words(name: &str) -> Vec<String> {
+    heck::AsSnakeCase(name)
+        .to_string()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+impl PiiParameter {
+    /// The rule with the configured names (the default list when `None`).
+    pub fn new(names: Option<&[String]>) -> Self {
+        let split = |n: &str| -> Vec<String> {
+            n.split(['_', '-', ' '])
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let names = match names {
+            Some(list) => list.iter().map(|n| split(n)).collect(),
+            None => DEFAULT_NAMES.iter().map(|n| split(n)).collect(),
+        };
+        PiiParameter { names }
+    }
+
+    /// The configured name that `name` contains as whole consecutive words, if any.
+    fn matching_name(&self, name: &str) -> Option<String> {
+        let words = words(name);
+        self.names
+            .iter()
+            .filter(|pattern| !pattern.is_empty())
+            .find(|pattern| {
+                words.windows(pattern.len()).any(|window| {
+                    window
+                        .iter()
+                        .zip(pattern.iter())
+                        .all(|(w, p)| match p.strip_suffix('*') {
+                            Some(prefix) => w.starts_with(prefix),
+                            None => w == p,
+                        })
+                })
+            })
+            .map(|pattern| pattern.join("_"))
+    }
+
+    /// Run the rule.
+    pub fn check(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+        super::super::for_each_parameter(catalog, out, |located, out| {
+            let p = located.param;
+            if p.origin.is_inherited() || p.pii.is_some() {
+                return;
+            }
+            let why = if is_email(&p.schema) {
+                format!("its type is `{}`", p.schema.ty.display())
+            } else if let Some(name) = self.matching_name(&p.name) {
+                format!("its name contains `{name}`")
+            } else {
+                return;
+            };
+            out.push(
+                Diagnostic::warning(
+                    "pii-parameter",
+                    format!(
+                        "`{}` looks like personal data ({why}) but has no `pii:` key",
+                        located.path()
+                    ),
+                    p.origin.key,
+                )
+                .with_label("add `pii: true` or `pii: false`")
+                .with_help(format!(
+                    "write it in the long form, e.g. `{}: {{type: {}, pii: true, classification: personal}}`, \
+                     or `pii: false` when it holds no personal data",
+                    p.name,
+                    p.schema.ty.display()
+                )),
+            );
+        });
+    }
+}
+
+/// Whether the value is an email address (or a list or map of them).
+fn is_email(schema: &Schema) -> bool {
+    match &schema.ty {
+        Type::Email => true,
+        Type::Array(inner) | Type::Map(inner) => is_email(inner),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_whole_words_in_any_case_style() {
+        let rule = PiiParameter::new(None);
+        for name in [
+            "email",
+            "user_email",
+            "phone_number",
+            "client_ip",
+            "clientIp",
+            "ClientIP",
+            "shipping_address",
+            "firstName",
+            "last_name",
+            "birthday",
+            "date_of_birth",
+            "birth_date",
+            "SSN",
+        ] {
+            assert!(rule.matching_name(name).is_some(), "{name} should match");
+        }
+        // `emails` is another word than `email`; `first_name` needs both words, in order.
+        for name in [
+            "shipping",
+            "zip",
+            "emails_sent",
+            "first_seen",
+            "name_first",
+            "rebirth",
+            "telephone",
+        ] {
+            let found = rule.matching_name(name);
+            assert!(found.is_none(), "{name} should not match, got {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_configured_list_replaces_the_default() {
+        let rule = PiiParameter::new(Some(&["iban".to_string(), "tax_id*".to_string()]));
+        assert_eq!(rule.matching_name("payer_iban").as_deref(), Some("iban"));
+        assert_eq!(
+            rule.matching_name("tax_identifier").as_deref(),
+            Some("tax_id*")
+        );
+        assert_eq!(rule.matching_name("user_email"), None);
+    }
+}
