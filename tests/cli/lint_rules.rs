@@ -161,6 +161,21 @@ fn pii_keys_are_read_checked_and_emitted() {
     assert_eq!(props["client_ip"]["x-pii"], false);
     assert!(props["client_ip"].get("x-pii-classification").is_none());
     assert!(props["referrer"].get("x-pii").is_none());
+    let (code, _, stderr) = run(evdef_in(dir.path()).args([
+        "emit", "docs", "a.yaml", "--out", "docs", "--format", "html",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(dir.path().join("docs/index.html")).unwrap();
+    assert_eq!(html.matches("<strong>PII (contact).</strong>").count(), 1);
+    let (_, stdout, _) = run(evdef_in(dir.path()).args(["explain", "signed_up", "a.yaml"]));
+    assert!(
+        stdout.contains("user_email: email (required, pii: contact)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("client_ip: string (required, not pii)"),
+        "{stdout}"
+    );
 
     // Malformed: not a boolean; a classification without `pii: true`; `pii` on array items.
     for (bad, expected) in [

@@ -121,6 +121,9 @@ impl InconsistentParameter {
         for (name, event) in &catalog.events {
             paths.walk(name, 0, &event.parameters);
         }
+        // Two paths can share a written place (a fragment merged at the top and inside an object): give
+        // each finding its own primary place, since findings are deduplicated by rule and place.
+        let mut primaries: FxHashSet<Span> = FxHashSet::default();
         for (index, sites) in paths.sites.iter().enumerate() {
             if sites.len() < 2 {
                 continue;
@@ -137,47 +140,61 @@ impl InconsistentParameter {
                 continue;
             }
             let path = paths.path(index as u32 + 1);
-            let listed: Vec<String> = variants
-                .iter()
-                .map(|(variant, places)| {
-                    let mut shown: Vec<String> = places
-                        .iter()
-                        .take(PLACES_SHOWN)
-                        .map(|s| {
-                            format!(
-                                "`{}` ({})",
-                                s.owner(),
-                                catalog.sources.locate(s.param.origin.key)
-                            )
-                        })
-                        .collect();
-                    if places.len() > PLACES_SHOWN {
-                        shown.push(format!("{} more", places.len() - PLACES_SHOWN));
-                    }
-                    format!("`{variant}` in {}", shown.join(", "))
-                })
-                .collect();
-            let mut groups = variants.iter();
-            let Some((first_variant, first_places)) = groups.next() else {
-                continue;
-            };
-            let mut d = Diagnostic::warning(
-                "inconsistent-parameter",
-                format!(
-                    "parameter `{path}` is defined {} ways across events: {}",
-                    variants.len(),
-                    listed.join("; ")
-                ),
-                first_places[0].param.origin.key,
-            )
-            .with_label(format!("`{first_variant}` here"));
-            for (variant, places) in groups {
-                d = d.with_secondary(places[0].param.origin.key, format!("`{variant}` here"));
-            }
-            out.push(d.with_help(
-                "give the parameter one definition in a shared fragment, or rename the ones that mean \
-                 something else",
-            ));
+            out.extend(report(catalog, &path, &variants, &mut primaries));
         }
     }
+}
+
+/// The finding for one path: every variant with up to [`PLACES_SHOWN`] places in the message, the first
+/// place not yet used by another finding as primary, and the first place of every other variant.
+fn report(
+    catalog: &Catalog,
+    path: &str,
+    variants: &IndexMap<String, Vec<&Site<'_>>>,
+    primaries: &mut FxHashSet<Span>,
+) -> Option<Diagnostic> {
+    let listed: Vec<String> = variants
+        .iter()
+        .map(|(variant, places)| {
+            let mut shown: Vec<String> = places
+                .iter()
+                .take(PLACES_SHOWN)
+                .map(|s| {
+                    let at = catalog.sources.locate(s.param.origin.key);
+                    format!("`{}` ({at})", s.owner())
+                })
+                .collect();
+            if places.len() > PLACES_SHOWN {
+                shown.push(format!("{} more", places.len() - PLACES_SHOWN));
+            }
+            format!("`{variant}` in {}", shown.join(", "))
+        })
+        .collect();
+    let all = variants
+        .iter()
+        .flat_map(|(v, places)| places.iter().map(move |p| (v, p.param.origin.key)));
+    let (primary_variant, primary) = all
+        .clone()
+        .find(|(_, span)| !primaries.contains(span))
+        .or_else(|| all.clone().next())?;
+    primaries.insert(primary);
+    let mut d = Diagnostic::warning(
+        "inconsistent-parameter",
+        format!(
+            "parameter `{path}` is defined {} ways across events: {}",
+            variants.len(),
+            listed.join("; ")
+        ),
+        primary,
+    )
+    .with_label(format!("`{primary_variant}` here"));
+    for (variant, places) in variants {
+        if variant != primary_variant {
+            d = d.with_secondary(places[0].param.origin.key, format!("`{variant}` here"));
+        }
+    }
+    Some(d.with_help(
+        "give the parameter one definition in a shared fragment, or rename the ones that mean \
+         something else",
+    ))
 }

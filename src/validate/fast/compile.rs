@@ -41,6 +41,8 @@ const ANNOTATIONS: &[&str] = &[
     "default",
     "readOnly",
     "writeOnly",
+    "x-pii",
+    "x-pii-classification",
 ];
 
 /// The checks on one value.
