@@ -6,6 +6,7 @@ mod diff;
 mod emit;
 mod emit_docs;
 mod explain;
+mod lsp;
 mod resolve;
 mod validate;
 
@@ -41,6 +42,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Breaking changes against a git revision or another definitions directory.
     Diff(diff::DiffArgs),
+    /// Run the language server (JSON-RPC on stdin/stdout) for editors.
+    Lsp(lsp::LspArgs),
 }
 
 /// Where the definitions are: shared by every command.
@@ -148,6 +151,7 @@ pub fn run() -> ExitCode {
         Command::Emit(args) => emit::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }));
     let Ok(outcome) = outcome else {
         let _ = writeln!(

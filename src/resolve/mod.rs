@@ -4,6 +4,9 @@
 mod types;
 mod values;
 
+/// The keys of a long-form parameter (re-exported for the language server's completion).
+pub use types::PARAMETER_KEYS;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
