@@ -148,8 +148,9 @@ fn anchors(analysis: Option<&Analysis>, file: Option<FileId>, text: &str) -> Vec
                 continue;
             }
             let source = analysis.sources().get(document.file);
-            let mut pending: Vec<u32> = document.root.into_iter().collect();
-            while let Some(id) = pending.pop() {
+            // Breadth first, so the fragments come in the order they are written.
+            let mut pending: std::collections::VecDeque<u32> = document.root.into_iter().collect();
+            while let Some(id) = pending.pop_front() {
                 let node = tree.get(id);
                 if let Some(anchor) = &node.anchor {
                     names.push((anchor.name.clone(), format!("anchor in {}", source.name)));

@@ -149,23 +149,23 @@ impl Server<'_> {
         match n.method.as_str() {
             note::DidOpenTextDocument::METHOD => {
                 if let Ok(p) = parse::<lsp_types::DidOpenTextDocumentParams>(params) {
-                    self.set(&p.text_document.uri, p.text_document.text);
+                    let doc = p.text_document;
+                    self.set(&doc.uri, doc.text, doc.version);
                 }
             }
             note::DidChangeTextDocument::METHOD => {
                 if let Ok(p) = parse::<lsp_types::DidChangeTextDocumentParams>(params)
                     && let Some(change) = p.content_changes.into_iter().last()
                 {
-                    self.set(&p.text_document.uri, change.text);
+                    self.set(&p.text_document.uri, change.text, p.text_document.version);
                 }
             }
             note::DidSaveTextDocument::METHOD => {
-                if let Ok(p) = parse::<lsp_types::DidSaveTextDocumentParams>(params) {
-                    if let Some(text) = p.text {
-                        self.set(&p.text_document.uri, text);
-                    } else if let Some(path) = path_of(&p.text_document.uri) {
-                        self.pending.insert(path);
-                    }
+                // The buffer already holds what was saved; files that are not open are read again.
+                if let Ok(p) = parse::<lsp_types::DidSaveTextDocumentParams>(params)
+                    && let Some(path) = path_of(&p.text_document.uri)
+                {
+                    self.pending.insert(path);
                 }
             }
             note::DidCloseTextDocument::METHOD => {
@@ -180,9 +180,9 @@ impl Server<'_> {
         }
     }
 
-    fn set(&mut self, url: &Url, text: String) {
+    fn set(&mut self, url: &Url, text: String, version: i32) {
         if let Some(path) = path_of(url) {
-            self.session.set_document(path.clone(), Arc::from(text));
+            self.session.set_document(path.clone(), Arc::from(text), version);
             self.pending.insert(path);
         }
     }
@@ -212,7 +212,7 @@ impl Server<'_> {
                 .file(path)
                 .and_then(|id| diagnostics::by_file(&analysis).into_iter().nth(id as usize))
                 .unwrap_or_default();
-            self.send_diagnostics(url, list);
+            self.send_diagnostics(path, url, list);
         }
     }
 
@@ -227,8 +227,9 @@ impl Server<'_> {
             };
             seen.push(url.clone());
             let changed = self.published.get(&url) != Some(&list);
-            if changed || analysis.sources().path(id) == path {
-                self.send_diagnostics(url, list);
+            let file = analysis.sources().path(id);
+            if changed || file == path {
+                self.send_diagnostics(file, url, list);
             }
         }
         // Files of this tree that are gone (deleted, renamed) lose their diagnostics.
@@ -240,13 +241,16 @@ impl Server<'_> {
             .cloned()
             .collect();
         for url in gone {
-            self.send_diagnostics(url.clone(), Vec::new());
+            let params = lsp_types::PublishDiagnosticsParams::new(url.clone(), Vec::new(), None);
+            self.notify::<note::PublishDiagnostics>(params);
             self.published.remove(&url);
         }
     }
 
-    fn send_diagnostics(&mut self, url: Url, list: Vec<lsp_types::Diagnostic>) {
-        let params = lsp_types::PublishDiagnosticsParams::new(url.clone(), list.clone(), None);
+    /// Publish a file's diagnostics, with the version of its buffer when it is open.
+    fn send_diagnostics(&mut self, path: &Path, url: Url, list: Vec<lsp_types::Diagnostic>) {
+        let version = self.session.document(path).map(|d| d.version);
+        let params = lsp_types::PublishDiagnosticsParams::new(url.clone(), list.clone(), version);
         self.notify::<note::PublishDiagnostics>(params);
         self.published.insert(url, list);
     }

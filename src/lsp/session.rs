@@ -15,6 +15,8 @@ use crate::{Compiled, Config};
 pub struct Document {
     /// The buffer's text, saved or not.
     pub text: Arc<str>,
+    /// The version the editor gave it.
+    pub version: i32,
 }
 
 /// One run of the `check` pipeline over a definitions tree, with what requests need to answer from it.
@@ -73,8 +75,8 @@ impl Session {
     }
 
     /// Open or replace a buffer.
-    pub fn set_document(&mut self, path: PathBuf, text: Arc<str>) {
-        self.documents.insert(path, Document { text });
+    pub fn set_document(&mut self, path: PathBuf, text: Arc<str>, version: i32) {
+        self.documents.insert(path, Document { text, version });
     }
 
     /// Forget a buffer: the file on disk counts again.

@@ -1,0 +1,258 @@
+//! End-to-end tests of `evdef lsp`: the real binary, spoken to in JSON-RPC over its stdin/stdout.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod client;
+
+use client::{Client, position, url};
+use serde_json::{Value, json};
+
+const PRELUDE: &str = "\
+.user: &user
+  user_id: integer
+  user_email:
+    type: email
+    description: Where receipts go
+.client: &client
+  client_id: string
+";
+
+const API: &str = "\
+api_checked_in:
+  description: A user checked in at a café 😀
+  parameters:
+    <<: *user
+    <<: *client
+    venue: string
+";
+
+/// A definitions tree with `evdef.toml`, a prelude and one events file.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("evdef.toml"),
+        "[definitions]\npaths = [\"definitions\"]\n",
+    )
+    .unwrap();
+    let defs = dir.path().join("definitions");
+    std::fs::create_dir(&defs).unwrap();
+    std::fs::write(defs.join("_common.yaml"), PRELUDE).unwrap();
+    std::fs::write(defs.join("api.yaml"), API).unwrap();
+    dir
+}
+
+fn open(client: &mut Client, uri: &str, text: &str) {
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+}
+
+fn change(client: &mut Client, uri: &str, version: i32, text: &str) {
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+    );
+}
+
+fn at(uri: &str, position: Value) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": position})
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn diagnostics_hover_definition_references_symbols() {
+    let dir = project();
+    let api = url(&dir.path().join("definitions/api.yaml"));
+    let prelude = url(&dir.path().join("definitions/_common.yaml"));
+    let mut client = Client::start(dir.path(), &[]);
+    open(&mut client, &api, API);
+    assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
+
+    // Hover on the event: the resolved table, with the fragment each parameter came from.
+    let hover = client.request("textDocument/hover", at(&api, position(API, "api_checked_in", 3)));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("A user checked in at a café 😀"), "{text}");
+    assert!(
+        text.contains("| `user_id` | `integer` | yes | no | `.user` |"),
+        "{text}"
+    );
+    assert!(text.contains("| `venue` | `string` | yes | no | — |"), "{text}");
+
+    // Hover on an alias: the fragment's resolved content.
+    let hover = client.request("textDocument/hover", at(&api, position(API, "*user", 2)));
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("fragment `.user`"), "{text}");
+    assert!(text.contains("| `user_email` | `email` |"), "{text}");
+
+    // Hover on a parameter in the prelude (a file that is not open).
+    let hover = client.request(
+        "textDocument/hover",
+        at(&prelude, position(PRELUDE, "user_email", 1)),
+    );
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("**parameter** `user_email`: `email`"), "{text}");
+    assert!(text.contains("Where receipts go"), "{text}");
+
+    // Definition: from the alias in api.yaml to the anchor in the prelude.
+    let found = client.request(
+        "textDocument/definition",
+        at(&api, position(API, "*client", 3)),
+    );
+    assert_eq!(found["uri"], prelude.as_str());
+    assert_eq!(found["range"]["start"], position(PRELUDE, "&client", 0));
+    assert_eq!(found["range"]["end"], position(PRELUDE, "&client", 7));
+
+    // References of the anchor: the alias in api.yaml (and the anchor, when asked).
+    let mut params = at(&prelude, position(PRELUDE, "&user", 1));
+    params["context"] = json!({"includeDeclaration": true});
+    let found = client.request("textDocument/references", params);
+    let found = found.as_array().unwrap();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0]["uri"], prelude.as_str());
+    assert_eq!(found[1]["uri"], api.as_str());
+    assert_eq!(found[1]["range"]["start"], position(API, "*user", 0));
+
+    // Document symbols: named by their YAML key, the type in `detail`.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": api}}),
+    );
+    assert_eq!(symbols[0]["name"], "api_checked_in");
+    let children = symbols[0]["children"].as_array().unwrap();
+    assert_eq!(children.len(), 1, "only parameters written here: {children:?}");
+    assert_eq!(children[0]["name"], "venue");
+    assert_eq!(children[0]["detail"], "string");
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": prelude}}),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [".user", ".client"]);
+
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn a_change_introduces_then_fixes_an_error_with_a_quick_fix() {
+    let dir = project();
+    let api = url(&dir.path().join("definitions/api.yaml"));
+    let mut client = Client::start(dir.path(), &[]);
+    open(&mut client, &api, API);
+    assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
+
+    let broken = API.replace("venue: string", "venue: strng?");
+    change(&mut client, &api, 2, &broken);
+    let found = client.diagnostics_at(&api, 2);
+    assert_eq!(codes(&found), ["unknown-type"], "{found:?}");
+    // A request after the change sees it: the quick fix replaces the misspelt word only.
+    let range = found[0]["range"].clone();
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": api}, "range": range, "context": {"diagnostics": []}}),
+    );
+    let edit = &actions[0]["edit"]["changes"][&api][0];
+    assert_eq!(edit["newText"], "string", "{actions}");
+    assert_eq!(edit["range"]["start"], position(&broken, "strng", 0));
+    assert_eq!(edit["range"]["end"], position(&broken, "strng", 5));
+
+    // Completion after a parameter key offers the short forms.
+    let typing = API.replace("venue: string", "venue: strng?\n    city: ");
+    change(&mut client, &api, 3, &typing);
+    let items = client.request("textDocument/completion", at(&api, position(&typing, "city: ", 6)));
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for wanted in ["string", "string?", "uuid[]", "integer[]?"] {
+        assert!(labels.contains(&wanted), "{labels:?}");
+    }
+    // And anchors after `*`, the prelude's included.
+    let typing = API.replace("venue: string", "<<: *");
+    change(&mut client, &api, 4, &typing);
+    let items = client.request(
+        "textDocument/completion",
+        at(&api, position(&typing, "<<: *\n", 5)),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["user", "client"]);
+
+    change(&mut client, &api, 5, API);
+    assert_eq!(client.diagnostics_at(&api, 5), Vec::<Value>::new());
+    change(&mut client, &api, 6, &broken);
+    assert_eq!(codes(&client.diagnostics_at(&api, 6)), ["unknown-type"]);
+    change(&mut client, &api, 7, API);
+    assert_eq!(client.diagnostics_at(&api, 7), Vec::<Value>::new());
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn editing_a_prelude_republishes_the_files_using_its_anchors() {
+    let dir = project();
+    let api = url(&dir.path().join("definitions/api.yaml"));
+    let prelude = url(&dir.path().join("definitions/_common.yaml"));
+    let mut client = Client::start(dir.path(), &[]);
+    open(&mut client, &prelude, PRELUDE);
+    // Opening a file publishes every file of its tree.
+    assert_eq!(client.diagnostics(&prelude), Vec::<Value>::new());
+    assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
+    // api.yaml is not open: its diagnostics come from the disk, laid under the prelude's buffer.
+    change(&mut client, &prelude, 2, &PRELUDE.replace("&user", "&usr"));
+    let found = client.diagnostics(&api);
+    assert_eq!(codes(&found), ["undefined-alias"], "{found:?}");
+    assert!(found[0]["message"].as_str().unwrap().contains("did you mean `*usr`?"));
+    change(&mut client, &prelude, 3, PRELUDE);
+    assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn a_half_typed_file_and_a_panicking_request_do_not_stop_the_server() {
+    let dir = project();
+    let api = url(&dir.path().join("definitions/api.yaml"));
+    let mut client = Client::start(dir.path(), &[("EVDEF_LSP_TEST_PANIC", "1")]);
+    let half = "api_checked_in:\n  parameters:\n    <<: *\n    x: [strin\n  descr";
+    open(&mut client, &api, half);
+    assert!(!client.diagnostics(&api).is_empty());
+    for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion"] {
+        for line in 0..6 {
+            for character in [0, 3, 7, 30] {
+                let position = json!({"line": line, "character": character});
+                let response = client.request_raw(method, at(&api, position));
+                assert!(response.get("error").is_none(), "{method}: {response}");
+            }
+        }
+    }
+
+    let response = client.request_raw("evdef/panic", Value::Null);
+    assert_eq!(response["error"]["code"], -32603, "{response}");
+    let log = client.wait("the panic's log message", |m| m["method"] == "window/logMessage");
+    assert!(
+        log["params"]["message"].as_str().unwrap().contains("evdef/panic"),
+        "{log}"
+    );
+    // Still serving.
+    change(&mut client, &api, 2, API);
+    assert_eq!(client.diagnostics_at(&api, 2), Vec::<Value>::new());
+    let hover = client.request("textDocument/hover", at(&api, position(API, "venue", 1)));
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("`venue`"));
+    assert!(client.shutdown().success());
+}
