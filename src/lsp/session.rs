@@ -101,8 +101,15 @@ impl Session {
     pub fn analyze(&mut self, path: &Path) -> Result<Arc<Analysis>, crate::Error> {
         let (roots, config) = self.tree_of(path)?;
         let analysis = Arc::new(self.run(roots, &config));
-        self.analyses.retain(|a| a.roots != analysis.roots);
+        let (stale, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.analyses)
+            .into_iter()
+            .partition(|a| a.roots == analysis.roots);
+        self.analyses = kept;
         self.analyses.push(analysis.clone());
+        // Freeing a large catalog and tree takes milliseconds the editor would wait for: do it aside.
+        if !stale.is_empty() {
+            std::thread::spawn(move || drop(stale));
+        }
         Ok(analysis)
     }
 
