@@ -196,9 +196,19 @@ impl Server<'_> {
                 self.publish_one(&path, done.iter().find(|a| a.contains(&path)).cloned());
                 continue;
             }
+            let started = std::time::Instant::now();
             match self.session.analyze(&path) {
                 Ok(analysis) => {
                     self.publish(&analysis, &path);
+                    self.log(
+                        MessageType::LOG,
+                        format!(
+                            "checked {} files ({} events) in {} ms",
+                            analysis.sources().len(),
+                            analysis.compiled.catalog.events.len(),
+                            started.elapsed().as_millis()
+                        ),
+                    );
                     done.push(analysis);
                 }
                 Err(e) => self.log(MessageType::ERROR, format!("evdef lsp: {e}")),
