@@ -10,7 +10,7 @@ let client;
 function activate(context) {
   const config = vscode.workspace.getConfiguration("evdef");
   const command = config.get("path", "evdef");
-  const patterns = config.get("files", ["**/definitions/**/*.{yaml,yml}"]);
+  const patterns = config.get("files", ["**/*.{yaml,yml}"]);
   const serverOptions = { command, args: ["lsp"] };
   const clientOptions = {
     documentSelector: patterns.map((pattern) => ({ scheme: "file", language: "yaml", pattern })),

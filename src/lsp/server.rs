@@ -198,7 +198,8 @@ impl Server<'_> {
             }
             let started = std::time::Instant::now();
             match self.session.analyze(&path) {
-                Ok(analysis) => {
+                Ok(None) => {}
+                Ok(Some(analysis)) => {
                     self.publish(&analysis, &path);
                     self.log(
                         MessageType::LOG,
@@ -282,7 +283,9 @@ impl Server<'_> {
         let Some(path) = path_of(&at.text_document.uri) else {
             return Ok(None);
         };
-        let analysis = self.session.analysis(&path).map_err(|e| e.to_string())?;
+        let Some(analysis) = self.session.analysis(&path).map_err(|e| e.to_string())? else {
+            return Ok(None);
+        };
         let Some(file) = analysis.file(&path) else {
             return Ok(None);
         };
@@ -340,8 +343,7 @@ impl Server<'_> {
             Some(path) => {
                 let analysis = self.session.analysis(&path).map_err(|e| e.to_string())?;
                 analysis
-                    .file(&path)
-                    .map(|file| navigation::symbols(&analysis, file))
+                    .and_then(|analysis| Some(navigation::symbols(&analysis, analysis.file(&path)?)))
                     .unwrap_or_default()
             }
             None => Vec::new(),
@@ -357,7 +359,7 @@ impl Server<'_> {
         let Some(path) = path_of(&at.text_document.uri) else {
             return Ok(None);
         };
-        let analysis = self.session.analysis(&path).ok();
+        let analysis = self.session.analysis(&path).ok().flatten();
         let file = analysis.as_ref().and_then(|a| a.file(&path));
         let text: Arc<str> = match self.session.document(&path) {
             Some(d) => d.text.clone(),
@@ -376,7 +378,9 @@ impl Server<'_> {
         let Some(path) = path_of(url) else {
             return Ok(Vec::new());
         };
-        let analysis = self.session.analysis(&path).map_err(|e| e.to_string())?;
+        let Some(analysis) = self.session.analysis(&path).map_err(|e| e.to_string())? else {
+            return Ok(Vec::new());
+        };
         let Some((file, lines)) = analysis
             .file(&path)
             .and_then(|f| Some((f, analysis.lines(f)?)))

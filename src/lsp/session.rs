@@ -1,6 +1,6 @@
 //! The server's state: the open buffers (which win over the disk) and, per definitions tree, the last
 //! analysis (catalog, YAML tree, diagnostics) that every request reads. A tree is found like `evdef check`
-//! finds it: the `evdef.toml` above the file and its `[definitions] paths`, else the file's own directory.
+//! finds it: the `evdef.toml` above the file and its `[definitions] paths`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -89,17 +89,21 @@ impl Session {
         self.documents.get(path)
     }
 
-    /// The last analysis of the tree holding `path`, running one if there is none yet.
-    pub fn analysis(&mut self, path: &Path) -> Result<Arc<Analysis>, crate::Error> {
+    /// The last analysis of the tree holding `path`, running one if there is none yet; `None` for a file
+    /// outside every definitions tree.
+    pub fn analysis(&mut self, path: &Path) -> Result<Option<Arc<Analysis>>, crate::Error> {
         if let Some(found) = self.analyses.iter().find(|a| a.contains(path)) {
-            return Ok(found.clone());
+            return Ok(Some(found.clone()));
         }
         self.analyze(path)
     }
 
-    /// Run the pipeline again over the tree holding `path` (after a change), replacing its last analysis.
-    pub fn analyze(&mut self, path: &Path) -> Result<Arc<Analysis>, crate::Error> {
-        let (roots, config) = self.tree_of(path)?;
+    /// Run the pipeline again over the tree holding `path` (after a change), replacing its last analysis;
+    /// `None` for a file outside every definitions tree.
+    pub fn analyze(&mut self, path: &Path) -> Result<Option<Arc<Analysis>>, crate::Error> {
+        let Some((roots, config)) = self.tree_of(path)? else {
+            return Ok(None);
+        };
         let analysis = Arc::new(self.run(roots, &config));
         let (stale, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.analyses)
             .into_iter()
@@ -110,23 +114,27 @@ impl Session {
         if !stale.is_empty() {
             std::thread::spawn(move || drop(stale));
         }
-        Ok(analysis)
+        Ok(Some(analysis))
     }
 
-    /// The roots of the tree a file belongs to, with its configuration.
-    fn tree_of(&self, path: &Path) -> Result<(Vec<PathBuf>, Config), crate::Error> {
+    /// The roots of the tree a file belongs to, with its configuration: `[definitions] paths` of the
+    /// `evdef.toml` above it (`definitions` under the working directory without one). An editor opens
+    /// every YAML file (CI workflows, manifests), so a file outside the tree is left alone, as
+    /// `evdef check --skip-outside-definitions` does.
+    fn tree_of(&self, path: &Path) -> Result<Option<(Vec<PathBuf>, Config)>, crate::Error> {
+        if !crate::load::is_definitions_file(path) {
+            return Ok(None);
+        }
         let config = Config::discover_for(path, &self.cwd)?;
         let roots: Vec<PathBuf> = config
             .definitions_paths()
             .iter()
             .filter_map(|p| self.cwd.join(p).canonicalize().ok())
             .collect();
-        if roots.iter().any(|root| path.starts_with(root)) {
-            return Ok((roots, config));
-        }
-        // A file outside the configured tree is checked with its directory (its siblings and preludes).
-        let dir = path.parent().unwrap_or(path).to_path_buf();
-        Ok((vec![dir], config))
+        Ok(roots
+            .iter()
+            .any(|root| path.starts_with(root))
+            .then_some((roots, config)))
     }
 
     /// Load the tree (open buffers over the disk) and check it.

@@ -125,6 +125,12 @@ impl Client {
         }
     }
 
+    /// Whether a message that `wanted` accepts was received and not yet taken (call after waiting for a
+    /// later message: the server answers in order).
+    pub fn received(&self, wanted: impl Fn(&Value) -> bool) -> bool {
+        self.backlog.iter().any(wanted)
+    }
+
     /// `shutdown`, then `exit`; returns the exit status (waited for up to [`TIMEOUT`]).
     pub fn shutdown(mut self) -> std::process::ExitStatus {
         let result = self.request("shutdown", Value::Null);

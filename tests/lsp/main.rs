@@ -244,7 +244,9 @@ fn a_half_typed_file_and_a_panicking_request_do_not_stop_the_server() {
 
     let response = client.request_raw("evdef/panic", Value::Null);
     assert_eq!(response["error"]["code"], -32603, "{response}");
-    let log = client.wait("the panic's log message", |m| m["method"] == "window/logMessage");
+    let log = client.wait("the panic's log message", |m| {
+        m["method"] == "window/logMessage" && m["params"]["type"] == 1
+    });
     assert!(
         log["params"]["message"].as_str().unwrap().contains("evdef/panic"),
         "{log}"
@@ -254,5 +256,24 @@ fn a_half_typed_file_and_a_panicking_request_do_not_stop_the_server() {
     assert_eq!(client.diagnostics_at(&api, 2), Vec::<Value>::new());
     let hover = client.request("textDocument/hover", at(&api, position(API, "venue", 1)));
     assert!(hover["contents"]["value"].as_str().unwrap().contains("`venue`"));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn yaml_outside_the_definitions_tree_is_left_alone() {
+    let dir = project();
+    std::fs::create_dir(dir.path().join("ci")).unwrap();
+    let outside_path = dir.path().join("ci/workflow.yaml");
+    let workflow = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n";
+    std::fs::write(&outside_path, workflow).unwrap();
+    let outside = url(&outside_path);
+    let api = url(&dir.path().join("definitions/api.yaml"));
+    let mut client = Client::start(dir.path(), &[]);
+    open(&mut client, &outside, workflow);
+    let hover = client.request("textDocument/hover", at(&outside, position(workflow, "jobs", 1)));
+    assert_eq!(hover, Value::Null);
+    open(&mut client, &api, API);
+    assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
+    assert!(!client.received(|m| m["params"]["uri"] == outside.as_str()));
     assert!(client.shutdown().success());
 }
