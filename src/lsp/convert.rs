@@ -31,7 +31,10 @@ impl LineIndex {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
         let column: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
         Position::new(to_u32(line), to_u32(column))

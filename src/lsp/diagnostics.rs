@@ -1,9 +1,7 @@
 //! evdef diagnostics → LSP diagnostics, per file of a tree, with the help text and secondary labels kept
 //! (as related information, so an alias's error can point at the anchor in a prelude).
 
-use lsp_types::{
-    DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url,
-};
+use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Url};
 
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::lsp::session::Analysis;

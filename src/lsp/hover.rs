@@ -96,7 +96,11 @@ fn chain(p: &Parameter) -> Option<String> {
 }
 
 fn parameter(analysis: &Analysis, p: &Parameter) -> String {
-    let mut text = format!("**parameter** `{}`: `{}`\n\n", p.name, p.schema.ty.display());
+    let mut text = format!(
+        "**parameter** `{}`: `{}`\n\n",
+        p.name,
+        p.schema.ty.display()
+    );
     let _ = write!(
         text,
         "required: {} · nullable: {}\n\n",

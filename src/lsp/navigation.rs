@@ -18,7 +18,12 @@ pub fn definition(analysis: &Analysis, file: FileId, offset: usize) -> Option<Sp
 
 /// Every alias of the anchor at `offset` (or of the anchor an alias there refers to), with the anchor
 /// itself first when `declaration` is asked for.
-pub fn references(analysis: &Analysis, file: FileId, offset: usize, declaration: bool) -> Vec<Span> {
+pub fn references(
+    analysis: &Analysis,
+    file: FileId,
+    offset: usize,
+    declaration: bool,
+) -> Vec<Span> {
     let Some(item) = query::item_at(analysis, file, offset) else {
         return Vec::new();
     };
@@ -29,17 +34,26 @@ pub fn references(analysis: &Analysis, file: FileId, offset: usize, declaration:
     if declaration && let Some(anchor) = &analysis.tree.get(target).anchor {
         found.push(anchor.span);
     }
-    found.extend(analysis.tree.nodes.iter().filter_map(|node| match &node.kind {
-        NodeKind::Alias {
-            target: Some(t), ..
-        } if *t == target => Some(node.span),
-        _ => None,
-    }));
+    found.extend(
+        analysis
+            .tree
+            .nodes
+            .iter()
+            .filter_map(|node| match &node.kind {
+                NodeKind::Alias {
+                    target: Some(t), ..
+                } if *t == target => Some(node.span),
+                _ => None,
+            }),
+    );
     found
 }
 
 /// The symbols of one file: its events and fragments, each with the parameters written in it.
-#[allow(deprecated, reason = "`DocumentSymbol::deprecated` must be set; `tags` replaces it")]
+#[allow(
+    deprecated,
+    reason = "`DocumentSymbol::deprecated` must be set; `tags` replaces it"
+)]
 pub fn symbols(analysis: &Analysis, file: FileId) -> Vec<DocumentSymbol> {
     let Some(lines) = analysis.lines(file) else {
         return Vec::new();
@@ -51,7 +65,13 @@ pub fn symbols(analysis: &Analysis, file: FileId) -> Vec<DocumentSymbol> {
         .map(|e| (&e.name, e.name_span, &e.parameters, SymbolKind::EVENT, None));
     let fragments = catalog.fragments.values().map(|f| {
         let detail = f.anchor.as_ref().map(|a| format!("&{a}"));
-        (&f.name, f.name_span, &f.parameters, SymbolKind::OBJECT, detail)
+        (
+            &f.name,
+            f.name_span,
+            &f.parameters,
+            SymbolKind::OBJECT,
+            detail,
+        )
     });
     events
         .chain(fragments)
@@ -72,7 +92,10 @@ pub fn symbols(analysis: &Analysis, file: FileId) -> Vec<DocumentSymbol> {
         .collect()
 }
 
-#[allow(deprecated, reason = "`DocumentSymbol::deprecated` must be set; `tags` replaces it")]
+#[allow(
+    deprecated,
+    reason = "`DocumentSymbol::deprecated` must be set; `tags` replaces it"
+)]
 fn parameter_symbols(
     lines: &crate::lsp::convert::LineIndex,
     parameters: &Parameters,
@@ -117,17 +140,19 @@ fn entry_span(analysis: &Analysis, key: Span) -> Option<Span> {
         .filter(|d| d.file == key.file)
         .filter_map(|d| d.root)
         .find_map(|root| match &tree.get(root).kind {
-            NodeKind::Mapping(pairs) => pairs
-                .iter()
-                .find(|(k, _)| tree.get(*k).span == key)
-                .map(|(_, v)| match tree.get(*v).span {
-                    value if value.file == key.file => Span {
-                        file: key.file,
-                        start: key.start,
-                        end: value.end.max(key.end),
-                    },
-                    _ => key,
-                }),
+            NodeKind::Mapping(pairs) => {
+                pairs
+                    .iter()
+                    .find(|(k, _)| tree.get(*k).span == key)
+                    .map(|(_, v)| match tree.get(*v).span {
+                        value if value.file == key.file => Span {
+                            file: key.file,
+                            start: key.start,
+                            end: value.end.max(key.end),
+                        },
+                        _ => key,
+                    })
+            }
             _ => None,
         })
 }

@@ -122,7 +122,7 @@ pub fn anchored_node(analysis: &Analysis, item: Item<'_>) -> Option<NodeId> {
 }
 
 /// The fragment whose value is the anchored node `target`, if it is a top-level fragment.
-pub fn fragment_of<'a>(analysis: &'a Analysis, target: NodeId) -> Option<&'a Fragment> {
+pub fn fragment_of(analysis: &Analysis, target: NodeId) -> Option<&Fragment> {
     let node = analysis.tree.get(target);
     let name = &node.anchor.as_ref()?.name;
     analysis
@@ -131,6 +131,5 @@ pub fn fragment_of<'a>(analysis: &'a Analysis, target: NodeId) -> Option<&'a Fra
         .fragments
         .values()
         .filter(|f| f.anchor.as_deref() == Some(name.as_str()))
-        .filter(|f| f.name_span.file == node.span.file && f.name_span.start <= node.span.start)
-        .last()
+        .rfind(|f| f.name_span.file == node.span.file && f.name_span.start <= node.span.start)
 }

@@ -9,8 +9,8 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CodeActionProviderCapability, CompletionOptions, HoverProviderCapability, Location, MessageType,
-    OneOf, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
+    CodeActionProviderCapability, CompletionOptions, HoverProviderCapability, Location,
+    MessageType, OneOf, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
 };
 use serde_json::Value;
 
@@ -36,7 +36,9 @@ pub fn run_stdio() -> Result<(), Error> {
     };
     server.serve()?;
     drop(connection);
-    io_threads.join().map_err(|e| Error::io("serve", "<stdio>", e))
+    io_threads
+        .join()
+        .map_err(|e| Error::io("serve", "<stdio>", e))
 }
 
 fn protocol(e: lsp_server::ProtocolError) -> Error {
@@ -73,7 +75,11 @@ impl Server<'_> {
         while let Ok(message) = self.connection.receiver.recv() {
             match message {
                 Message::Request(request) => {
-                    if self.connection.handle_shutdown(&request).map_err(protocol)? {
+                    if self
+                        .connection
+                        .handle_shutdown(&request)
+                        .map_err(protocol)?
+                    {
                         return Ok(());
                     }
                     self.flush();
@@ -182,7 +188,8 @@ impl Server<'_> {
 
     fn set(&mut self, url: &Url, text: String, version: i32) {
         if let Some(path) = path_of(url) {
-            self.session.set_document(path.clone(), Arc::from(text), version);
+            self.session
+                .set_document(path.clone(), Arc::from(text), version);
             self.pending.insert(path);
         }
     }
@@ -327,8 +334,7 @@ impl Server<'_> {
         let Some((analysis, file, offset)) = self.locate(&p.text_document_position)? else {
             return Ok(Vec::new());
         };
-        let spans =
-            navigation::references(&analysis, file, offset, p.context.include_declaration);
+        let spans = navigation::references(&analysis, file, offset, p.context.include_declaration);
         Ok(spans
             .into_iter()
             .filter_map(|s| location(&analysis, s))
@@ -343,7 +349,9 @@ impl Server<'_> {
             Some(path) => {
                 let analysis = self.session.analysis(&path).map_err(|e| e.to_string())?;
                 analysis
-                    .and_then(|analysis| Some(navigation::symbols(&analysis, analysis.file(&path)?)))
+                    .and_then(|analysis| {
+                        Some(navigation::symbols(&analysis, analysis.file(&path)?))
+                    })
                     .unwrap_or_default()
             }
             None => Vec::new(),

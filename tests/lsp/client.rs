@@ -54,7 +54,10 @@ impl Client {
             "initialize",
             json!({"processId": null, "rootUri": root, "capabilities": {}}),
         );
-        assert!(result["capabilities"]["hoverProvider"] == json!(true), "{result}");
+        assert!(
+            result["capabilities"]["hoverProvider"] == json!(true),
+            "{result}"
+        );
         client.notify("initialized", json!({}));
         client
     }
@@ -200,7 +203,9 @@ pub fn url(path: &Path) -> String {
 
 /// The LSP position (line, UTF-16 column) of the first `needle` in `text`, plus `skip` characters.
 pub fn position(text: &str, needle: &str, skip: usize) -> Value {
-    let at = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in the text"));
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in the text"));
     let before = &text[..at];
     let line = before.matches('\n').count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

@@ -76,14 +76,20 @@ fn diagnostics_hover_definition_references_symbols() {
     assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
 
     // Hover on the event: the resolved table, with the fragment each parameter came from.
-    let hover = client.request("textDocument/hover", at(&api, position(API, "api_checked_in", 3)));
+    let hover = client.request(
+        "textDocument/hover",
+        at(&api, position(API, "api_checked_in", 3)),
+    );
     let text = hover["contents"]["value"].as_str().unwrap();
     assert!(text.contains("A user checked in at a café 😀"), "{text}");
     assert!(
         text.contains("| `user_id` | `integer` | yes | no | `.user` |"),
         "{text}"
     );
-    assert!(text.contains("| `venue` | `string` | yes | no | — |"), "{text}");
+    assert!(
+        text.contains("| `venue` | `string` | yes | no | — |"),
+        "{text}"
+    );
 
     // Hover on an alias: the fragment's resolved content.
     let hover = client.request("textDocument/hover", at(&api, position(API, "*user", 2)));
@@ -97,7 +103,10 @@ fn diagnostics_hover_definition_references_symbols() {
         at(&prelude, position(PRELUDE, "user_email", 1)),
     );
     let text = hover["contents"]["value"].as_str().unwrap();
-    assert!(text.contains("**parameter** `user_email`: `email`"), "{text}");
+    assert!(
+        text.contains("**parameter** `user_email`: `email`"),
+        "{text}"
+    );
     assert!(text.contains("Where receipts go"), "{text}");
 
     // Definition: from the alias in api.yaml to the anchor in the prelude.
@@ -126,7 +135,11 @@ fn diagnostics_hover_definition_references_symbols() {
     );
     assert_eq!(symbols[0]["name"], "api_checked_in");
     let children = symbols[0]["children"].as_array().unwrap();
-    assert_eq!(children.len(), 1, "only parameters written here: {children:?}");
+    assert_eq!(
+        children.len(),
+        1,
+        "only parameters written here: {children:?}"
+    );
     assert_eq!(children[0]["name"], "venue");
     assert_eq!(children[0]["detail"], "string");
     let symbols = client.request(
@@ -170,7 +183,10 @@ fn a_change_introduces_then_fixes_an_error_with_a_quick_fix() {
     // Completion after a parameter key offers the short forms.
     let typing = API.replace("venue: string", "venue: strng?\n    city: ");
     change(&mut client, &api, 3, &typing);
-    let items = client.request("textDocument/completion", at(&api, position(&typing, "city: ", 6)));
+    let items = client.request(
+        "textDocument/completion",
+        at(&api, position(&typing, "city: ", 6)),
+    );
     let labels: Vec<&str> = items
         .as_array()
         .unwrap()
@@ -218,7 +234,12 @@ fn editing_a_prelude_republishes_the_files_using_its_anchors() {
     change(&mut client, &prelude, 2, &PRELUDE.replace("&user", "&usr"));
     let found = client.diagnostics(&api);
     assert_eq!(codes(&found), ["undefined-alias"], "{found:?}");
-    assert!(found[0]["message"].as_str().unwrap().contains("did you mean `*usr`?"));
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `*usr`?")
+    );
     change(&mut client, &prelude, 3, PRELUDE);
     assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
     assert!(client.shutdown().success());
@@ -232,7 +253,11 @@ fn a_half_typed_file_and_a_panicking_request_do_not_stop_the_server() {
     let half = "api_checked_in:\n  parameters:\n    <<: *\n    x: [strin\n  descr";
     open(&mut client, &api, half);
     assert!(!client.diagnostics(&api).is_empty());
-    for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion"] {
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+    ] {
         for line in 0..6 {
             for character in [0, 3, 7, 30] {
                 let position = json!({"line": line, "character": character});
@@ -248,14 +273,22 @@ fn a_half_typed_file_and_a_panicking_request_do_not_stop_the_server() {
         m["method"] == "window/logMessage" && m["params"]["type"] == 1
     });
     assert!(
-        log["params"]["message"].as_str().unwrap().contains("evdef/panic"),
+        log["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("evdef/panic"),
         "{log}"
     );
     // Still serving.
     change(&mut client, &api, 2, API);
     assert_eq!(client.diagnostics_at(&api, 2), Vec::<Value>::new());
     let hover = client.request("textDocument/hover", at(&api, position(API, "venue", 1)));
-    assert!(hover["contents"]["value"].as_str().unwrap().contains("`venue`"));
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("`venue`")
+    );
     assert!(client.shutdown().success());
 }
 
@@ -270,7 +303,10 @@ fn yaml_outside_the_definitions_tree_is_left_alone() {
     let api = url(&dir.path().join("definitions/api.yaml"));
     let mut client = Client::start(dir.path(), &[]);
     open(&mut client, &outside, workflow);
-    let hover = client.request("textDocument/hover", at(&outside, position(workflow, "jobs", 1)));
+    let hover = client.request(
+        "textDocument/hover",
+        at(&outside, position(workflow, "jobs", 1)),
+    );
     assert_eq!(hover, Value::Null);
     open(&mut client, &api, API);
     assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
