@@ -5,13 +5,10 @@
 //! `didChange` sees that change, and each message is handled inside `catch_unwind`. Changes are coalesced:
 //! the tree is checked again once no message is waiting, or before the next request.
 
-mod code_action;
-mod completion;
 pub mod convert;
 mod diagnostics;
-mod hover;
-mod navigation;
 mod query;
+mod requests;
 mod server;
 pub mod session;
 

@@ -15,8 +15,9 @@ use lsp_types::{
 use serde_json::Value;
 
 use crate::Error;
+use crate::lsp::diagnostics;
+use crate::lsp::requests::{code_action, completion, hover, navigation};
 use crate::lsp::session::{Analysis, Session, canonical};
-use crate::lsp::{code_action, completion, diagnostics, hover, navigation};
 
 /// Set (to anything) to make the `evdef/panic` request panic: how the tests check that a panic in one
 /// request is caught and the server goes on.
@@ -82,31 +83,32 @@ impl Server<'_> {
                     {
                         return Ok(());
                     }
-                    self.flush();
-                    self.guarded(&request.method.clone(), |s| s.request(request));
+                    self.guarded("checking the definitions", Self::flush);
+                    let what = format!("handling `{}`", request.method);
+                    self.guarded(&what, |s| s.request(request));
                 }
                 Message::Notification(n) => {
-                    let method = n.method.clone();
-                    self.guarded(&method, |s| s.notification(n));
+                    let what = format!("handling `{}`", n.method);
+                    self.guarded(&what, |s| s.notification(n));
                 }
                 Message::Response(_) => {}
             }
             if self.connection.receiver.is_empty() {
-                self.flush();
+                self.guarded("checking the definitions", Self::flush);
             }
         }
         Ok(())
     }
 
     /// Run one message's handler; a panic is logged to the client (and stderr, by the panic hook) and the
-    /// server goes on. A request that panicked still gets its error response, sent by `request`'s caller.
-    fn guarded(&mut self, method: &str, handle: impl FnOnce(&mut Self)) {
+    /// server goes on (a request that panicked has already had its error response).
+    fn guarded(&mut self, what: &str, handle: impl FnOnce(&mut Self)) {
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(self)));
         if let Err(panic) = outcome {
             let message = panic_message(&panic);
             self.log(
                 MessageType::ERROR,
-                format!("evdef lsp: internal error while handling `{method}` (a bug): {message}"),
+                format!("evdef lsp: internal error while {what} (a bug): {message}"),
             );
         }
     }

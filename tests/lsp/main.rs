@@ -313,3 +313,63 @@ fn yaml_outside_the_definitions_tree_is_left_alone() {
     assert!(!client.received(|m| m["params"]["uri"] == outside.as_str()));
     assert!(client.shutdown().success());
 }
+
+/// Every prefix of the shipped catalog's files, as if typed from the top: the server answers every request
+/// after every change, and no panic is logged.
+#[test]
+fn every_prefix_of_the_shipped_catalog_is_served() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("evdef.toml"),
+        "[definitions]\npaths = [\"definitions\"]\n",
+    )
+    .unwrap();
+    let defs = dir.path().join("definitions");
+    std::fs::create_dir(&defs).unwrap();
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("definitions");
+    for name in ["_common.yaml", "api.yaml"] {
+        std::fs::copy(shipped.join(name), defs.join(name)).unwrap();
+    }
+    let mut client = Client::start(dir.path(), &[]);
+    let mut version = 0;
+    for name in ["api.yaml", "_common.yaml"] {
+        let uri = url(&defs.join(name));
+        let text = std::fs::read_to_string(defs.join(name)).unwrap();
+        open(&mut client, &uri, &text);
+        let cuts = (0..text.len())
+            .step_by(97)
+            .filter(|&i| text.is_char_boundary(i));
+        for cut in cuts.chain([text.len()]) {
+            version += 1;
+            let prefix = &text[..cut];
+            change(&mut client, &uri, version, prefix);
+            let end = json!({
+                "line": prefix.matches('\n').count(),
+                "character": prefix.rsplit('\n').next().unwrap_or("").encode_utf16().count(),
+            });
+            for method in [
+                "textDocument/hover",
+                "textDocument/completion",
+                "textDocument/definition",
+            ] {
+                let response = client.request_raw(method, at(&uri, end.clone()));
+                assert!(
+                    response.get("error").is_none(),
+                    "{method} at {cut}: {response}"
+                );
+            }
+            let symbols = client.request_raw(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri}}),
+            );
+            assert!(symbols.get("error").is_none(), "{symbols}");
+        }
+        // The whole file again: clean.
+        assert_eq!(client.diagnostics_at(&uri, version), Vec::<Value>::new());
+    }
+    assert!(
+        !client.received(|m| m["params"]["type"] == 1),
+        "a panic was logged"
+    );
+    assert!(client.shutdown().success());
+}
