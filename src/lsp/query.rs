@@ -109,10 +109,11 @@ pub fn nested(ty: &Type) -> Option<&Parameters> {
     }
 }
 
-/// The anchored node an alias points at, or the anchored node itself.
+/// The anchored node an alias points at, the anchored node itself, or the value of a fragment (`.user`).
 pub fn anchored_node(analysis: &Analysis, item: Item<'_>) -> Option<NodeId> {
     match item {
         Item::Anchor(id) => Some(id),
+        Item::Fragment(fragment) => fragment_value(analysis, fragment),
         Item::Alias(id) => match &analysis.tree.get(id).kind {
             NodeKind::Alias { target, .. } => *target,
             _ => None,
@@ -132,4 +133,22 @@ pub fn fragment_of(analysis: &Analysis, target: NodeId) -> Option<&Fragment> {
         .values()
         .filter(|f| f.anchor.as_deref() == Some(name.as_str()))
         .rfind(|f| f.name_span.file == node.span.file && f.name_span.start <= node.span.start)
+}
+
+/// The anchored value node of a top-level fragment.
+fn fragment_value(analysis: &Analysis, fragment: &Fragment) -> Option<NodeId> {
+    let tree = &analysis.tree;
+    let key = fragment.name_span;
+    tree.documents
+        .iter()
+        .filter(|d| d.file == key.file)
+        .filter_map(|d| d.root)
+        .find_map(|root| match &tree.get(root).kind {
+            NodeKind::Mapping(pairs) => pairs
+                .iter()
+                .find(|(k, _)| tree.get(*k).span == key)
+                .map(|(_, v)| *v),
+            _ => None,
+        })
+        .filter(|v| tree.get(*v).anchor.is_some())
 }

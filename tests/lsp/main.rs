@@ -127,6 +127,12 @@ fn diagnostics_hover_definition_references_symbols() {
     assert_eq!(found[0]["uri"], prelude.as_str());
     assert_eq!(found[1]["uri"], api.as_str());
     assert_eq!(found[1]["range"]["start"], position(API, "*user", 0));
+    // From the fragment's name too.
+    let mut params = at(&prelude, position(PRELUDE, ".client", 2));
+    params["context"] = json!({"includeDeclaration": false});
+    let found = client.request("textDocument/references", params);
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["range"]["start"], position(API, "*client", 0));
 
     // Document symbols: named by their YAML key, the type in `detail`.
     let symbols = client.request(

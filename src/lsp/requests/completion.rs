@@ -71,8 +71,11 @@ fn parents(before: &str, indent: usize) -> Vec<&str> {
     let mut found = Vec::new();
     let mut limit = indent;
     for line in before.lines().rev() {
+        if limit == 0 {
+            break;
+        }
         let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') || limit == 0 {
+        if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
         let own = line.len() - trimmed.len();
