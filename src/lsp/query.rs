@@ -82,18 +82,20 @@ fn token_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<Item<'_>
     best.map(|(_, item)| item)
 }
 
-/// A parameter written at `offset` (its key), searching nested properties, items and values.
+/// The parameter written at `offset` (its key or its definition), the innermost of nested properties,
+/// items and values.
 fn parameter_at(parameters: &Parameters, file: FileId, offset: usize) -> Option<&Parameter> {
     for p in parameters.values() {
         if holds(p.origin.key, file, offset) {
             return Some(p);
         }
-        if p.origin.value.file == file
+        // Anywhere in a long-form definition (`type:`, `enum:` ...) is the parameter, or a property in it.
+        if p.origin.key.file == file
+            && p.origin.value.file == file
             && (p.origin.key.start as usize..=p.origin.value.end as usize).contains(&offset)
-            && let Some(inner) = nested(&p.schema.ty)
-            && let Some(found) = parameter_at(inner, file, offset)
         {
-            return Some(found);
+            let inner = nested(&p.schema.ty).and_then(|inner| parameter_at(inner, file, offset));
+            return Some(inner.unwrap_or(p));
         }
     }
     None
