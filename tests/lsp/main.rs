@@ -379,3 +379,45 @@ fn every_prefix_of_the_shipped_catalog_is_served() {
     );
     assert!(client.shutdown().success());
 }
+
+/// What an editor shows on the shipped catalog: hovers on an event, a parameter and an alias.
+#[test]
+fn hovers_on_the_shipped_catalog() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let api_path = root.join("definitions/api.yaml");
+    let api = url(&api_path);
+    let text = std::fs::read_to_string(&api_path).unwrap();
+    let mut client = Client::start(root, &[]);
+    let mut hover = |needle: &str, skip: usize| {
+        let found = client.request(
+            "textDocument/hover",
+            at(&api, position(&text, needle, skip)),
+        );
+        found["contents"]["value"].as_str().unwrap().to_string()
+    };
+    insta::assert_snapshot!("hover_event", hover("api_rejected_check_in:", 1));
+    insta::assert_snapshot!("hover_parameter", hover("retry_after_s:", 1));
+    insta::assert_snapshot!("hover_alias", hover("*checkin", 2));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn naming_convention_quick_fix() {
+    let dir = project();
+    let api = url(&dir.path().join("definitions/api.yaml"));
+    let text = API.replace("api_checked_in", "ApiCheckedIn");
+    let mut client = Client::start(dir.path(), &[]);
+    open(&mut client, &api, &text);
+    let found = client.diagnostics_at(&api, 1);
+    assert_eq!(codes(&found), ["naming-convention"], "{found:?}");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": api}, "range": found[0]["range"], "context": {"diagnostics": found}}),
+    );
+    assert_eq!(actions[0]["title"], "replace with `api_checked_in`");
+    let edit = &actions[0]["edit"]["changes"][&api][0];
+    assert_eq!(edit["newText"], "api_checked_in");
+    assert_eq!(edit["range"]["start"], json!({"line": 0, "character": 0}));
+    assert_eq!(edit["range"]["end"], json!({"line": 0, "character": 12}));
+    assert!(client.shutdown().success());
+}
