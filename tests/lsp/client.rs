@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -22,6 +22,7 @@ pub struct Client {
     incoming: mpsc::Receiver<Value>,
     backlog: VecDeque<Value>,
     next_id: i64,
+    stderr: Arc<(Mutex<String>, Condvar)>,
 }
 
 impl Client {
@@ -33,7 +34,7 @@ impl Client {
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         for (k, v) in env {
             command.env(k, v);
         }
@@ -42,12 +43,30 @@ impl Client {
         let stdin = child.stdin.take();
         let (tx, incoming) = mpsc::channel();
         std::thread::spawn(move || read_messages(stdout, &tx));
+        // Kept rather than shown: a test that makes the server panic checks what it printed.
+        let stderr = Arc::new((Mutex::new(String::new()), Condvar::new()));
+        let mut pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                let (text, grown) = &*sink;
+                text.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+                grown.notify_all();
+            }
+        });
         let mut client = Client {
             child: Some(child),
             stdin,
             incoming,
             backlog: VecDeque::new(),
             next_id: 0,
+            stderr,
         };
         let root = url(dir);
         let result = client.request(
@@ -60,6 +79,16 @@ impl Client {
         );
         client.notify("initialized", json!({}));
         client
+    }
+
+    /// Wait until the server's stderr holds `needle`; returns all of it. Fails after [`TIMEOUT`].
+    pub fn stderr_with(&self, needle: &str) -> String {
+        let (text, grown) = &*self.stderr;
+        let (text, timeout) = grown
+            .wait_timeout_while(text.lock().unwrap(), TIMEOUT, |t| !t.contains(needle))
+            .unwrap();
+        assert!(!timeout.timed_out(), "`{needle}` not on stderr: {}", *text);
+        text.clone()
     }
 
     /// The server's process id.

@@ -287,6 +287,8 @@ fn a_half_typed_file_and_a_panicking_request_do_not_stop_the_server() {
     );
     // Still serving.
     change(&mut client, &api, 2, API);
+    // And printed on stderr by the panic hook.
+    client.stderr_with("evdef/panic asked for");
     assert_eq!(client.diagnostics_at(&api, 2), Vec::<Value>::new());
     let hover = client.request("textDocument/hover", at(&api, position(API, "venue", 1)));
     assert!(
