@@ -14,6 +14,8 @@ function activate(context) {
   const serverOptions = { command, args: ["lsp"] };
   const clientOptions = {
     documentSelector: patterns.map((pattern) => ({ scheme: "file", language: "yaml", pattern })),
+    // Changes made outside the editor (a checkout) reach the server, which checks the tree again.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.{yaml,yml,toml}") },
   };
   client = new LanguageClient("evdef", "evdef", serverOptions, clientOptions);
   context.subscriptions.push(client);

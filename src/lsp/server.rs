@@ -176,6 +176,18 @@ impl Server<'_> {
                     self.pending.insert(path);
                 }
             }
+            // Files changed outside the editor (a checkout, a generator): their trees are checked again.
+            note::DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = parse::<lsp_types::DidChangeWatchedFilesParams>(params) {
+                    for path in p.changes.iter().filter_map(|c| path_of(&c.uri)) {
+                        // `evdef.toml` (or anything not YAML) may change any tree: check the open ones.
+                        if !crate::load::is_definitions_file(&path) {
+                            self.pending.extend(self.session.open_paths());
+                        }
+                        self.pending.insert(path);
+                    }
+                }
+            }
             note::DidCloseTextDocument::METHOD => {
                 if let Ok(p) = parse::<lsp_types::DidCloseTextDocumentParams>(params)
                     && let Some(path) = path_of(&p.text_document.uri)

@@ -84,6 +84,11 @@ impl Session {
         self.documents.remove(path);
     }
 
+    /// The paths of the open buffers.
+    pub fn open_paths(&self) -> Vec<PathBuf> {
+        self.documents.keys().cloned().collect()
+    }
+
     /// The buffer of an open file.
     pub fn document(&self, path: &Path) -> Option<&Document> {
         self.documents.get(path)

@@ -248,6 +248,15 @@ fn editing_a_prelude_republishes_the_files_using_its_anchors() {
     );
     change(&mut client, &prelude, 3, PRELUDE);
     assert_eq!(client.diagnostics(&api), Vec::<Value>::new());
+    // A change on disk, outside the editor, announced by the client's file watcher.
+    let on_disk = API.replace("*client", "*clint");
+    std::fs::write(dir.path().join("definitions/api.yaml"), &on_disk).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": api, "type": 2}]}),
+    );
+    let found = client.diagnostics(&api);
+    assert_eq!(codes(&found), ["undefined-alias"], "{found:?}");
     assert!(client.shutdown().success());
 }
 
