@@ -258,7 +258,6 @@ impl Config {
     }
 }
 
-
 /// `dir` as seen from `cwd`: below it (`defs`, or `.` for `cwd` itself), above it (`..`, `../..`), or
 /// absolute when the two only share a distant ancestor.
 fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {

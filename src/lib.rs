@@ -56,6 +56,7 @@ pub mod error;
 pub mod examples;
 pub mod lint;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod output;
 pub mod resolve;
@@ -224,6 +225,17 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
         });
     }
     Ok(compiled)
+}
+
+/// [`check`] on files already in memory, keeping the YAML tree: what the language server runs on its open
+/// buffers laid over the disk. Every file is parsed (decoding is the caller's job).
+pub fn check_sources(sources: source::SourceMap, config: &Config) -> (Compiled, yaml::Tree) {
+    let parseable = vec![true; sources.len()];
+    let (mut compiled, tree) = parse_and_resolve(sources, &parseable, Vec::new());
+    output::names::check(&compiled.catalog, &mut compiled.diagnostics);
+    // The tree is kept for navigation, so an empty one stands in for the one to free.
+    lint_and_examples(&mut compiled, config, yaml::Tree::default());
+    (compiled, tree)
 }
 
 /// Lint the catalog and check its examples, freeing the tree meanwhile, then apply the project's levels

@@ -25,6 +25,11 @@ const TYPES: [&str; 8] = [
 
 /// Write the tree under `dir`.
 pub fn write(dir: &Path) {
+    write_sized(dir, FILES, EVENTS_PER_FILE);
+}
+
+/// Write a tree of `files` files of `per_file` events each (same shapes as [`write`]) under `dir`.
+pub fn write_sized(dir: &Path, files: usize, per_file: usize) {
     std::fs::create_dir_all(dir).unwrap();
     let mut prelude = String::new();
     for f in 0..FRAGMENTS {
@@ -48,10 +53,10 @@ pub fn write(dir: &Path) {
         "[lint.too-many-parameters]\nmax = 64\n",
     )
     .unwrap();
-    for file in 0..FILES {
+    for file in 0..files {
         let mut text = String::from("%YAML 1.1\n---\n");
-        for e in 0..EVENTS_PER_FILE {
-            let n = file * EVENTS_PER_FILE + e;
+        for e in 0..per_file {
+            let n = file * per_file + e;
             let _ = writeln!(text, "source{file}_event_{n}:");
             let _ = writeln!(
                 text,

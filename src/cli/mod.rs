@@ -8,6 +8,7 @@ mod emit_docs;
 mod explain;
 mod extras;
 mod init;
+mod lsp;
 mod resolve;
 mod schema;
 mod validate;
@@ -54,6 +55,8 @@ enum Command {
     Completions(extras::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Run the language server (JSON-RPC on stdin/stdout) for editors.
+    Lsp(lsp::LspArgs),
 }
 
 /// Where the definitions are: shared by every command.
@@ -166,6 +169,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(args),
         Command::Completions(args) => extras::completions(args),
         Command::Man => extras::man(),
+        Command::Lsp(args) => lsp::run(args),
     }));
     let Ok(outcome) = outcome else {
         let _ = writeln!(

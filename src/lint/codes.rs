@@ -8,7 +8,6 @@ use crate::diagnostics::{Diagnostic, Severity};
 
 use super::Rule;
 
-
 /// Warnings emitted by the front end and the lint driver, not by a rule. A new `Severity::Warning`
 /// diagnostic anywhere in evdef belongs here, so that projects can configure it.
 pub const OTHER_WARNINGS: [&str; 4] = [
@@ -20,10 +19,7 @@ pub const OTHER_WARNINGS: [&str; 4] = [
 
 /// Every configurable code: the lint rules, then the other warnings.
 pub fn configurable() -> impl Iterator<Item = &'static str> {
-    Rule::ALL
-        .iter()
-        .map(|r| r.code())
-        .chain(OTHER_WARNINGS)
+    Rule::ALL.iter().map(|r| r.code()).chain(OTHER_WARNINGS)
 }
 
 /// Whether `[lint.rules]`, suppressions and baselines may name `code`.

@@ -12,9 +12,9 @@ pub mod suppress;
 
 use rayon::prelude::*;
 
-use config::LintConfig;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Catalog, Event, Parameter, Parameters, Type};
+use config::LintConfig;
 
 pub use rules::{
     DescriptionQuality, EnumValueCase, EventWithoutDescription, InconsistentParameter,

@@ -2,12 +2,13 @@
 //! parameter to `types`. Every problem is a diagnostic; an event with errors is left out of the catalog.
 
 mod long_form;
-pub mod raw;
 mod pii;
+pub mod raw;
 mod reach;
 mod types;
 mod values;
 
+/// The keys of a long-form parameter (re-exported for the language server's completion).
 use std::collections::HashMap;
 use std::sync::Arc;
 

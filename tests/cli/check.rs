@@ -130,7 +130,10 @@ fn explain_covers_codes_that_are_not_lint_rules() {
     assert!(stdout.starts_with("# event-removed\n"), "{stdout}");
     let (code, _, stderr) = run(evdef().args(["check", "--explain", "undefined-alais"]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("did you mean `undefined-alias`?"), "{stderr}");
+    assert!(
+        stderr.contains("did you mean `undefined-alias`?"),
+        "{stderr}"
+    );
 }
 
 #[test]
