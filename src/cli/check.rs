@@ -68,18 +68,7 @@ impl FailOn {
 
 pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
     if let Some(code) = &args.explain {
-        let Some(text) = evdef::codes::explanation(code) else {
-            let known = evdef::codes::all();
-            let hint = evdef::diagnostics::did_you_mean(code, known.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
-            return Err(Error::Usage(format!(
-                "unknown code `{code}`; {hint}codes: {}",
-                known.join(", ")
-            )));
-        };
-        super::write_stdout(text.as_bytes())?;
-        return Ok(Outcome::Clean);
+        return explain(code);
     }
     // Named files are checked inside their tree (preludes, evdef.toml) and reported on alone.
     let Some(options) = args
@@ -121,36 +110,7 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
         sources = &with_diff.0;
         diagnostics = &with_diff.1;
     }
-    let color = super::stderr_color();
-    match args.format {
-        // Human output is diagnostics, so it goes to stderr; machine formats are the command's output.
-        Format::Human => {
-            let mut text = render::human(sources, diagnostics, color);
-            let own = &compiled.catalog.sources;
-            let (events, files) = if options.focus().is_empty() {
-                (compiled.catalog.events.len(), own.len())
-            } else {
-                let focus = evdef::focus_files(own, options.focus());
-                let events = compiled
-                    .catalog
-                    .events
-                    .values()
-                    .filter(|e| focus.contains(&e.name_span.file))
-                    .count();
-                (events, focus.len())
-            };
-            text.push_str(&format!(
-                "checked {events} event{} in {files} file{}: {}\n",
-                if events == 1 { "" } else { "s" },
-                if files == 1 { "" } else { "s" },
-                render::summary(diagnostics)
-            ));
-            let _ = std::io::stderr().write_all(text.as_bytes());
-        }
-        other => super::write_stdout(
-            render::render(sources, diagnostics, other.into(), false).as_bytes(),
-        )?,
-    }
+    print(args.format, &options, &compiled, sources, diagnostics)?;
     if let Some((path, filtered)) = baselined {
         super::note(&baseline_note(&path, filtered, options.focus().is_empty()));
     }
@@ -171,6 +131,69 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Clean
     })
+}
+
+/// `--explain CODE`: print the documentation of any diagnostic code.
+fn explain(code: &str) -> Result<Outcome, Error> {
+    let Some(text) = evdef::codes::explanation(code) else {
+        let known = evdef::codes::all();
+        let hint = evdef::diagnostics::did_you_mean(code, known.iter().copied())
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "unknown code `{code}`; {hint}codes: {}",
+            known.join(", ")
+        )));
+    };
+    super::write_stdout(text.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+/// Print the findings: human output is diagnostics, so it goes to stderr with a summary line; machine
+/// formats are the command's output.
+fn print(
+    format: Format,
+    options: &evdef::Options,
+    compiled: &evdef::Compiled,
+    sources: &evdef::source::SourceMap,
+    diagnostics: &[evdef::Diagnostic],
+) -> Result<(), Error> {
+    if format != Format::Human {
+        return super::write_stdout(
+            render::render(sources, diagnostics, format.into(), false).as_bytes(),
+        );
+    }
+    let mut text = render::human(sources, diagnostics, super::stderr_color());
+    text.push_str(&summary_line(options, compiled, diagnostics));
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    Ok(())
+}
+
+/// `checked N events in M files: ...`, counting only the named files when some are.
+fn summary_line(
+    options: &evdef::Options,
+    compiled: &evdef::Compiled,
+    diagnostics: &[evdef::Diagnostic],
+) -> String {
+    let own = &compiled.catalog.sources;
+    let (events, files) = if options.focus().is_empty() {
+        (compiled.catalog.events.len(), own.len())
+    } else {
+        let focus = evdef::focus_files(own, options.focus());
+        let events = compiled
+            .catalog
+            .events
+            .values()
+            .filter(|e| focus.contains(&e.name_span.file))
+            .count();
+        (events, focus.len())
+    };
+    format!(
+        "checked {events} event{} in {files} file{}: {}\n",
+        if events == 1 { "" } else { "s" },
+        if files == 1 { "" } else { "s" },
+        render::summary(diagnostics)
+    )
 }
 
 /// `--write-baseline`: record the findings a baseline can hold and write them atomically. Findings it
