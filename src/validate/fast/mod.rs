@@ -13,6 +13,7 @@
 
 mod check;
 mod compile;
+mod errors;
 mod format;
 mod scan;
 
@@ -23,6 +24,7 @@ use serde_json::Value;
 
 use check::{Scratch, Walk};
 use compile::Node;
+use errors::Found;
 use scan::Cursor;
 
 thread_local! {
@@ -37,6 +39,10 @@ pub struct FastChecker {
     events: Vec<Option<Node>>,
     index: FxHashMap<Box<str>, usize>,
     name_field: Box<str>,
+    /// The schemas the nodes were compiled from, and the options: a node's own validator is built from
+    /// them when a line first fails there ([`FastChecker::errors`]).
+    schemas: Vec<Value>,
+    options: jsonschema::ValidationOptions<'static>,
 }
 
 impl FastChecker {
@@ -44,7 +50,7 @@ impl FastChecker {
     /// `jsonschema` options of the slow path, used for `pattern` and `format`.
     pub fn new(
         names: &[String],
-        schemas: &[Value],
+        schemas: Vec<Value>,
         name_field: &str,
         options: &jsonschema::ValidationOptions<'static>,
     ) -> FastChecker {
@@ -61,6 +67,8 @@ impl FastChecker {
             events,
             index,
             name_field: name_field.into(),
+            schemas,
+            options: options.clone(),
         }
     }
 
@@ -92,6 +100,30 @@ impl FastChecker {
                 scratch: &mut scratch,
             };
             (walk.value(node, 0) && walk.cur.at_end()).then_some(i)
+        })
+    }
+
+    /// The errors of a line [`FastChecker::check`] did not prove, when the fast path can tell them exactly
+    /// as the slow path would (today: a line of a known event with exactly one error; see `errors.rs`):
+    /// `Some((event index, errors))`. `None`: the slow path decides.
+    pub fn errors(&self, text: &str) -> Option<(usize, Vec<super::LineError>)> {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.try_borrow_mut().ok()?;
+            let i = self.dispatch(text)?;
+            let node = self.events.get(i)?.as_ref()?;
+            let mut found = Found {
+                schema: self.schemas.get(i)?,
+                options: &self.options,
+                path: String::new(),
+                errors: Vec::new(),
+            };
+            let mut walk = Walk {
+                text,
+                cur: Cursor::new(text.as_bytes()),
+                scratch: &mut scratch,
+            };
+            walk.errors(node, 0, &mut found)?;
+            (walk.cur.at_end() && !found.errors.is_empty()).then_some((i, found.errors))
         })
     }
 

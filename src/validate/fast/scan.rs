@@ -73,7 +73,7 @@ fn quick_run(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// A position in one line.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Cursor<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -83,6 +83,11 @@ impl<'a> Cursor<'a> {
     /// A cursor at the start of `bytes`.
     pub fn new(bytes: &'a [u8]) -> Self {
         Cursor { bytes, pos: 0 }
+    }
+
+    /// The byte offset of the cursor.
+    pub fn pos(&self) -> usize {
+        self.pos
     }
 
     /// Skip JSON whitespace (space, tab, line feed, carriage return; nothing else, not even a BOM).
