@@ -495,10 +495,15 @@ fn fast_path_agrees_with_jsonschema() {
                     || !verdicts_agree
                     || !errors_agree
                 {
-                    failures.push(format!(
+                    let failure = format!(
                         "oracle {expected}, fast {proven}, full verdicts agree {verdicts_agree}, \
                          fast errors agree {errors_agree}: {line}"
-                    ));
+                    );
+                    // Shown at once too: a long local run reports its first disagreements early.
+                    if failures.len() < 10 {
+                        eprintln!("disagreement: {failure}");
+                    }
+                    failures.push(failure);
                 }
             }
         }

@@ -159,7 +159,7 @@ impl ObjectRules {
         let follows = self.follows.get(previous)?;
         let guess = follows.load(Ordering::Relaxed);
         if let Some((name, _)) = self.props.get(guess)
-            && **name == *key
+            && super::scan::short_eq(name.as_bytes(), key.as_bytes())
         {
             return Some(guess);
         }
@@ -362,7 +362,10 @@ fn object(
         let props = props.as_object().ok_or("`properties` not an object")?;
         for (name, schema) in props {
             rules.index.insert(name.as_str().into(), rules.props.len());
-            let at = format!("{pointer}/properties/{}", crate::validate::pointer_escape(name));
+            let at = format!(
+                "{pointer}/properties/{}",
+                crate::validate::pointer_escape(name)
+            );
             rules
                 .props
                 .push((name.as_str().into(), compile_at(schema, options, &at)?));

@@ -31,6 +31,8 @@ pub(super) struct Found<'e> {
 
 /// More errors than this and the slow path decides (see the module documentation).
 const MAX_ERRORS: usize = 1;
+/// More undeclared keys in one object (a map) than this and the slow path decides.
+const MAX_UNDECLARED: usize = 64;
 
 impl Found<'_> {
     /// Record an error; `None` once there are more than the fast path reports.
@@ -45,8 +47,7 @@ impl Walk<'_, '_> {
     /// `None`: the slow path must decide.
     pub fn errors(&mut self, node: &Node, depth: u32, found: &mut Found<'_>) -> Option<()> {
         self.cur.ws();
-        if self.cur.peek() == Some(b'{') && node.object.is_some() && node.types & ty::OBJ != 0
-        {
+        if self.cur.peek() == Some(b'{') && node.object.is_some() && node.types & ty::OBJ != 0 {
             return self.object_errors(node, depth + 1, found);
         }
         let start = self.cur.pos();
@@ -78,6 +79,8 @@ impl Walk<'_, '_> {
         }
         let mut seen = [0u64; 4];
         let mut unexpected: Option<&str> = None;
+        // Undeclared keys checked against `additionalProperties`, to find duplicates.
+        let mut undeclared: Vec<&str> = Vec::new();
         let path_len = found.path.len();
         self.cur.eat(b'{');
         if !self.cur.eat(b'}') {
@@ -114,7 +117,14 @@ impl Walk<'_, '_> {
                             }
                             unexpected = Some(key);
                         }
-                        Additional::Schema(values) => self.child_errors(values, key, depth, found)?,
+                        Additional::Schema(values) => {
+                            // `serde_json` keeps the last of duplicate keys: the slow path decides.
+                            if undeclared.contains(&key) || undeclared.len() >= MAX_UNDECLARED {
+                                return None;
+                            }
+                            undeclared.push(key);
+                            self.child_errors(values, key, depth, found)?;
+                        }
                     },
                 }
                 found.path.truncate(path_len);

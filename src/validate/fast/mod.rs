@@ -146,7 +146,9 @@ impl FastChecker {
             }
             // An escaped key is never taken for the name field here: if it is one, the walk finds it
             // a duplicate or the line has no plain name field, and the slow path decides.
-            if !key.escaped && text[key.start..key.end] == *self.name_field {
+            if !key.escaped
+                && scan::short_eq(&bytes[key.start..key.end], self.name_field.as_bytes())
+            {
                 cur.ws();
                 if cur.peek() != Some(b'"') {
                     return None;
