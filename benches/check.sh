@@ -23,10 +23,10 @@ for threads in all 1; do
   else
     RAYON_NUM_THREADS=1 cargo bench --bench check --quiet -- --sample-count "$SAMPLES" > "$log" 2>&1
   fi
-  fields=$(grep -E "[├╰]─ check " "$log" | tr -s ' ' | tr '│' '|')
+  fields=$(grep -E "(├|╰)─ check " "$log" | sed 's/│/|/g')
   c_fast=$(echo "$fields" | awk -F'|' '{print $1}' | grep -oE '[0-9.]+ (s|ms|µs|ns)' | to_ms)
   c_med=$(echo "$fields" | awk -F'|' '{print $3}' | grep -oE '[0-9.]+ (s|ms|µs|ns)' | to_ms)
-  fields=$(grep -E "[├╰]─ parse_only " "$log" | tr -s ' ' | tr '│' '|')
+  fields=$(grep -E "(├|╰)─ parse_only " "$log" | sed 's/│/|/g')
   p_fast=$(echo "$fields" | awk -F'|' '{print $1}' | grep -oE '[0-9.]+ (s|ms|µs|ns)' | to_ms)
   p_med=$(echo "$fields" | awk -F'|' '{print $3}' | grep -oE '[0-9.]+ (s|ms|µs|ns)' | to_ms)
   echo "threads: $threads ($SAMPLES samples a side); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::check::Walk;
 use super::compile::{Additional, Node, ty};
 use super::scan::MAX_DEPTH;
-use crate::validate::{LineError, convert, pointer_escape};
+use crate::validate::{LineError, convert, pointer_escape, truncate};
 
 /// The errors found so far and the JSON Pointer of the value being walked.
 pub(super) struct Found<'e> {
@@ -142,13 +142,15 @@ impl Walk<'_, '_> {
             if key.contains('\'') {
                 return None;
             }
-            let message = format!("Additional properties are not allowed ('{key}' was unexpected)");
+            let message = truncate(format!(
+                "Additional properties are not allowed ('{key}' was unexpected)"
+            ));
             found.push(LineError::new(found.path.clone(), message, "additional"))?;
         }
         for (i, (name, _)) in rules.props.iter().enumerate() {
             let (word, bit) = (i / 64, 1u64 << (i % 64));
             if rules.required.get(word)? & bit != 0 && seen[word] & bit == 0 {
-                let message = format!("{} is a required property", Value::from(&**name));
+                let message = truncate(format!("{} is a required property", Value::from(&**name)));
                 found.push(LineError::new(found.path.clone(), message, "required"))?;
             }
         }
