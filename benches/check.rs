@@ -67,11 +67,10 @@ fn parse_only() -> usize {
             let text = std::fs::read_to_string(path).unwrap();
             let options =
                 granit_parser::options! { emit_anchor_events: true, emit_unresolved_aliases: true };
-            granit_parser::Parser::new_from_str_with_options(&text, options)
-                .fold(0, |n, event| {
-                    let _ = event.unwrap();
-                    n + 1
-                })
+            granit_parser::Parser::new_from_str_with_options(&text, options).fold(0, |n, event| {
+                let _ = event.unwrap();
+                n + 1
+            })
         })
         .sum()
 }

@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use super::check::Walk;
-use super::compile::{Additional, Node, ty};
+use super::compile::{Additional, Node, ObjectRules, ty};
 use super::scan::MAX_DEPTH;
 use crate::validate::{LineError, convert, pointer_escape, truncate};
 
@@ -137,24 +137,7 @@ impl Walk<'_, '_> {
                 return None;
             }
         }
-        if let Some(key) = unexpected {
-            // `jsonschema` quotes the names as they are; one with a quote in it takes the slow path.
-            if key.contains('\'') {
-                return None;
-            }
-            let message = truncate(format!(
-                "Additional properties are not allowed ('{key}' was unexpected)"
-            ));
-            found.push(LineError::new(found.path.clone(), message, "additional"))?;
-        }
-        for (i, (name, _)) in rules.props.iter().enumerate() {
-            let (word, bit) = (i / 64, 1u64 << (i % 64));
-            if rules.required.get(word)? & bit != 0 && seen[word] & bit == 0 {
-                let message = truncate(format!("{} is a required property", Value::from(&**name)));
-                found.push(LineError::new(found.path.clone(), message, "required"))?;
-            }
-        }
-        Some(())
+        own_errors(rules, &seen, unexpected, found)
     }
 
     /// The errors of the property `key`'s value.
@@ -172,4 +155,32 @@ impl Walk<'_, '_> {
         found.path.truncate(path_len);
         result
     }
+}
+
+/// An object's own errors, in `jsonschema`'s words: the undeclared property `additionalProperties: false`
+/// refuses, and each required property not `seen`.
+fn own_errors(
+    rules: &ObjectRules,
+    seen: &[u64; 4],
+    unexpected: Option<&str>,
+    found: &mut Found<'_>,
+) -> Option<()> {
+    if let Some(key) = unexpected {
+        // `jsonschema` quotes the names as they are; one with a quote in it takes the slow path.
+        if key.contains('\'') {
+            return None;
+        }
+        let message = truncate(format!(
+            "Additional properties are not allowed ('{key}' was unexpected)"
+        ));
+        found.push(LineError::new(found.path.clone(), message, "additional"))?;
+    }
+    for (i, (name, _)) in rules.props.iter().enumerate() {
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        if rules.required.get(word)? & bit != 0 && seen.get(word)? & bit == 0 {
+            let message = truncate(format!("{} is a required property", Value::from(&**name)));
+            found.push(LineError::new(found.path.clone(), message, "required"))?;
+        }
+    }
+    Some(())
 }

@@ -1,10 +1,11 @@
 //! The fast path of the validator: each event's emitted JSON Schema compiled into a checker that walks a
-//! line's JSON once, validating while it tokenizes and building nothing. It only ever proves a line
-//! valid; any line it cannot prove valid (invalid, or one of the rare cases it leaves alone) goes to the
-//! slow path (`serde_json` + `jsonschema`), which gives the verdict and the detailed errors. So verdicts
-//! are the slow path's by construction wherever the fast path says "not proven", and the differential
-//! test (`tests/fast_differential/`) checks that it never proves a line the schema rejects and proves
-//! every line it accepts, outside the few classes left to the slow path on purpose.
+//! line's JSON once, validating while it tokenizes and building nothing. [`FastChecker::check`] only
+//! ever proves a line valid; for a line it does not prove, [`FastChecker::errors`] walks it again and
+//! gives its errors when it has exactly one (judged by the failing node's own schema in `jsonschema`, see
+//! `errors.rs`); every other line goes to the slow path (`serde_json` + `jsonschema`), which gives the
+//! verdict and the detailed errors. The differential test (`tests/fast_differential/`) checks that the
+//! fast path never proves a line the schema rejects, proves every line it accepts outside the few classes
+//! left to the slow path on purpose, and gives exactly the slow path's errors whenever it gives any.
 //!
 //! The tokenizer (`scan.rs`) is our own rather than `jiter`, `sonic-rs` or `simd-json`: it must accept
 //! exactly what `serde_json` (the slow path) accepts — number ranges, surrogate escapes, nesting limits —
