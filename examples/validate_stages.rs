@@ -106,6 +106,24 @@ fn main() {
             .is_some();
         !proven && slow.validate_line(l).status != Status::Valid
     });
+    stage(
+        "fast errors: the errors walk on the lines fast does not prove",
+        &|l| {
+            std::str::from_utf8(l)
+                .ok()
+                .is_some_and(|t| checker.check(t).is_none() && checker.errors(t).is_some())
+        },
+    );
+    stage(
+        "  the same, slow path for the lines the errors walk leaves",
+        &|l| {
+            std::str::from_utf8(l).ok().is_some_and(|t| {
+                checker.check(t).is_none()
+                    && checker.errors(t).is_none()
+                    && slow.validate_line(l).status != Status::Valid
+            })
+        },
+    );
     stage("  the same, verdict only (no errors)", &|l| {
         let proven = std::str::from_utf8(l)
             .ok()

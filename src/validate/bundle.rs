@@ -105,7 +105,7 @@ impl Validator {
             }
         }
         let names: Vec<String> = names.into_iter().map(str::to_owned).collect();
-        let fast = super::fast::FastChecker::new(&names, &schemas, &name_field, &compile);
+        let fast = super::fast::FastChecker::new(&names, schemas, &name_field, &compile);
         Ok(Validator {
             validators,
             names,

@@ -283,6 +283,12 @@ struct Batch {
 }
 
 impl Batch {
+    /// Whether its buffers are worth keeping: not one grown by a very long line, which would hold on to
+    /// its memory after the line is gone.
+    fn reusable(&self) -> bool {
+        self.data.capacity() <= 2 * BATCH_BYTES && self.ends.capacity() <= 2 * BATCH_LINES
+    }
+
     fn lines(&self) -> impl Iterator<Item = &[u8]> {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
@@ -311,8 +317,10 @@ impl BatchReader {
         }
     }
 
-    /// The next batch, `None` at the end of the last input.
-    fn next_batch(&mut self) -> Option<Result<Batch, Error>> {
+    /// The next batch, `None` at the end of the last input. `spare` is a batch already handed on, whose
+    /// buffers are reused (no allocation and no fresh pages per batch).
+    fn next_batch(&mut self, spare: Option<Batch>) -> Option<Result<Batch, Error>> {
+        let mut spare = spare;
         loop {
             if self.current.is_none() {
                 let (i, input) = self.inputs.next()?;
@@ -324,11 +332,20 @@ impl BatchReader {
                 ));
             }
             let (input, name, reader, line_no) = self.current.as_mut()?;
-            let mut batch = Batch {
-                input: *input,
-                first_line: *line_no + 1,
-                data: Vec::with_capacity(BATCH_BYTES + 4096),
-                ends: Vec::new(),
+            let mut batch = match spare.take() {
+                Some(mut batch) => {
+                    batch.data.clear();
+                    batch.ends.clear();
+                    batch.input = *input;
+                    batch.first_line = *line_no + 1;
+                    batch
+                }
+                None => Batch {
+                    input: *input,
+                    first_line: *line_no + 1,
+                    data: Vec::with_capacity(BATCH_BYTES + 4096),
+                    ends: Vec::with_capacity(BATCH_LINES),
+                },
             };
             loop {
                 match reader.read_until(b'\n', &mut batch.data) {
@@ -352,6 +369,7 @@ impl BatchReader {
             if !batch.ends.is_empty() {
                 return Some(Ok(batch));
             }
+            spare = batch.reusable().then_some(batch);
         }
     }
 }
@@ -389,12 +407,14 @@ pub fn run(
         };
     let mut reader = BatchReader::new(inputs);
     if options.jobs <= 1 {
-        while let Some(batch) = reader.next_batch() {
+        let mut spare = None;
+        while let Some(batch) = reader.next_batch(spare.take()) {
             let batch = batch?;
             let verdicts = validate_batch(&validator, &batch, &names)?;
             if !consume(&batch, &verdicts, &mut tally)? {
                 break;
             }
+            spare = batch.reusable().then_some(batch);
         }
     } else {
         let mut consume =
@@ -415,6 +435,8 @@ struct SharedReader {
     reader: BatchReader,
     seq: u64,
     finished: bool,
+    /// Batches handed on, kept for their buffers (at most the in-flight limit).
+    spares: Vec<Batch>,
 }
 
 /// Batches read or being validated but not yet handed to the sink: bounds memory whatever the thread count.
@@ -439,6 +461,7 @@ fn run_parallel(
         reader,
         seq: 0,
         finished: false,
+        spares: Vec::new(),
     }));
     let in_flight = Arc::new(InFlight {
         count: Mutex::new(0),
@@ -478,7 +501,15 @@ fn run_parallel(
         };
         next += 1;
         let done = match item {
-            Ok((batch, verdicts)) => consume(&batch, &verdicts),
+            Ok((batch, verdicts)) => {
+                let done = consume(&batch, &verdicts);
+                if batch.reusable()
+                    && let Ok(mut shared) = shared.lock()
+                {
+                    shared.spares.push(batch);
+                }
+                done
+            }
             Err(e) => Err(e),
         };
         if let Ok(mut count) = in_flight.count.lock() {
@@ -566,7 +597,8 @@ impl Worker {
     /// The next batch and its number; `None` at the end of the input (which is then marked as reached).
     fn read(&self) -> Option<(u64, Result<Batch, Error>)> {
         let mut shared = self.shared.lock().ok()?;
-        let Some(batch) = shared.reader.next_batch() else {
+        let spare = shared.spares.pop();
+        let Some(batch) = shared.reader.next_batch(spare) else {
             shared.finished = true;
             return None;
         };

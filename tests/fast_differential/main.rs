@@ -280,6 +280,8 @@ struct Stats {
     proven: u64,
     deferred: u64,
     defer_class: u64,
+    /// Invalid lines whose errors the fast path gave itself (compared with the slow path's, error by error).
+    fast_errors: u64,
 }
 
 fn catalog(
@@ -475,15 +477,33 @@ fn fast_path_agrees_with_jsonschema() {
                 if expected && !proven && may_defer {
                     stats.deferred += 1;
                 }
-                let verdicts_agree =
-                    s.fast.validate_line(line.as_bytes()) == s.slow.validate_line(line.as_bytes());
+                let slow = s.slow.validate_line(line.as_bytes());
+                let verdicts_agree = s.fast.validate_line(line.as_bytes()) == slow;
+                // The errors the fast path gives itself: path, kind and message, byte for byte.
+                let errors_agree = match s.fast.fast_path().and_then(|f| f.errors(&line)) {
+                    Some((_, errors)) => {
+                        stats.fast_errors += 1;
+                        !expected && errors == slow.errors
+                    }
+                    None => true,
+                };
                 if stats.cases.is_multiple_of(1_000_000) {
                     eprintln!("after {stats:?}: {} disagreements", failures.len());
                 }
-                if (proven && !expected) || (expected && !proven && !may_defer) || !verdicts_agree {
-                    failures.push(format!(
-                        "oracle {expected}, fast {proven}, full verdicts agree {verdicts_agree}: {line}"
-                    ));
+                if (proven && !expected)
+                    || (expected && !proven && !may_defer)
+                    || !verdicts_agree
+                    || !errors_agree
+                {
+                    let failure = format!(
+                        "oracle {expected}, fast {proven}, full verdicts agree {verdicts_agree}, \
+                         fast errors agree {errors_agree}: {line}"
+                    );
+                    // Shown at once too: a long local run reports its first disagreements early.
+                    if failures.len() < 10 {
+                        eprintln!("disagreement: {failure}");
+                    }
+                    failures.push(failure);
                 }
             }
         }
@@ -501,5 +521,9 @@ fn fast_path_agrees_with_jsonschema() {
     assert!(
         stats.oracle_valid * 6 > stats.cases,
         "too few valid lines to mean anything: {stats:?}"
+    );
+    assert!(
+        stats.fast_errors * 10 > stats.cases,
+        "too few lines with errors from the fast path to mean anything: {stats:?}"
     );
 }

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde_json::{Number, Value};
 
 use super::compile::{Additional, Allowed, Node, ty};
-use super::scan::{Cursor, MAX_DEPTH, RawNum, RawStr, decode, number_in_range};
+use super::scan::{Cursor, MAX_DEPTH, RawNum, RawStr, decode, number_in_range, short_eq};
 
 /// Per-thread buffers: decoded keys and strings, and the string handed to `jsonschema` for `pattern` and
 /// `format` (kept allocated from line to line).
@@ -94,7 +94,10 @@ impl Walk<'_, '_> {
             &self.text[raw.start..raw.end]
         };
         if let Some(allowed) = &node.allowed
-            && !allowed.strings.iter().any(|s| **s == *text)
+            && !allowed
+                .strings
+                .iter()
+                .any(|s| short_eq(s.as_bytes(), text.as_bytes()))
         {
             return false;
         }

@@ -2,6 +2,7 @@
 //! keywords `emit json-schema` writes are understood; a schema with any other keyword is refused (the
 //! event then always takes the slow path), so the fast path never guesses at a keyword's meaning.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustc_hash::FxHashMap;
@@ -64,6 +65,11 @@ pub(super) struct Node {
     pub object: Option<Box<ObjectRules>>,
     /// `items`, `minItems`, `maxItems`.
     pub array: Option<Box<ArrayRules>>,
+    /// JSON Pointer to this node's schema inside the event's schema, for [`Node::validator`].
+    pub pointer: Box<str>,
+    /// This node's schema compiled by `jsonschema` on its own, built the first time a value fails here
+    /// (only for the errors of an invalid line; `None` when it cannot be compiled alone).
+    pub validator: OnceLock<Option<jsonschema::Validator>>,
 }
 
 impl Node {
@@ -77,6 +83,18 @@ impl Node {
             && self.bounds.is_none()
             && self.object.is_none()
             && self.array.is_none()
+    }
+
+    /// This node's schema as a `jsonschema` validator (`event` is the whole schema the node was compiled
+    /// from), compiled once, on first use.
+    pub fn validator(
+        &self,
+        event: &Value,
+        options: &jsonschema::ValidationOptions<'static>,
+    ) -> Option<&jsonschema::Validator> {
+        self.validator
+            .get_or_init(|| options.build(event.pointer(&self.pointer)?).ok())
+            .as_ref()
     }
 }
 
@@ -143,7 +161,7 @@ impl ObjectRules {
         let follows = self.follows.get(previous)?;
         let guess = follows.load(Ordering::Relaxed);
         if let Some((name, _)) = self.props.get(guess)
-            && **name == *key
+            && super::scan::short_eq(name.as_bytes(), key.as_bytes())
         {
             return Some(guess);
         }
@@ -181,11 +199,21 @@ pub(super) fn compile(
     schema: &Value,
     options: &jsonschema::ValidationOptions<'static>,
 ) -> Result<Node, String> {
+    compile_at(schema, options, "")
+}
+
+/// Compile the schema found at `pointer` in the event's schema.
+fn compile_at(
+    schema: &Value,
+    options: &jsonschema::ValidationOptions<'static>,
+    pointer: &str,
+) -> Result<Node, String> {
     let Value::Object(map) = schema else {
         return Err("a schema that is not an object".into());
     };
     let mut node = Node {
         types: types(map.get("type"))?,
+        pointer: pointer.into(),
         ..Node::default()
     };
     let mut string_keywords = Map::new();
@@ -231,11 +259,11 @@ pub(super) fn compile(
         .iter()
         .any(|k| map.contains_key(*k))
     {
-        node.object = Some(Box::new(object(map, options)?));
+        node.object = Some(Box::new(object(map, options, pointer)?));
     }
     if map.contains_key("items") || items != (0, u64::MAX) {
         let item_node = match map.get("items") {
-            Some(schema) => Some(compile(schema, options)?),
+            Some(schema) => Some(compile_at(schema, options, &format!("{pointer}/items"))?),
             None => None,
         };
         node.array = Some(Box::new(ArrayRules {
@@ -329,15 +357,20 @@ fn bounds(
 fn object(
     map: &Map<String, Value>,
     options: &jsonschema::ValidationOptions<'static>,
+    pointer: &str,
 ) -> Result<ObjectRules, String> {
     let mut rules = ObjectRules::default();
     if let Some(props) = map.get("properties") {
         let props = props.as_object().ok_or("`properties` not an object")?;
         for (name, schema) in props {
             rules.index.insert(name.as_str().into(), rules.props.len());
+            let at = format!(
+                "{pointer}/properties/{}",
+                crate::validate::pointer_escape(name)
+            );
             rules
                 .props
-                .push((name.as_str().into(), compile(schema, options)?));
+                .push((name.as_str().into(), compile_at(schema, options, &at)?));
         }
     }
     rules.required = vec![0; rules.props.len().div_ceil(64)];
@@ -368,7 +401,10 @@ fn object(
     rules.additional = match map.get("additionalProperties") {
         None | Some(Value::Bool(true)) => Additional::Allow,
         Some(Value::Bool(false)) => Additional::Deny,
-        Some(schema) => Additional::Schema(Box::new(compile(schema, options)?)),
+        Some(schema) => {
+            let at = format!("{pointer}/additionalProperties");
+            Additional::Schema(Box::new(compile_at(schema, options, &at)?))
+        }
     };
     Ok(rules)
 }

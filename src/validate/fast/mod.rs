@@ -1,10 +1,11 @@
 //! The fast path of the validator: each event's emitted JSON Schema compiled into a checker that walks a
-//! line's JSON once, validating while it tokenizes and building nothing. It only ever proves a line
-//! valid; any line it cannot prove valid (invalid, or one of the rare cases it leaves alone) goes to the
-//! slow path (`serde_json` + `jsonschema`), which gives the verdict and the detailed errors. So verdicts
-//! are the slow path's by construction wherever the fast path says "not proven", and the differential
-//! test (`tests/fast_differential/`) checks that it never proves a line the schema rejects and proves
-//! every line it accepts, outside the few classes left to the slow path on purpose.
+//! line's JSON once, validating while it tokenizes and building nothing. [`FastChecker::check`] only
+//! ever proves a line valid; for a line it does not prove, [`FastChecker::errors`] walks it again and
+//! gives its errors when it has exactly one (judged by the failing node's own schema in `jsonschema`, see
+//! `errors.rs`); every other line goes to the slow path (`serde_json` + `jsonschema`), which gives the
+//! verdict and the detailed errors. The differential test (`tests/fast_differential/`) checks that the
+//! fast path never proves a line the schema rejects, proves every line it accepts outside the few classes
+//! left to the slow path on purpose, and gives exactly the slow path's errors whenever it gives any.
 //!
 //! The tokenizer (`scan.rs`) is our own rather than `jiter`, `sonic-rs` or `simd-json`: it must accept
 //! exactly what `serde_json` (the slow path) accepts — number ranges, surrogate escapes, nesting limits —
@@ -13,6 +14,7 @@
 
 mod check;
 mod compile;
+mod errors;
 mod format;
 mod scan;
 
@@ -23,6 +25,7 @@ use serde_json::Value;
 
 use check::{Scratch, Walk};
 use compile::Node;
+use errors::Found;
 use scan::Cursor;
 
 thread_local! {
@@ -37,6 +40,10 @@ pub struct FastChecker {
     events: Vec<Option<Node>>,
     index: FxHashMap<Box<str>, usize>,
     name_field: Box<str>,
+    /// The schemas the nodes were compiled from, and the options: a node's own validator is built from
+    /// them when a line first fails there ([`FastChecker::errors`]).
+    schemas: Vec<Value>,
+    options: jsonschema::ValidationOptions<'static>,
 }
 
 impl FastChecker {
@@ -44,7 +51,7 @@ impl FastChecker {
     /// `jsonschema` options of the slow path, used for `pattern` and `format`.
     pub fn new(
         names: &[String],
-        schemas: &[Value],
+        schemas: Vec<Value>,
         name_field: &str,
         options: &jsonschema::ValidationOptions<'static>,
     ) -> FastChecker {
@@ -61,6 +68,8 @@ impl FastChecker {
             events,
             index,
             name_field: name_field.into(),
+            schemas,
+            options: options.clone(),
         }
     }
 
@@ -95,6 +104,30 @@ impl FastChecker {
         })
     }
 
+    /// The errors of a line [`FastChecker::check`] did not prove, when the fast path can tell them exactly
+    /// as the slow path would (today: a line of a known event with exactly one error; see `errors.rs`):
+    /// `Some((event index, errors))`. `None`: the slow path decides.
+    pub fn errors(&self, text: &str) -> Option<(usize, Vec<super::LineError>)> {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.try_borrow_mut().ok()?;
+            let i = self.dispatch(text)?;
+            let node = self.events.get(i)?.as_ref()?;
+            let mut found = Found {
+                schema: self.schemas.get(i)?,
+                options: &self.options,
+                path: String::new(),
+                errors: Vec::new(),
+            };
+            let mut walk = Walk {
+                text,
+                cur: Cursor::new(text.as_bytes()),
+                scratch: &mut scratch,
+            };
+            walk.errors(node, 0, &mut found)?;
+            (walk.cur.at_end() && !found.errors.is_empty()).then_some((i, found.errors))
+        })
+    }
+
     /// The event a line names: the first value of the name field in the top-level object, when it is a
     /// string the catalog defines. (A second name field is caught by its `const` during the walk.)
     fn dispatch(&self, text: &str) -> Option<usize> {
@@ -114,7 +147,9 @@ impl FastChecker {
             }
             // An escaped key is never taken for the name field here: if it is one, the walk finds it
             // a duplicate or the line has no plain name field, and the slow path decides.
-            if !key.escaped && text[key.start..key.end] == *self.name_field {
+            if !key.escaped
+                && scan::short_eq(&bytes[key.start..key.end], self.name_field.as_bytes())
+            {
                 cur.ws();
                 if cur.peek() != Some(b'"') {
                     return None;

@@ -53,3 +53,43 @@ fn proves_valid_lines_and_leaves_the_rest() {
         assert!(fast.check(&good).is_some(), "{good}");
     }
 }
+
+/// The errors walk answers a line with one error exactly as the slow path does, and leaves every other
+/// line (two errors, malformed JSON, an unknown event, a duplicate key) to it.
+#[test]
+fn errors_walk_answers_one_error_lines_like_the_slow_path() {
+    let v = validator();
+    let slow = validator().without_fast_path();
+    let fast = v.fast_path().unwrap();
+    let long_key = "k".repeat(400);
+    let answered = [
+        VALID.replace("\"user_id\":1", "\"user_id\":\"abc\""),
+        VALID.replace("\"business_id\":7,", ""),
+        VALID.replace("\"client_id\"", "\"extra\":1,\"client_id\""),
+        VALID.replace("\"client_id\"", &format!("\"{long_key}\":1,\"client_id\"")),
+        VALID.replace("2024-05-01T12:00:00Z", "yesterday"),
+    ];
+    for line in &answered {
+        let (_, errors) = fast
+            .errors(line)
+            .unwrap_or_else(|| panic!("not answered: {line}"));
+        assert_eq!(errors.len(), 1, "{line}");
+        assert_eq!(errors, slow.validate_line(line.as_bytes()).errors, "{line}");
+        assert!(
+            errors[0].message.len() <= super::super::MAX_MESSAGE + 3,
+            "{line}"
+        );
+    }
+    let left = [
+        VALID
+            .replace("\"user_id\":1", "\"user_id\":\"abc\"")
+            .replace("\"business_id\":7,", ""),
+        VALID.replace("}", ""),
+        VALID.replace("api_created_check_in", "nope"),
+        VALID.replace("\"user_id\":1", "\"user_id\":\"a\",\"user_id\":\"b\""),
+        VALID.to_string(),
+    ];
+    for line in &left {
+        assert!(fast.errors(line).is_none(), "{line}");
+    }
+}
