@@ -6,6 +6,7 @@
 pub mod bundle;
 pub mod fast;
 pub mod ndjson;
+mod summary;
 
 use std::collections::HashMap;
 
