@@ -9,6 +9,7 @@ mod explain;
 mod extras;
 mod init;
 mod lsp;
+mod progress;
 mod resolve;
 mod schema;
 mod validate;

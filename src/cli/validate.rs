@@ -5,10 +5,9 @@
 //! read every input to its end, and a closed stdout then stops the reports, never the splitting.
 
 use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use clap::{Args, ValueEnum};
 use evdef::diagnostics::did_you_mean;
@@ -18,6 +17,7 @@ use evdef::validate::{LineVerdict, Status, Validator, strip_line_ending};
 use evdef::{Config, Error, Options};
 use serde_json::{Value, json};
 
+use super::progress::Progress;
 use super::values::UnknownEventsArg;
 use super::{DefinitionsArgs, Outcome};
 
@@ -101,30 +101,7 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
         Some(n) => n as usize,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let mut sink = CliSink {
-        validator: Arc::clone(&validator),
-        out: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
-        format: args.format,
-        names: if names.len() > 1 {
-            Some(names.clone())
-        } else {
-            None
-        },
-        valid: args
-            .valid_out
-            .as_deref()
-            .map(SplitFile::create)
-            .transpose()?,
-        invalid: args
-            .invalid_out
-            .as_deref()
-            .map(SplitFile::create)
-            .transpose()?,
-        progress: Progress::new(total_bytes),
-        scratch: String::new(),
-        stdout_closed: false,
-        suggestions: std::collections::HashMap::new(),
-    };
+    let mut sink = CliSink::new(&args, Arc::clone(&validator), &names, total_bytes)?;
     let stream = StreamOptions {
         jobs,
         max_errors: args.max_errors,
@@ -156,6 +133,42 @@ pub fn run(args: ValidateArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Clean
     })
+}
+
+impl CliSink {
+    /// The sink `args` ask for: the report format, the split outputs (created as temporary files), the
+    /// progress bar over `total_bytes`.
+    fn new(
+        args: &ValidateArgs,
+        validator: Arc<Validator>,
+        names: &[String],
+        total_bytes: Option<u64>,
+    ) -> Result<Self, Error> {
+        Ok(CliSink {
+            validator,
+            out: BufWriter::with_capacity(64 * 1024, std::io::stdout()),
+            format: args.format,
+            names: if names.len() > 1 {
+                Some(names.to_vec())
+            } else {
+                None
+            },
+            valid: args
+                .valid_out
+                .as_deref()
+                .map(SplitFile::create)
+                .transpose()?,
+            invalid: args
+                .invalid_out
+                .as_deref()
+                .map(SplitFile::create)
+                .transpose()?,
+            progress: Progress::new(total_bytes),
+            scratch: String::new(),
+            stdout_closed: false,
+            suggestions: std::collections::HashMap::new(),
+        })
+    }
 }
 
 /// The split outputs asked for, named for messages: `` --valid-out `ok.ndjson` ``.
@@ -308,62 +321,6 @@ fn check_split_outputs(args: &ValidateArgs) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-/// A progress line on stderr, only on a terminal and only once a run has lasted a second.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    total: Option<u64>,
-    start: Instant,
-    bytes: u64,
-    lines: u64,
-}
-
-impl Progress {
-    fn new(total: Option<u64>) -> Progress {
-        Progress {
-            bar: None,
-            total,
-            start: Instant::now(),
-            bytes: 0,
-            lines: 0,
-        }
-    }
-
-    fn advance(&mut self, bytes: usize) {
-        self.bytes += bytes as u64;
-        self.lines += 1;
-        if !self.lines.is_multiple_of(4096) {
-            return;
-        }
-        if self.bar.is_none()
-            && self.start.elapsed() > Duration::from_secs(1)
-            && std::io::stderr().is_terminal()
-        {
-            let bar = match self.total {
-                Some(total) => indicatif::ProgressBar::new(total).with_style(
-                    indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                ),
-                None => indicatif::ProgressBar::new_spinner().with_style(
-                    indicatif::ProgressStyle::with_template("{spinner} {bytes} {msg}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-                ),
-            };
-            self.bar = Some(bar);
-        }
-        if let Some(bar) = &self.bar {
-            bar.set_position(self.bytes);
-            let rate = self.lines as f64 / self.start.elapsed().as_secs_f64().max(0.001);
-            bar.set_message(format!("{} lines, {rate:.0} lines/s", self.lines));
-        }
-    }
-
-    fn finish(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 struct CliSink {
