@@ -380,6 +380,10 @@ pub fn json_value(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
                 if let Some(h) = &d.help {
                     o["help"] = json!(h);
                 }
+                if let Some(s) = &d.suggestion {
+                    o["suggestion"] =
+                        json!({"replacement": s.replacement, "location": position(sources, s.span)});
+                }
                 o
             })
             .collect(),
