@@ -507,21 +507,38 @@ fn config_flag_overrides_the_evdef_toml_search() {
     let text = API.replace("api_checked_in", "ApiCheckedIn");
     std::fs::create_dir(dir.path().join("ci")).unwrap();
     std::fs::write(
-        dir.path().join("ci/relaxed.toml"),
-        "[definitions]\npaths = [\"../definitions\"]\n[lint.rules]\nnaming-convention = \"off\"\n",
+        dir.path().join("ci/pascal.toml"),
+        "[definitions]\npaths = [\"../definitions\"]\n[lint]\nnaming = \"^[A-Z][A-Za-z]*$\"\n",
     )
     .unwrap();
-    // Without it, the `evdef.toml` above the file: the convention applies.
+    let messages = |found: &[Value]| -> Vec<String> {
+        found
+            .iter()
+            .map(|d| {
+                let message = d["message"].as_str().unwrap();
+                message
+                    .split(" does not follow")
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    // Without it, the `evdef.toml` above the file: snake case, so the event name is off.
     let mut client = Client::start(dir.path(), &[]);
     open(&mut client, &api, &text);
     assert_eq!(
-        codes(&client.diagnostics_at(&api, 1)),
-        ["naming-convention"]
+        messages(&client.diagnostics_at(&api, 1)),
+        ["event name `ApiCheckedIn`"]
     );
     assert!(client.shutdown().success());
-    // With it, that file for every definitions file (its paths relative to it).
-    let mut client = Client::start_with(dir.path(), &["--config", "ci/relaxed.toml"], &[]);
+    // With it, that file for every definitions file (its paths relative to it): Pascal case, so the
+    // event is fine and the parameter written here is off.
+    let mut client = Client::start_with(dir.path(), &["--config", "ci/pascal.toml"], &[]);
     open(&mut client, &api, &text);
-    assert_eq!(client.diagnostics_at(&api, 1), Vec::<Value>::new());
+    assert_eq!(
+        messages(&client.diagnostics_at(&api, 1)),
+        ["parameter name `venue` (`ApiCheckedIn.venue`)"]
+    );
     assert!(client.shutdown().success());
 }
