@@ -489,6 +489,19 @@ pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
                         .collect(),
                 );
             }
+            if let Some(s) = &d.suggestion {
+                let at = region(s.span);
+                r["fixes"] = json!([{
+                    "description": {"text": format!("replace with `{}`", s.replacement)},
+                    "artifactChanges": [{
+                        "artifactLocation": at["physicalLocation"]["artifactLocation"],
+                        "replacements": [{
+                            "deletedRegion": at["physicalLocation"]["region"],
+                            "insertedContent": {"text": s.replacement},
+                        }],
+                    }],
+                }]);
+            }
             r
         })
         .collect();
