@@ -282,6 +282,27 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_code_suggests_the_code_at_its_span() {
+        let rest = ": empty-file, duplicate-fragmnt -- x";
+        let Err((_, help, suggestion)) = parse(rest, 3, 100) else {
+            panic!("accepted");
+        };
+        assert_eq!(help, "did you mean `duplicate-fragment`?");
+        let s = suggestion.expect("a suggestion");
+        assert_eq!(s.replacement, "duplicate-fragment");
+        assert_eq!(
+            &rest[s.span.start as usize - 100..s.span.end as usize - 100],
+            "duplicate-fragmnt"
+        );
+        assert_eq!(s.span.file, 3);
+        // Nothing close: no suggestion.
+        let Err((_, _, none)) = parse(": zzz -- x", 0, 0) else {
+            panic!("accepted");
+        };
+        assert_eq!(none, None);
+    }
+
+    #[test]
     fn scanned_suppressions_cover_their_lines_and_point_at_codes() {
         let text = "a: 1 # evdef-ignore: empty-file -- x\r\n# evdef-ignore: empty-file -- y\r\n# more\r\nb: 2\r\n";
         let file = SourceFile::new("t.yaml", "t.yaml", text);
