@@ -205,7 +205,7 @@ fn resolve_events(
                         unresolved_uses.extend(reach::fragments_used(
                             tree,
                             *value,
-                            &fragment_by_node,
+                            fragment_by_node,
                         ));
                     }
                     (name.clone(), event)
