@@ -51,7 +51,8 @@ impl Label {
 }
 
 /// A machine-applicable fix: replace the text at `span` with `replacement`. The human wording stays in the
-/// diagnostic's label and help; editors (the language server's quick fixes) and `--format json` use this.
+/// diagnostic's label and help; the language server's quick fixes, `--format json` and SARIF `fixes` use
+/// this.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suggestion {
     /// Exactly the text to replace (the misspelt word, not the whole line or scalar).
