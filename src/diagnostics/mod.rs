@@ -2,6 +2,7 @@
 //! reports everything; only [`render`] turns them into text, and only the CLI prints that text.
 
 pub mod render;
+mod sarif;
 
 use crate::source::Span;
 
