@@ -66,7 +66,7 @@ pub mod yaml;
 
 pub use build::{Build, BuildError};
 pub use config::Config;
-pub use diagnostics::{Diagnostic, Severity};
+pub use diagnostics::{Diagnostic, Severity, Suggestion};
 pub use error::Error;
 pub use model::Catalog;
 

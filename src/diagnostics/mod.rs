@@ -2,6 +2,7 @@
 //! reports everything; only [`render`] turns them into text, and only the CLI prints that text.
 
 pub mod render;
+mod sarif;
 
 use crate::source::Span;
 
@@ -50,6 +51,36 @@ impl Label {
     }
 }
 
+/// A machine-applicable fix: replace the text at `span` with `replacement`. The human wording stays in the
+/// diagnostic's label and help; the language server's quick fixes, `--format json` and SARIF `fixes` use
+/// this.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// Exactly the text to replace (the misspelt word, not the whole line or scalar).
+    pub span: Span,
+    /// What to write instead.
+    pub replacement: String,
+}
+
+impl Suggestion {
+    /// The span of `word` inside `span`, whose source text is `written`: the last occurrence, so that an
+    /// anchor or tag written before a scalar is skipped. `None` when `written` is an alias (`*name`: the
+    /// word lives in the anchored node, elsewhere) or does not contain the word (escapes in a quoted
+    /// scalar).
+    pub fn word_span(written: &str, span: Span, word: &str) -> Option<Span> {
+        if word.is_empty() || written.starts_with('*') || written.len() != span.len() {
+            return None;
+        }
+        let at = u32::try_from(written.rfind(word)?).ok()?;
+        let len = u32::try_from(word.len()).ok()?;
+        Some(Span {
+            file: span.file,
+            start: span.start + at,
+            end: span.start + at + len,
+        })
+    }
+}
+
 /// One problem in the user's input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -65,6 +96,8 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The replacement the help text proposes, as data (see [`Suggestion`]).
+    pub suggestion: Option<Suggestion>,
 }
 
 impl Diagnostic {
@@ -92,6 +125,7 @@ impl Diagnostic {
             primary: Some(Label::new(span, "")),
             secondary: Vec::new(),
             help: None,
+            suggestion: None,
         }
     }
 
@@ -104,6 +138,7 @@ impl Diagnostic {
             primary: None,
             secondary: Vec::new(),
             help: None,
+            suggestion: None,
         }
     }
 
@@ -124,6 +159,15 @@ impl Diagnostic {
     /// Set the help text.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attach a machine-applicable replacement of the text at `span`.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.suggestion = Some(Suggestion {
+            span,
+            replacement: replacement.into(),
+        });
         self
     }
 
@@ -175,5 +219,32 @@ mod tests {
         assert_eq!(did_you_mean("descripton", known), Some("description"));
         assert_eq!(did_you_mean("paramters", known), Some("parameters"));
         assert_eq!(did_you_mean("zzz", known), None);
+    }
+
+    #[test]
+    fn word_span_finds_the_written_word_only() {
+        let span = Span::new(0, 10..19);
+        // Plain, with a suffix: the word only.
+        assert_eq!(
+            Suggestion::word_span("strng[]?", Span::new(0, 10..18), "strng"),
+            Some(Span::new(0, 10..15))
+        );
+        // An anchor before the scalar naming the same word: the value's occurrence.
+        assert_eq!(
+            Suggestion::word_span("&a strng?", span, "strng"),
+            Some(Span::new(0, 13..18))
+        );
+        // Quoted.
+        assert_eq!(
+            Suggestion::word_span("\"strng\"", Span::new(0, 10..17), "strng"),
+            Some(Span::new(0, 11..16))
+        );
+        // An alias: the word is written elsewhere.
+        assert_eq!(Suggestion::word_span("*strng_ty", span, "strng"), None);
+        // Escapes hide the word.
+        assert_eq!(
+            Suggestion::word_span("\"str\\x6eg\"", Span::new(0, 10..21), "strng"),
+            None
+        );
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde_json::{Value, json};
 
+pub use super::sarif::sarif;
 use super::{Diagnostic, Label, Severity};
 use crate::source::{SourceMap, Span};
 
@@ -380,6 +381,10 @@ pub fn json_value(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
                 if let Some(h) = &d.help {
                     o["help"] = json!(h);
                 }
+                if let Some(s) = &d.suggestion {
+                    o["suggestion"] =
+                        json!({"replacement": s.replacement, "location": position(sources, s.span)});
+                }
                 o
             })
             .collect(),
@@ -429,78 +434,6 @@ pub fn github(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         out.push_str(&format!("::{level} {props}::{}\n", escape_data(&message)));
     }
     out
-}
-
-/// A SARIF 2.1.0 log with one run.
-pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
-    let mut rules: Vec<&str> = diagnostics.iter().map(|d| d.code).collect();
-    rules.sort_unstable();
-    rules.dedup();
-    let region = |span: Span| {
-        let file = sources.get(span.file);
-        let start = file.line_col(span.start as usize);
-        let end = file.line_col(span.end as usize);
-        // `columnKind` is `unicodeCodePoints`: offsets count scalar values, like the columns.
-        let chars =
-            |range: std::ops::Range<usize>| file.text.get(range).map_or(0, |t| t.chars().count());
-        json!({
-            "physicalLocation": {
-                "artifactLocation": {"uri": file.name.replace('\\', "/")},
-                "region": {
-                    "startLine": start.line, "startColumn": start.column,
-                    "endLine": end.line, "endColumn": end.column,
-                    "charOffset": chars(0..span.start as usize),
-                    "charLength": chars(span.range()),
-                }
-            }
-        })
-    };
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(h) = &d.help {
-                text.push_str(&format!(" (help: {h})"));
-            }
-            let mut r = json!({
-                "ruleId": d.code,
-                "ruleIndex": rules.iter().position(|c| *c == d.code).unwrap_or(0),
-                "level": match d.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
-                "message": {"text": text},
-            });
-            if let Some(p) = &d.primary {
-                r["locations"] = json!([region(p.span)]);
-            }
-            if !d.secondary.is_empty() {
-                r["relatedLocations"] = Value::Array(
-                    d.secondary
-                        .iter()
-                        .enumerate()
-                        .map(|(i, l)| {
-                            let mut loc = region(l.span);
-                            loc["id"] = json!(i);
-                            loc["message"] = json!({"text": l.text});
-                            loc
-                        })
-                        .collect(),
-                );
-            }
-            r
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "evdef",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|c| json!({"id": c, "name": c})).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    })
 }
 
 /// A GitLab Code Quality report: one issue per diagnostic, with a fingerprint that stays the same for the

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::config::LintConfig;
-use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
+use crate::diagnostics::{Diagnostic, Severity, Suggestion, did_you_mean};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::yaml::comments;
 
@@ -145,27 +145,33 @@ fn scan_file(id: FileId, file: &SourceFile) -> (Vec<Suppression>, Vec<Diagnostic
                     own_line: c.own_line,
                 });
             }
-            Err((message, help)) => invalid.push(
-                Diagnostic::error(
+            Err((message, help, suggestion)) => {
+                let mut d = Diagnostic::error(
                     "invalid-suppression",
                     message,
                     Span::new(id, c.span.clone()),
                 )
-                .with_help(help),
-            ),
+                .with_help(help);
+                d.suggestion = suggestion;
+                invalid.push(d);
+            }
         }
     }
     (found, invalid)
 }
 
+/// Why a suppression comment is invalid: the message, the help, and the replacement of a misspelt code.
+type Invalid = (String, String, Option<Suggestion>);
+
 /// Parse what follows [`MARKER`] (`: code, code -- reason`; `offset` is its byte offset in the file) into
 /// the codes and their spans, or a message and help.
-fn parse(rest: &str, file: FileId, offset: usize) -> Result<Vec<(String, Span)>, (String, String)> {
+fn parse(rest: &str, file: FileId, offset: usize) -> Result<Vec<(String, Span)>, Invalid> {
     const FORM: &str = "write `# evdef-ignore: rule-id[, rule-id] -- reason`";
     let Some(list) = rest.strip_prefix(':') else {
         return Err((
             format!("`{MARKER}` must be followed by `:` and the codes to suppress"),
             FORM.into(),
+            None,
         ));
     };
     let (list, reason) = match list.split_once("--") {
@@ -176,6 +182,7 @@ fn parse(rest: &str, file: FileId, offset: usize) -> Result<Vec<(String, Span)>,
         return Err((
             "suppression without a reason".into(),
             format!("{FORM}: say why the finding is acceptable here"),
+            None,
         ));
     }
     let mut codes = Vec::new();
@@ -185,24 +192,36 @@ fn parse(rest: &str, file: FileId, offset: usize) -> Result<Vec<(String, Span)>,
         let start = at + (part.len() - part.trim_start().len());
         at += part.len() + 1;
         if code.is_empty() {
-            return Err(("suppression names no code".into(), FORM.into()));
+            return Err(("suppression names no code".into(), FORM.into(), None));
         }
         if code == "unused-suppression" {
             return Err((
                 "`unused-suppression` cannot be suppressed".into(),
                 "remove the unused suppression, or set `unused-suppression = \"off\"` in `[lint.rules]`"
                     .into(),
-            ));
+            None,
+));
         }
         if !codes::is_configurable(code) {
             let known: Vec<&str> = codes::configurable().collect();
-            let help = match did_you_mean(code, known.iter().copied()) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("codes that can be suppressed: {}", known.join(", ")),
+            let span = Span::new(file, start..start + code.len());
+            let (help, suggestion) = match did_you_mean(code, known.iter().copied()) {
+                Some(s) => (
+                    format!("did you mean `{s}`?"),
+                    Some(Suggestion {
+                        span,
+                        replacement: s.to_string(),
+                    }),
+                ),
+                None => (
+                    format!("codes that can be suppressed: {}", known.join(", ")),
+                    None,
+                ),
             };
             return Err((
                 format!("`{code}` cannot be suppressed: not a warning or lint code"),
                 help,
+                suggestion,
             ));
         }
         codes.push((code.to_string(), Span::new(file, start..start + code.len())));
@@ -217,7 +236,7 @@ mod tests {
     fn codes_of(rest: &str) -> Result<Vec<String>, String> {
         parse(rest, 0, 0)
             .map(|v| v.into_iter().map(|(c, _)| c).collect())
-            .map_err(|(m, _)| m)
+            .map_err(|(m, _, _)| m)
     }
 
     #[test]
@@ -260,6 +279,27 @@ mod tests {
             &rest[spans[1].start - 100..spans[1].end - 100],
             "duplicate-fragment"
         );
+    }
+
+    #[test]
+    fn a_misspelt_code_suggests_the_code_at_its_span() {
+        let rest = ": empty-file, duplicate-fragmnt -- x";
+        let Err((_, help, suggestion)) = parse(rest, 3, 100) else {
+            panic!("accepted");
+        };
+        assert_eq!(help, "did you mean `duplicate-fragment`?");
+        let s = suggestion.expect("a suggestion");
+        assert_eq!(s.replacement, "duplicate-fragment");
+        assert_eq!(
+            &rest[s.span.start as usize - 100..s.span.end as usize - 100],
+            "duplicate-fragmnt"
+        );
+        assert_eq!(s.span.file, 3);
+        // Nothing close: no suggestion.
+        let Err((_, _, none)) = parse(": zzz -- x", 0, 0) else {
+            panic!("accepted");
+        };
+        assert_eq!(none, None);
     }
 
     #[test]

@@ -23,15 +23,16 @@ use crate::lsp::session::{Analysis, Session, canonical};
 /// request is caught and the server goes on.
 pub const PANIC_REQUEST_ENV: &str = "EVDEF_LSP_TEST_PANIC";
 
-/// Serve on stdin/stdout until the client sends `shutdown` and `exit`.
-pub fn run_stdio() -> Result<(), Error> {
+/// Serve on stdin/stdout until the client sends `shutdown` and `exit`. With `config`, every file is checked
+/// with that `evdef.toml` instead of the one found above it.
+pub fn run_stdio(config: Option<PathBuf>) -> Result<(), Error> {
     let (connection, io_threads) = Connection::stdio();
     let capabilities = serde_json::to_value(capabilities()).unwrap_or_default();
     connection.initialize(capabilities).map_err(protocol)?;
     let cwd = std::env::current_dir().map_err(|e| Error::io("read", ".", e))?;
     let mut server = Server {
         connection: &connection,
-        session: Session::new(cwd),
+        session: Session::new(cwd).with_config(config),
         pending: BTreeSet::new(),
         published: HashMap::new(),
     };

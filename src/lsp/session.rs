@@ -1,6 +1,7 @@
 //! The server's state: the open buffers (which win over the disk) and, per definitions tree, the last
 //! analysis (catalog, YAML tree, diagnostics) that every request reads. A tree is found like `evdef check`
-//! finds it: the `evdef.toml` above the file and its `[definitions] paths`.
+//! finds it: the `evdef.toml` above the file (or the one given with `--config`) and its
+//! `[definitions] paths`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,8 @@ impl Analysis {
 #[derive(Debug, Default)]
 pub struct Session {
     cwd: PathBuf,
+    /// `--config`: this `evdef.toml` for every file instead of the one found above it.
+    config: Option<PathBuf>,
     documents: HashMap<PathBuf, Document>,
     analyses: Vec<Arc<Analysis>>,
 }
@@ -72,6 +75,12 @@ impl Session {
             cwd,
             ..Session::default()
         }
+    }
+
+    /// Use this configuration file (relative to the working directory) instead of searching for one.
+    pub fn with_config(mut self, config: Option<PathBuf>) -> Self {
+        self.config = config.map(|path| self.cwd.join(path));
+        self
     }
 
     /// Open or replace a buffer.
@@ -130,7 +139,10 @@ impl Session {
         if !crate::load::is_definitions_file(path) {
             return Ok(None);
         }
-        let config = Config::discover_for(path, &self.cwd)?;
+        let config = match &self.config {
+            Some(given) => Config::load(given)?,
+            None => Config::discover_for(path, &self.cwd)?,
+        };
         let roots: Vec<PathBuf> = config
             .definitions_paths()
             .iter()

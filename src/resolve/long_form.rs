@@ -135,7 +135,7 @@ impl Resolver<'_, '_> {
                     Diagnostic::error("unknown-key", "unknown key `format` in a parameter", tree.get(entry.key_node).span)
                         .with_help("the format is implied by the type: use `timestamp`, `date`, `uuid`, `email` or `url`"),
                 ),
-                None => local.push(unknown_key(tree, entry, &entry.key, ParameterKey::NAMES, "a parameter")),
+                None => local.push(unknown_key(self.sources(), tree, entry, &entry.key, ParameterKey::NAMES, "a parameter")),
             }
             self.add_inherited_labels(entry, &mut local);
             diagnostics.append(&mut local);

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
+use crate::diagnostics::{Diagnostic, Severity, Suggestion, did_you_mean};
 use crate::model::{Catalog, Event, Example, Fragment};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
@@ -36,6 +36,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         .map(|f| (f.node, f.name.clone()))
         .collect();
     resolve_events(
+        &sources,
         tree,
         &top.events,
         &fragment_by_node,
@@ -43,6 +44,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         diagnostics,
     );
     resolve_fragments(
+        &sources,
         &mut merger,
         top.fragments,
         &fragment_by_node,
@@ -176,6 +178,7 @@ impl TopLevel {
 
 /// Resolve the events into the catalog, in order.
 fn resolve_events(
+    sources: &SourceMap,
     tree: &Tree,
     event_nodes: &[EventNode],
     fragment_by_node: &HashMap<NodeId, String>,
@@ -191,7 +194,7 @@ fn resolve_events(
         .par_chunks(chunk)
         .map(|events| {
             let mut merger = Merger::new(tree);
-            let mut resolver = types::Resolver::new(&mut merger, fragment_by_node);
+            let mut resolver = types::Resolver::new(&mut merger, fragment_by_node, sources);
             let mut found = Vec::new();
             let mut unresolved_uses = Vec::new();
             let out = events
@@ -225,13 +228,14 @@ fn resolve_events(
 
 /// Resolve the fragments into the catalog, warning when a name is used twice.
 fn resolve_fragments(
+    sources: &SourceMap,
     merger: &mut Merger<'_>,
     fragments: Vec<FragmentNode>,
     fragment_by_node: &HashMap<NodeId, String>,
     catalog: &mut Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut resolver = types::Resolver::new(merger, fragment_by_node);
+    let mut resolver = types::Resolver::new(merger, fragment_by_node, sources);
     let mut fragment_spans: HashMap<String, Span> = HashMap::new();
     for f in fragments {
         // The catalog keys fragments by name (provenance and docs name them), so a second `.name` would
@@ -321,6 +325,7 @@ fn resolve_event(
             }
             Some(EventKey::Examples) => event.examples = examples(r, entry, &mut local),
             None => local.push(unknown_key(
+                r.sources(),
                 tree,
                 entry,
                 &entry.key,
@@ -441,21 +446,29 @@ fn resolve_fragment(
 
 /// `unknown key` with a suggestion.
 pub(crate) fn unknown_key(
+    sources: &SourceMap,
     tree: &Tree,
     entry: &Entry,
     key: &str,
     known: &[&str],
     within: &str,
 ) -> Diagnostic {
+    let span = tree.get(entry.key_node).span;
     let d = Diagnostic::error(
         "unknown-key",
         format!("unknown key `{key}` in {within}"),
-        tree.get(entry.key_node).span,
+        span,
     );
     match did_you_mean(key, known.iter().copied()) {
-        Some(s) => d
-            .with_label(format!("did you mean `{s}`?"))
-            .with_help(format!("did you mean `{s}`?")),
+        Some(s) => {
+            let d = d
+                .with_label(format!("did you mean `{s}`?"))
+                .with_help(format!("did you mean `{s}`?"));
+            match Suggestion::word_span(sources.get(span.file).slice(span), span, key) {
+                Some(at) => d.with_suggestion(at, s),
+                None => d,
+            }
+        }
         None => d.with_help(format!("known keys: {}", known.join(", "))),
     }
 }

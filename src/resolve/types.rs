@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, Suggestion, did_you_mean};
 use crate::model::{
     Constraints, Definition, Inherit, InheritChain, Origin, Parameter, Parameters, Schema, Type,
 };
-use crate::source::Span;
+use crate::source::{SourceMap, Span};
 use crate::yaml::{Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
 
 /// Deepest nesting of `properties` / `items` / `values`.
@@ -22,6 +22,8 @@ pub(super) const MAX_DEPTH: usize = 64;
 pub struct Resolver<'m, 't> {
     pub merger: &'m mut Merger<'t>,
     fragments: &'m HashMap<NodeId, String>,
+    /// The text, to point suggestions at the misspelt word.
+    sources: &'m SourceMap,
     /// A fragment's parameter is the same in every event that merges it, but for its provenance: resolve
     /// it once. Keyed by (key node, value node, depth).
     /// The problems found are kept too: every event that inherits a broken parameter must fail (the copies
@@ -36,10 +38,15 @@ pub struct Resolver<'m, 't> {
 }
 
 impl<'m, 't> Resolver<'m, 't> {
-    pub fn new(merger: &'m mut Merger<'t>, fragments: &'m HashMap<NodeId, String>) -> Self {
+    pub fn new(
+        merger: &'m mut Merger<'t>,
+        fragments: &'m HashMap<NodeId, String>,
+        sources: &'m SourceMap,
+    ) -> Self {
         Resolver {
             merger,
             fragments,
+            sources,
             memo: FxHashMap::default(),
             chains: FxHashMap::default(),
             hops: FxHashMap::default(),
@@ -51,6 +58,11 @@ impl<'m, 't> Resolver<'m, 't> {
     /// own merge keys, so none is shared with the next one).
     pub fn reset(&mut self) {
         self.chains.clear();
+    }
+
+    /// The source text.
+    pub fn sources(&self) -> &'m SourceMap {
+        self.sources
     }
 
     pub fn tree(&self) -> &'t Tree {
@@ -344,12 +356,19 @@ impl<'m, 't> Resolver<'m, 't> {
             _ => Diagnostic::error("unknown-type", format!("unknown type `{base}`"), span),
         };
         match did_you_mean(base, Type::NAMES) {
-            Some(s) => d
-                .with_label(format!("did you mean `{s}`?"))
-                .with_help(format!(
-                    "did you mean `{s}`? known types: {}",
-                    Type::NAMES.join(", ")
-                )),
+            Some(s) => {
+                let written = self.sources.get(span.file).slice(span);
+                let d = d
+                    .with_label(format!("did you mean `{s}`?"))
+                    .with_help(format!(
+                        "did you mean `{s}`? known types: {}",
+                        Type::NAMES.join(", ")
+                    ));
+                match Suggestion::word_span(written, span, base) {
+                    Some(at) => d.with_suggestion(at, s),
+                    None => d,
+                }
+            }
             None => d.with_help(format!("known types: {}", Type::NAMES.join(", "))),
         }
     }

@@ -390,7 +390,16 @@ impl Builder<'_> {
                 Diagnostic::error("undefined-alias", format!("undefined alias `*{name}`"), sp)
                     .with_label("no anchor with this name");
             d = match did_you_mean(&name, known.iter().copied()) {
-                Some(s) => d.with_help(format!("did you mean `*{s}`?")),
+                Some(s) => {
+                    // The name after `*`: the alias token ends with it.
+                    let name_len = u32::try_from(name.len()).unwrap_or(u32::MAX);
+                    let at = Span {
+                        start: sp.end.saturating_sub(name_len).max(sp.start),
+                        ..sp
+                    };
+                    d.with_help(format!("did you mean `*{s}`?"))
+                        .with_suggestion(at, s)
+                }
                 None => d.with_help(
                     "define the anchor earlier in this document, or in a prelude file (`_*.yaml`) to share it",
                 ),

@@ -90,6 +90,43 @@ fn sarif_format_is_valid_sarif_shape() {
 }
 
 #[test]
+fn sarif_carries_the_suggested_replacement_as_a_fix() {
+    let typo = fixture("diagnostics/typo-in-key");
+    let (_, stdout, _) = run(evdef().args(["check", "--format", "sarif", &typo]));
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let change = &v["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0];
+    assert_eq!(
+        change["artifactLocation"]["uri"],
+        "tests/fixtures/diagnostics/typo-in-key/a.yaml"
+    );
+    let replacement = &change["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], "description");
+    // `  descripton: x` on line 2: the key only.
+    let region = &replacement["deletedRegion"];
+    assert_eq!(
+        (
+            &region["startLine"],
+            &region["startColumn"],
+            &region["endColumn"]
+        ),
+        (
+            &serde_json::json!(2),
+            &serde_json::json!(3),
+            &serde_json::json!(13)
+        )
+    );
+    // A finding without a mechanical fix has none.
+    let (_, stdout, _) = run(evdef().args([
+        "check",
+        "--format",
+        "sarif",
+        &fixture("lint/merge-conflict"),
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(v["runs"][0]["results"][0].get("fixes").is_none(), "{v}");
+}
+
+#[test]
 fn warnings_fail_unless_allowed() {
     let path = fixture("lint/missing-description");
     assert_eq!(run(evdef().args(["check", &path])).0, 1);

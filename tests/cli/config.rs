@@ -33,6 +33,10 @@ const COMMANDS: &[&[&str]] = &[
     &["diff", "--against", "definitions"],
 ];
 
+/// The language server reads no configuration before a file is opened, but a given one is checked at once
+/// (not in [`COMMANDS`]: without a client it does not exit 0).
+const LSP: &[&str] = &["lsp", "--config", "evdef.toml"];
+
 #[test]
 fn a_bad_config_is_exit_two_with_line_and_column_in_every_command() {
     let bad = [
@@ -57,7 +61,7 @@ fn a_bad_config_is_exit_two_with_line_and_column_in_every_command() {
     ];
     for (what, config, at) in bad {
         let dir = project(config);
-        for args in COMMANDS {
+        for args in COMMANDS.iter().chain([&LSP]) {
             let (code, stdout, stderr) = run(evdef_in(dir.path()).args(*args));
             assert_eq!(code, 2, "{what}: evdef {args:?}\n{stderr}");
             assert!(stdout.is_empty(), "{what}: evdef {args:?} printed {stdout}");
@@ -71,6 +75,15 @@ fn a_bad_config_is_exit_two_with_line_and_column_in_every_command() {
             "{what}: something was written"
         );
     }
+}
+
+#[test]
+fn lsp_with_a_missing_config_is_exit_two() {
+    let dir = project("");
+    let (code, stdout, stderr) = run(evdef_in(dir.path()).args(["lsp", "--config", "nope.toml"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("nope.toml"), "{stderr}");
 }
 
 #[test]

@@ -28,9 +28,15 @@ pub struct Client {
 impl Client {
     /// Start the server in `dir` with extra environment variables, and initialize it.
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Client {
+        Client::start_with(dir, &[], env)
+    }
+
+    /// Start `evdef lsp ARGS` in `dir` and initialize it.
+    pub fn start_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Client {
         let mut command = Command::new(env!("CARGO_BIN_EXE_evdef"));
         command
             .arg("lsp")
+            .args(args)
             .current_dir(dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

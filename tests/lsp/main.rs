@@ -437,3 +437,108 @@ fn naming_convention_quick_fix() {
     assert_eq!(edit["range"]["end"], json!({"line": 0, "character": 12}));
     assert!(client.shutdown().success());
 }
+
+/// The one quick fix offered for the first diagnostic of `uri` with `code`: (new text, start, end).
+fn quick_fix(client: &mut Client, uri: &str, found: &[Value], code: &str) -> (Value, Value, Value) {
+    let d = found
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no `{code}` in {found:?}"));
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+    );
+    assert_eq!(actions.as_array().map(Vec::len), Some(1), "{actions}");
+    let edit = &actions[0]["edit"]["changes"][uri][0];
+    (
+        edit["newText"].clone(),
+        edit["range"]["start"].clone(),
+        edit["range"]["end"].clone(),
+    )
+}
+
+#[test]
+fn unknown_type_quick_fix_replaces_exactly_the_type() {
+    let dir = project();
+    let api = url(&dir.path().join("definitions/api.yaml"));
+    let mut client = Client::start(dir.path(), &[]);
+    // Long form, after a café 😀 on an earlier line (UTF-16 columns): only the word after `type: `.
+    let text = API.replace(
+        "venue: string",
+        "venue:\n      type: strng\n      description: Where 😀",
+    );
+    open(&mut client, &api, &text);
+    let found = client.diagnostics_at(&api, 1);
+    let (with, start, end) = quick_fix(&mut client, &api, &found, "unknown-type");
+    assert_eq!(with, "string");
+    assert_eq!(start, position(&text, "strng", 0));
+    assert_eq!(end, position(&text, "strng", 5));
+
+    // Quoted short form with suffixes: inside the quotes, the suffixes kept.
+    let text = API.replace("venue: string", "venue: \"uuuid[]?\"");
+    change(&mut client, &api, 2, &text);
+    let found = client.diagnostics_at(&api, 2);
+    let (with, start, end) = quick_fix(&mut client, &api, &found, "unknown-type");
+    assert_eq!(with, "uuid");
+    assert_eq!(start, position(&text, "uuuid", 0));
+    assert_eq!(end, position(&text, "uuuid", 5));
+
+    // An alias: the name after `*`. An unknown key: the key.
+    let text = API
+        .replace("*client", "*clint")
+        .replace("description:", "descripton:");
+    change(&mut client, &api, 3, &text);
+    let found = client.diagnostics_at(&api, 3);
+    let (with, start, end) = quick_fix(&mut client, &api, &found, "undefined-alias");
+    assert_eq!(with, "client");
+    assert_eq!(start, position(&text, "clint", 0));
+    assert_eq!(end, position(&text, "clint", 5));
+    let (with, start, end) = quick_fix(&mut client, &api, &found, "unknown-key");
+    assert_eq!(with, "description");
+    assert_eq!(start, position(&text, "descripton", 0));
+    assert_eq!(end, position(&text, "descripton", 10));
+    assert!(client.shutdown().success());
+}
+
+#[test]
+fn config_flag_overrides_the_evdef_toml_search() {
+    let dir = project();
+    let api = url(&dir.path().join("definitions/api.yaml"));
+    let text = API.replace("api_checked_in", "ApiCheckedIn");
+    std::fs::create_dir(dir.path().join("ci")).unwrap();
+    std::fs::write(
+        dir.path().join("ci/pascal.toml"),
+        "[definitions]\npaths = [\"../definitions\"]\n[lint]\nnaming = \"^[A-Z][A-Za-z]*$\"\n",
+    )
+    .unwrap();
+    let messages = |found: &[Value]| -> Vec<String> {
+        found
+            .iter()
+            .map(|d| {
+                let message = d["message"].as_str().unwrap();
+                message
+                    .split(" does not follow")
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    // Without it, the `evdef.toml` above the file: snake case, so the event name is off.
+    let mut client = Client::start(dir.path(), &[]);
+    open(&mut client, &api, &text);
+    assert_eq!(
+        messages(&client.diagnostics_at(&api, 1)),
+        ["event name `ApiCheckedIn`"]
+    );
+    assert!(client.shutdown().success());
+    // With it, that file for every definitions file (its paths relative to it): Pascal case, so the
+    // event is fine and the parameter written here is off.
+    let mut client = Client::start_with(dir.path(), &["--config", "ci/pascal.toml"], &[]);
+    open(&mut client, &api, &text);
+    assert_eq!(
+        messages(&client.diagnostics_at(&api, 1)),
+        ["parameter name `venue` (`ApiCheckedIn.venue`)"]
+    );
+    assert!(client.shutdown().success());
+}

@@ -1,7 +1,8 @@
 //! `naming-convention`: event and parameter names must match `[lint] naming`.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Suggestion};
 use crate::model::Catalog;
+use crate::source::Span;
 
 #[doc = include_str!("naming_convention.md")]
 pub struct NameOffConvention {
@@ -59,42 +60,51 @@ impl NameOffConvention {
         }
     }
 
+    /// The suggested name as a replacement of the name where it is written at `span`.
+    fn fix(&self, catalog: &Catalog, name: &str, span: Span) -> Option<Suggestion> {
+        let written = catalog.sources.get(span.file).slice(span);
+        Some(Suggestion {
+            span: Suggestion::word_span(written, span, name)?,
+            replacement: self.suggestion(name)?,
+        })
+    }
+
     /// Run the rule.
     pub fn check(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         let help = format!("names must match `{}`", self.pattern.as_str());
         for event in catalog.events.values() {
             if !self.matches(&event.name) {
-                out.push(
-                    Diagnostic::warning(
-                        "naming-convention",
-                        format!(
-                            "event name `{}` does not follow the naming convention",
-                            event.name
-                        ),
-                        event.name_span,
-                    )
-                    .with_label(self.label(&event.name))
-                    .with_help(help.clone()),
-                );
+                let mut d = Diagnostic::warning(
+                    "naming-convention",
+                    format!(
+                        "event name `{}` does not follow the naming convention",
+                        event.name
+                    ),
+                    event.name_span,
+                )
+                .with_label(self.label(&event.name))
+                .with_help(help.clone());
+                d.suggestion = self.fix(catalog, &event.name, event.name_span);
+                out.push(d);
             }
         }
         // Parameters are reported where they are written, once, even when inherited by many events.
         super::super::for_each_parameter(catalog, out, |located, out| {
             let p = located.param;
             if !p.origin.is_inherited() && !self.matches(&p.name) {
-                out.push(
-                    Diagnostic::warning(
-                        "naming-convention",
-                        format!(
-                            "parameter name `{}` (`{}`) does not follow the naming convention",
-                            p.name,
-                            located.path()
-                        ),
-                        p.origin.key,
-                    )
-                    .with_label(self.label(&p.name))
-                    .with_help(help.clone()),
-                );
+                let mut d = Diagnostic::warning(
+                    "naming-convention",
+                    format!(
+                        "parameter name `{}` (`{}`) does not follow the naming convention",
+                        p.name,
+                        located.path()
+                    ),
+                    p.origin.key,
+                )
+                .with_label(self.label(&p.name))
+                .with_help(help.clone());
+                d.suggestion = self.fix(catalog, &p.name, p.origin.key);
+                out.push(d);
             }
         });
     }

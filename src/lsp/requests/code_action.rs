@@ -1,13 +1,14 @@
-//! `textDocument/codeAction`: a quick fix for each diagnostic that carries a suggestion — "did you mean
-//! `x`?" (unknown keys, types, aliases) and the naming convention's "try `x`" — with its edit.
+//! `textDocument/codeAction`: a quick fix for each diagnostic that carries a [`Suggestion`] (unknown keys,
+//! types and aliases, misspelt suppression codes, the naming convention), with its edit.
+//!
+//! [`Suggestion`]: crate::diagnostics::Suggestion
 
 use std::collections::HashMap;
 
 use lsp_types::{CodeAction, CodeActionKind, TextEdit, Url, WorkspaceEdit};
 
-use crate::diagnostics::Diagnostic;
 use crate::lsp::session::Analysis;
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 
 /// The quick fixes for diagnostics of `file` whose primary span overlaps `start..=end` (byte offsets).
 pub fn actions(
@@ -28,10 +29,12 @@ pub fn actions(
         if (span.end as usize) < start || (span.start as usize) > end {
             continue;
         }
-        let Some((replace, with)) = fix(analysis, d, span) else {
+        // A suggestion edits the file the diagnostic is shown in (the code action's document).
+        let Some(fix) = d.suggestion.as_ref().filter(|s| s.span.file == file) else {
             continue;
         };
-        let edit = TextEdit::new(lines.range(replace), with.clone());
+        let with = &fix.replacement;
+        let edit = TextEdit::new(lines.range(fix.span), with.clone());
         out.push(CodeAction {
             title: format!("replace with `{with}`"),
             kind: Some(CodeActionKind::QUICKFIX),
@@ -45,37 +48,4 @@ pub fn actions(
         });
     }
     out
-}
-
-/// The span to replace and its replacement: the suggestion replaces the word the message names (the
-/// first backticked word), found in the diagnostic's text; without it, the whole span.
-fn fix(analysis: &Analysis, d: &Diagnostic, span: Span) -> Option<(Span, String)> {
-    let texts = d
-        .primary
-        .iter()
-        .map(|l| l.text.as_str())
-        .chain(d.help.as_deref());
-    let suggestion = texts
-        .filter_map(|t| {
-            let rest = t
-                .strip_prefix("did you mean `")
-                .or_else(|| t.strip_prefix("try `"))?;
-            rest.split_once('`').map(|(s, _)| s)
-        })
-        .next()?
-        .trim_start_matches('*');
-    let wrong = d.message.split('`').nth(1)?.trim_start_matches('*');
-    let written = analysis.sources().get(span.file).slice(span);
-    if wrong == suggestion {
-        return None;
-    }
-    let replace = match written.find(wrong) {
-        Some(at) => Span {
-            file: span.file,
-            start: span.start + u32::try_from(at).ok()?,
-            end: span.start + u32::try_from(at + wrong.len()).ok()?,
-        },
-        None => span,
-    };
-    Some((replace, suggestion.to_string()))
 }
