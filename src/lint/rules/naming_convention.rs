@@ -1,6 +1,7 @@
 //! `naming-convention`: event and parameter names must match `[lint] naming`.
 
 use crate::diagnostics::Diagnostic;
+use crate::lint::Located;
 use crate::model::Catalog;
 
 #[doc = include_str!("naming_convention.md")]
@@ -59,9 +60,20 @@ impl NameOffConvention {
         }
     }
 
+    /// The help of every finding.
+    fn help(&self) -> String {
+        format!("names must match `{}`", self.pattern.as_str())
+    }
+
     /// Run the rule.
     pub fn check(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        let help = format!("names must match `{}`", self.pattern.as_str());
+        self.check_events(catalog, out);
+        // Parameters are reported where they are written, once, even when inherited by many events.
+        super::super::for_each_parameter(catalog, out, |located, out| self.visit(located, out));
+    }
+
+    /// The rule on event names (parameters are [`Self::visit`]'s).
+    pub(crate) fn check_events(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         for event in catalog.events.values() {
             if !self.matches(&event.name) {
                 out.push(
@@ -74,29 +86,31 @@ impl NameOffConvention {
                         event.name_span,
                     )
                     .with_label(self.label(&event.name))
-                    .with_help(help.clone()),
+                    .with_help(self.help()),
                 );
             }
         }
-        // Parameters are reported where they are written, once, even when inherited by many events.
-        super::super::for_each_parameter(catalog, out, |located, out| {
-            let p = located.param;
-            if !p.origin.is_inherited() && !self.matches(&p.name) {
-                out.push(
-                    Diagnostic::warning(
-                        "naming-convention",
-                        format!(
-                            "parameter name `{}` (`{}`) does not follow the naming convention",
-                            p.name,
-                            located.path()
-                        ),
-                        p.origin.key,
-                    )
-                    .with_label(self.label(&p.name))
-                    .with_help(help.clone()),
-                );
-            }
-        });
+    }
+
+    /// One parameter's findings: [`Self::check`] runs it on every parameter; `lint::check` runs it in
+    /// the one walk over the catalog's parameters that the parameter rules share.
+    pub(crate) fn visit(&self, located: &Located<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let p = located.param;
+        if !p.origin.is_inherited() && !self.matches(&p.name) {
+            out.push(
+                Diagnostic::warning(
+                    "naming-convention",
+                    format!(
+                        "parameter name `{}` (`{}`) does not follow the naming convention",
+                        p.name,
+                        located.path()
+                    ),
+                    p.origin.key,
+                )
+                .with_label(self.label(&p.name))
+                .with_help(self.help()),
+            );
+        }
     }
 }
 
