@@ -8,12 +8,11 @@ pub mod baseline;
 pub mod codes;
 pub mod config;
 mod rules;
+mod run;
 pub mod suppress;
 
-use rayon::prelude::*;
-
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{Catalog, Event, Parameter, Parameters, Type};
+use crate::model::{Catalog, Parameter, Type};
 use config::LintConfig;
 
 pub use rules::{
@@ -129,60 +128,9 @@ pub fn unknown_rule_message(code: &str) -> Option<String> {
     ))
 }
 
-/// Run every enabled rule, at its configured severity.
+/// Run every enabled rule, at its configured severity (the parameter rules share one walk: see `run`).
 pub fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagnostic>) {
-    // Rules are independent; each walks the whole catalog, so run them side by side (order is kept).
-    let per_rule: Vec<Vec<Diagnostic>> = Rule::ALL
-        .par_iter()
-        .map(|&rule| run_rule(rule, catalog, config))
-        .collect();
-    diagnostics.extend(per_rule.into_iter().flatten());
-}
-
-/// One rule's findings at its configured severity (none when it is off).
-fn run_rule(rule: Rule, catalog: &Catalog, config: &LintConfig) -> Vec<Diagnostic> {
-    let Some(severity) = codes::configured(config, rule.code(), rule.default_severity()) else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    match rule {
-        Rule::MergeConflict => MergeConflict::check(catalog, &mut found),
-        Rule::OverrideTypeChange => OverrideTypeChange::check(catalog, &mut found),
-        Rule::MissingDescription => EventWithoutDescription::check(catalog, &mut found),
-        Rule::NamingConvention => {
-            let pattern = config.naming.as_deref().unwrap_or(DEFAULT_NAMING);
-            match fancy_regex::Regex::new(pattern) {
-                Ok(re) => NameOffConvention::new(re).check(catalog, &mut found),
-                Err(e) => found.push(Diagnostic::global(
-                    Severity::Error,
-                    "invalid-config",
-                    format!("`[lint] naming` is not a valid regular expression: {e}"),
-                )),
-            }
-        }
-        Rule::InconsistentParameter => InconsistentParameter::check(catalog, &mut found),
-        Rule::UnusedFragment => UnusedFragment::check(catalog, &mut found),
-        Rule::PiiParameter => {
-            PiiParameter::new(config.pii_parameter.names.as_deref()).check(catalog, &mut found)
-        }
-        Rule::RedundantOverride => RedundantOverride::check(catalog, &mut found),
-        Rule::EnumValueCase => EnumValueCase::check(catalog, &mut found),
-        Rule::DescriptionQuality => {
-            DescriptionQuality::new(config.description_quality.min_words).check(catalog, &mut found)
-        }
-        Rule::TooManyParameters => {
-            TooManyParameters::new(config.too_many_parameters.max).check(catalog, &mut found)
-        }
-    }
-    // A fragment's parameter is reachable from every event that merges it: report each place once.
-    let mut seen = std::collections::HashSet::new();
-    found.retain(|d| seen.insert((d.code, d.span())));
-    for d in &mut found {
-        if d.code == rule.code() {
-            d.severity = severity;
-        }
-    }
-    found
+    run::check(catalog, config, diagnostics);
 }
 
 /// What a project decided about the findings of `evdef check`, applied after every stage has reported:
@@ -225,53 +173,8 @@ pub(crate) fn for_each_parameter<'c, F>(catalog: &'c Catalog, out: &mut Vec<Diag
 where
     F: Fn(&Located<'c, '_>, &mut Vec<Diagnostic>) + Sync,
 {
-    fn walk<'c, F>(
-        owner: &'c str,
-        parents: &mut Vec<&'c str>,
-        params: &'c Parameters,
-        f: &F,
-        out: &mut Vec<Diagnostic>,
-    ) where
-        F: Fn(&Located<'c, '_>, &mut Vec<Diagnostic>),
-    {
-        for p in params.values() {
-            f(
-                &Located {
-                    owner,
-                    parents,
-                    param: p,
-                },
-                out,
-            );
-            let mut schema = &p.schema;
-            while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
-                schema = inner;
-            }
-            if let Type::Object(props) = &schema.ty {
-                parents.push(&p.name);
-                walk(owner, parents, props, f, out);
-                parents.pop();
-            }
-        }
-    }
-    const CHUNK: usize = 512;
-    let events: Vec<(&'c String, &'c Event)> = catalog.events.iter().collect();
-    let found: Vec<Vec<Diagnostic>> = events
-        .par_chunks(CHUNK)
-        .map(|chunk| {
-            let mut found = Vec::new();
-            let mut parents = Vec::new();
-            for (name, e) in chunk {
-                walk(name, &mut parents, &e.parameters, &f, &mut found);
-            }
-            found
-        })
-        .collect();
-    out.extend(found.into_iter().flatten());
-    let mut parents = Vec::new();
-    for (name, fragment) in &catalog.fragments {
-        walk(name, &mut parents, &fragment.parameters, &f, out);
-    }
+    let mut found = run::walk(catalog, &[&f]);
+    out.extend(found.pop().into_iter().flatten());
 }
 
 /// Whether two definitions of a parameter differ in anything a consumer would notice.

@@ -2,6 +2,7 @@
 //! `[lint.description-quality] min_words`, or one that only repeats the name.
 
 use crate::diagnostics::Diagnostic;
+use crate::lint::Located;
 use crate::model::Catalog;
 use crate::source::Span;
 
@@ -68,6 +69,12 @@ impl DescriptionQuality {
 
     /// Run the rule.
     pub fn check(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+        self.check_events(catalog, out);
+        super::super::for_each_parameter(catalog, out, |located, out| self.visit(located, out));
+    }
+
+    /// The rule on event descriptions (parameters are [`Self::visit`]'s).
+    pub(crate) fn check_events(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         for event in catalog.events.values() {
             let Some(description) = event.description.as_deref() else {
                 continue;
@@ -83,22 +90,25 @@ impl DescriptionQuality {
                 ));
             }
         }
-        super::super::for_each_parameter(catalog, out, |located, out| {
-            let p = located.param;
-            if p.origin.is_inherited() {
-                return;
-            }
-            let Some(description) = p.description.as_deref() else {
-                return;
-            };
-            if let Some(problem) = self.problem(&p.name, description) {
-                out.push(Self::report(
-                    format!("`{}`", located.path()),
-                    problem,
-                    p.origin.key,
-                ));
-            }
-        });
+    }
+
+    /// One parameter's findings: [`Self::check`] runs it on every parameter; `lint::check` runs it in
+    /// the one walk over the catalog's parameters that the parameter rules share.
+    pub(crate) fn visit(&self, located: &Located<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let p = located.param;
+        if p.origin.is_inherited() {
+            return;
+        }
+        let Some(description) = p.description.as_deref() else {
+            return;
+        };
+        if let Some(problem) = self.problem(&p.name, description) {
+            out.push(Self::report(
+                format!("`{}`", located.path()),
+                problem,
+                p.origin.key,
+            ));
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::diagnostics::Diagnostic;
+use crate::lint::Located;
 use crate::model::{Catalog, Schema, Type};
 
 #[doc = include_str!("enum_value_case.md")]
@@ -103,21 +104,26 @@ fn enum_schemas(schema: &Schema) -> impl Iterator<Item = &Schema> {
 impl EnumValueCase {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        super::super::for_each_parameter(catalog, out, |located, out| {
-            let p = located.param;
-            if p.origin.is_inherited() {
-                return;
-            }
-            for schema in enum_schemas(&p.schema) {
-                let Some(values) = &schema.constraints.enumeration else {
-                    continue;
-                };
-                let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-                let Some((style, off)) = mismatch(&strings) else {
-                    continue;
-                };
-                let verb = if off.len() == 1 { "does" } else { "do" };
-                out.push(
+        super::super::for_each_parameter(catalog, out, |located, out| Self::visit(located, out));
+    }
+
+    /// One parameter's findings: [`Self::check`] runs it on every parameter; `lint::check` runs it in
+    /// the one walk over the catalog's parameters that the parameter rules share.
+    pub(crate) fn visit(located: &Located<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let p = located.param;
+        if p.origin.is_inherited() {
+            return;
+        }
+        for schema in enum_schemas(&p.schema) {
+            let Some(values) = &schema.constraints.enumeration else {
+                continue;
+            };
+            let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+            let Some((style, off)) = mismatch(&strings) else {
+                continue;
+            };
+            let verb = if off.len() == 1 { "does" } else { "do" };
+            out.push(
                     Diagnostic::warning(
                         "enum-value-case",
                         format!(
@@ -133,8 +139,7 @@ impl EnumValueCase {
                          SCREAMING_SNAKE_CASE or lowercase)",
                     ),
                 );
-            }
-        });
+        }
     }
 }
 

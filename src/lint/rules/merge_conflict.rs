@@ -1,6 +1,7 @@
 //! `merge-conflict`: two merged fragments define one parameter differently.
 
 use crate::diagnostics::Diagnostic;
+use crate::lint::Located;
 use crate::model::{Catalog, Parameter};
 
 #[doc = include_str!("merge_conflict.md")]
@@ -12,22 +13,26 @@ pub const EXPLANATION: &str = include_str!("merge_conflict.md");
 impl MergeConflict {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        super::super::for_each_parameter(catalog, out, |located, out| {
-            let p = located.param;
-            let Some(win_hop) = p.origin.via.first() else {
-                return;
+        super::super::for_each_parameter(catalog, out, |located, out| Self::visit(located, out));
+    }
+
+    /// One parameter's findings: [`Self::check`] runs it on every parameter; `lint::check` runs it in
+    /// the one walk over the catalog's parameters that the parameter rules share.
+    pub(crate) fn visit(located: &Located<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let p = located.param;
+        let Some(win_hop) = p.origin.via.first() else {
+            return;
+        };
+        for old in &p.shadowed {
+            let Some(old_hop) = old.origin.via.first() else {
+                continue;
             };
-            for old in &p.shadowed {
-                let Some(old_hop) = old.origin.via.first() else {
-                    continue;
-                };
-                // Both arrived through one merge: the clash lives in that fragment and is reported there.
-                if old_hop.alias == win_hop.alias || !super::super::differs(p, old) {
-                    continue;
-                }
-                out.push(conflict(&located.path(), p, old));
+            // Both arrived through one merge: the clash lives in that fragment and is reported there.
+            if old_hop.alias == win_hop.alias || !super::super::differs(p, old) {
+                continue;
             }
-        });
+            out.push(conflict(&located.path(), p, old));
+        }
     }
 }
 

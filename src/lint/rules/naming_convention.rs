@@ -1,6 +1,7 @@
 //! `naming-convention`: event and parameter names must match `[lint] naming`.
 
 use crate::diagnostics::{Diagnostic, Suggestion};
+use crate::lint::Located;
 use crate::model::Catalog;
 use crate::source::Span;
 
@@ -69,9 +70,22 @@ impl NameOffConvention {
         })
     }
 
+    /// The help of every finding.
+    fn help(&self) -> String {
+        format!("names must match `{}`", self.pattern.as_str())
+    }
+
     /// Run the rule.
     pub fn check(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        let help = format!("names must match `{}`", self.pattern.as_str());
+        self.check_events(catalog, out);
+        // Parameters are reported where they are written, once, even when inherited by many events.
+        super::super::for_each_parameter(catalog, out, |located, out| {
+            self.visit(catalog, located, out)
+        });
+    }
+
+    /// The rule on event names (parameters are [`Self::visit`]'s).
+    pub(crate) fn check_events(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         for event in catalog.events.values() {
             if !self.matches(&event.name) {
                 let mut d = Diagnostic::warning(
@@ -83,30 +97,37 @@ impl NameOffConvention {
                     event.name_span,
                 )
                 .with_label(self.label(&event.name))
-                .with_help(help.clone());
+                .with_help(self.help());
                 d.suggestion = self.fix(catalog, &event.name, event.name_span);
                 out.push(d);
             }
         }
-        // Parameters are reported where they are written, once, even when inherited by many events.
-        super::super::for_each_parameter(catalog, out, |located, out| {
-            let p = located.param;
-            if !p.origin.is_inherited() && !self.matches(&p.name) {
-                let mut d = Diagnostic::warning(
-                    "naming-convention",
-                    format!(
-                        "parameter name `{}` (`{}`) does not follow the naming convention",
-                        p.name,
-                        located.path()
-                    ),
-                    p.origin.key,
-                )
-                .with_label(self.label(&p.name))
-                .with_help(help.clone());
-                d.suggestion = self.fix(catalog, &p.name, p.origin.key);
-                out.push(d);
-            }
-        });
+    }
+
+    /// One parameter's findings: [`Self::check`] runs it on every parameter; `lint::check` runs it in
+    /// the one walk over the catalog's parameters that the parameter rules share.
+    pub(crate) fn visit(
+        &self,
+        catalog: &Catalog,
+        located: &Located<'_, '_>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let p = located.param;
+        if !p.origin.is_inherited() && !self.matches(&p.name) {
+            let mut d = Diagnostic::warning(
+                "naming-convention",
+                format!(
+                    "parameter name `{}` (`{}`) does not follow the naming convention",
+                    p.name,
+                    located.path()
+                ),
+                p.origin.key,
+            )
+            .with_label(self.label(&p.name))
+            .with_help(self.help());
+            d.suggestion = self.fix(catalog, &p.name, p.origin.key);
+            out.push(d);
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! `phone`, `client_ip`) and says nothing about it with a `pii:` key.
 
 use crate::diagnostics::Diagnostic;
+use crate::lint::Located;
 use crate::model::{Catalog, Schema, Type};
 
 #[doc = include_str!("pii_parameter.md")]
@@ -74,19 +75,24 @@ impl PiiParameter {
 
     /// Run the rule.
     pub fn check(&self, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        super::super::for_each_parameter(catalog, out, |located, out| {
-            let p = located.param;
-            if p.origin.is_inherited() || p.pii.is_some() {
-                return;
-            }
-            let why = if is_email(&p.schema) {
-                format!("its type is `{}`", p.schema.ty.display())
-            } else if let Some(name) = self.matching_name(&p.name) {
-                format!("its name contains `{name}`")
-            } else {
-                return;
-            };
-            out.push(
+        super::super::for_each_parameter(catalog, out, |located, out| self.visit(located, out));
+    }
+
+    /// One parameter's findings: [`Self::check`] runs it on every parameter; `lint::check` runs it in
+    /// the one walk over the catalog's parameters that the parameter rules share.
+    pub(crate) fn visit(&self, located: &Located<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let p = located.param;
+        if p.origin.is_inherited() || p.pii.is_some() {
+            return;
+        }
+        let why = if is_email(&p.schema) {
+            format!("its type is `{}`", p.schema.ty.display())
+        } else if let Some(name) = self.matching_name(&p.name) {
+            format!("its name contains `{name}`")
+        } else {
+            return;
+        };
+        out.push(
                 Diagnostic::warning(
                     "pii-parameter",
                     format!(
@@ -103,7 +109,6 @@ impl PiiParameter {
                     p.schema.ty.display()
                 )),
             );
-        });
     }
 }
 

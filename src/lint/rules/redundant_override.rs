@@ -1,6 +1,7 @@
 //! `redundant-override`: an explicit key that repeats, word for word, the definition it overrides.
 
 use crate::diagnostics::Diagnostic;
+use crate::lint::Located;
 use crate::model::{Catalog, Parameter, Schema, Type};
 
 #[doc = include_str!("redundant_override.md")]
@@ -41,40 +42,44 @@ fn same_schema(a: &Schema, b: &Schema) -> bool {
 impl RedundantOverride {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        super::super::for_each_parameter(catalog, out, |located, out| {
-            let p = located.param;
-            if p.origin.is_inherited() {
-                return;
-            }
-            // The definition the merges would give without the explicit key is the last one overridden.
-            let Some(old) = p.shadowed.last() else {
-                return;
-            };
-            let Some(hop) = old.origin.via.first() else {
-                return;
-            };
-            if !same_definition(p, old) {
-                return;
-            }
-            let from = hop
-                .fragment
-                .clone()
-                .or_else(|| hop.anchor_name.as_ref().map(|a| format!("&{a}")))
-                .unwrap_or_else(|| "an inline mapping".into());
-            out.push(
-                Diagnostic::warning(
-                    "redundant-override",
-                    format!(
-                        "`{}` repeats the definition it inherits from `{from}`",
-                        located.path()
-                    ),
-                    p.origin.key,
-                )
-                .with_label("identical to the inherited definition")
-                .with_secondary(old.origin.key, "inherited definition")
-                .with_secondary(hop.alias, "merged here")
-                .with_help("delete the explicit key: the merge already provides it"),
-            );
-        });
+        super::super::for_each_parameter(catalog, out, |located, out| Self::visit(located, out));
+    }
+
+    /// One parameter's findings: [`Self::check`] runs it on every parameter; `lint::check` runs it in
+    /// the one walk over the catalog's parameters that the parameter rules share.
+    pub(crate) fn visit(located: &Located<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let p = located.param;
+        if p.origin.is_inherited() {
+            return;
+        }
+        // The definition the merges would give without the explicit key is the last one overridden.
+        let Some(old) = p.shadowed.last() else {
+            return;
+        };
+        let Some(hop) = old.origin.via.first() else {
+            return;
+        };
+        if !same_definition(p, old) {
+            return;
+        }
+        let from = hop
+            .fragment
+            .clone()
+            .or_else(|| hop.anchor_name.as_ref().map(|a| format!("&{a}")))
+            .unwrap_or_else(|| "an inline mapping".into());
+        out.push(
+            Diagnostic::warning(
+                "redundant-override",
+                format!(
+                    "`{}` repeats the definition it inherits from `{from}`",
+                    located.path()
+                ),
+                p.origin.key,
+            )
+            .with_label("identical to the inherited definition")
+            .with_secondary(old.origin.key, "inherited definition")
+            .with_secondary(hop.alias, "merged here")
+            .with_help("delete the explicit key: the merge already provides it"),
+        );
     }
 }

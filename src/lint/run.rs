@@ -1,0 +1,206 @@
+//! Running the rules: the seven rules that look at every parameter share one walk over the catalog's
+//! parameters (a large catalog holds hundreds of thousands, and walking them once instead of seven times
+//! is most of lint's time), while the rules that look at events or fragments as a whole run beside it.
+//! Each rule's findings come out as if it had run alone, in [`Rule::ALL`] order.
+
+use rayon::prelude::*;
+
+use super::config::LintConfig;
+use super::{
+    DEFAULT_NAMING, DescriptionQuality, EnumValueCase, EventWithoutDescription,
+    InconsistentParameter, Located, MergeConflict, NameOffConvention, OverrideTypeChange,
+    PiiParameter, RedundantOverride, Rule, TooManyParameters, UnusedFragment, codes,
+};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::{Catalog, Event, Parameters, Type};
+
+/// A parameter rule's look at one parameter.
+pub(crate) type Visit<'c, 'r> = dyn for<'p> Fn(&Located<'c, 'p>, &mut Vec<Diagnostic>) + Sync + 'r;
+
+/// How one enabled rule runs.
+enum Plan<'c, 'r> {
+    /// It looks at every parameter: what it found before the walk (event names...), then its visit.
+    Parameters(Vec<Diagnostic>, Box<Visit<'c, 'r>>),
+    /// It runs on its own.
+    Whole,
+}
+
+/// Run every enabled rule, at its configured severity.
+pub(crate) fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Vec<Diagnostic>) {
+    let enabled: Vec<(Rule, Severity)> = Rule::ALL
+        .iter()
+        .filter_map(|&rule| {
+            codes::configured(config, rule.code(), rule.default_severity()).map(|s| (rule, s))
+        })
+        .collect();
+    let mut plans: Vec<Plan> = enabled
+        .iter()
+        .map(|&(rule, _)| plan(rule, catalog, config))
+        .collect();
+    let visits: Vec<&Visit> = plans
+        .iter()
+        .filter_map(|p| match p {
+            Plan::Parameters(_, visit) => Some(&**visit),
+            Plan::Whole => None,
+        })
+        .collect();
+    let (walked, whole) = rayon::join(
+        || walk(catalog, &visits),
+        || {
+            enabled
+                .par_iter()
+                .zip(&plans)
+                .map(|(&(rule, _), plan)| match plan {
+                    Plan::Whole => whole_rule(rule, catalog, config),
+                    Plan::Parameters(..) => Vec::new(),
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    drop(visits);
+    let mut walked = walked.into_iter();
+    for ((&(rule, severity), plan), mut whole) in enabled.iter().zip(plans.iter_mut()).zip(whole) {
+        let mut found = match plan {
+            Plan::Parameters(before, _) => {
+                let mut found = std::mem::take(before);
+                found.extend(walked.next().into_iter().flatten());
+                found
+            }
+            Plan::Whole => std::mem::take(&mut whole),
+        };
+        finish(rule, severity, &mut found);
+        diagnostics.append(&mut found);
+    }
+}
+
+/// How `rule` runs; a parameter rule's findings on events are made here.
+fn plan<'c: 'r, 'r>(rule: Rule, catalog: &'c Catalog, config: &'r LintConfig) -> Plan<'c, 'r> {
+    let mut before = Vec::new();
+    let visit: Box<Visit<'c, 'r>> = match rule {
+        Rule::MergeConflict => Box::new(|l: &Located, o: &mut _| MergeConflict::visit(l, o)),
+        Rule::OverrideTypeChange => {
+            Box::new(|l: &Located, o: &mut _| OverrideTypeChange::visit(l, o))
+        }
+        Rule::NamingConvention => {
+            let pattern = config.naming.as_deref().unwrap_or(DEFAULT_NAMING);
+            match fancy_regex::Regex::new(pattern) {
+                Ok(re) => {
+                    let rule = NameOffConvention::new(re);
+                    rule.check_events(catalog, &mut before);
+                    Box::new(move |l: &Located, o: &mut _| rule.visit(catalog, l, o))
+                }
+                Err(e) => {
+                    before.push(Diagnostic::global(
+                        Severity::Error,
+                        "invalid-config",
+                        format!("`[lint] naming` is not a valid regular expression: {e}"),
+                    ));
+                    Box::new(|_: &Located, _: &mut _| {})
+                }
+            }
+        }
+        Rule::PiiParameter => {
+            let rule = PiiParameter::new(config.pii_parameter.names.as_deref());
+            Box::new(move |l: &Located, o: &mut _| rule.visit(l, o))
+        }
+        Rule::RedundantOverride => {
+            Box::new(|l: &Located, o: &mut _| RedundantOverride::visit(l, o))
+        }
+        Rule::EnumValueCase => Box::new(|l: &Located, o: &mut _| EnumValueCase::visit(l, o)),
+        Rule::DescriptionQuality => {
+            let rule = DescriptionQuality::new(config.description_quality.min_words);
+            rule.check_events(catalog, &mut before);
+            Box::new(move |l: &Located, o: &mut _| rule.visit(l, o))
+        }
+        Rule::MissingDescription
+        | Rule::InconsistentParameter
+        | Rule::UnusedFragment
+        | Rule::TooManyParameters => return Plan::Whole,
+    };
+    Plan::Parameters(before, visit)
+}
+
+/// The findings of a rule that runs on its own.
+fn whole_rule(rule: Rule, catalog: &Catalog, config: &LintConfig) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    match rule {
+        Rule::MissingDescription => EventWithoutDescription::check(catalog, &mut found),
+        Rule::InconsistentParameter => InconsistentParameter::check(catalog, &mut found),
+        Rule::UnusedFragment => UnusedFragment::check(catalog, &mut found),
+        Rule::TooManyParameters => {
+            TooManyParameters::new(config.too_many_parameters.max).check(catalog, &mut found)
+        }
+        _ => {}
+    }
+    found
+}
+
+/// A rule's findings once: a fragment's parameter is reachable from every event that merges it, so each
+/// place is reported once; then the configured severity.
+fn finish(rule: Rule, severity: Severity, found: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|d| seen.insert((d.code, d.span())));
+    for d in found {
+        if d.code == rule.code() {
+            d.severity = severity;
+        }
+    }
+}
+
+/// Visit every parameter of the catalog (events and fragments, nested properties included) once, showing
+/// each to every visit; what each visit reports is collected apart, in catalog order. Events are visited in
+/// parallel chunks.
+pub(crate) fn walk<'c>(catalog: &'c Catalog, visits: &[&Visit<'c, '_>]) -> Vec<Vec<Diagnostic>> {
+    const CHUNK: usize = 512;
+    let events: Vec<(&'c String, &'c Event)> = catalog.events.iter().collect();
+    let chunks: Vec<Vec<Vec<Diagnostic>>> = events
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let mut found = vec![Vec::new(); visits.len()];
+            let mut parents = Vec::new();
+            for (name, e) in chunk {
+                walk_params(name, &mut parents, &e.parameters, visits, &mut found);
+            }
+            found
+        })
+        .collect();
+    let mut out = vec![Vec::new(); visits.len()];
+    for chunk in chunks {
+        for (all, mut found) in out.iter_mut().zip(chunk) {
+            all.append(&mut found);
+        }
+    }
+    let mut parents = Vec::new();
+    for (name, fragment) in &catalog.fragments {
+        walk_params(name, &mut parents, &fragment.parameters, visits, &mut out);
+    }
+    out
+}
+
+fn walk_params<'c>(
+    owner: &'c str,
+    parents: &mut Vec<&'c str>,
+    params: &'c Parameters,
+    visits: &[&Visit<'c, '_>],
+    out: &mut [Vec<Diagnostic>],
+) {
+    for p in params.values() {
+        let located = Located {
+            owner,
+            parents,
+            param: p,
+        };
+        for (visit, out) in visits.iter().zip(out.iter_mut()) {
+            visit(&located, out);
+        }
+        let mut schema = &p.schema;
+        while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
+            schema = inner;
+        }
+        if let Type::Object(props) = &schema.ty {
+            parents.push(&p.name);
+            walk_params(owner, parents, props, visits, out);
+            parents.pop();
+        }
+    }
+}
