@@ -233,6 +233,7 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
         let mut config: Config = toml::from_str(text).map_err(|e| Error::Config {
             path: path.to_path_buf(),
+            at: e.span().map(|span| line_column(text, span.start)),
             message: e.to_string(),
         })?;
         config.root = path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -272,4 +273,14 @@ fn relative_to(dir: &Path, cwd: &Path) -> PathBuf {
         return std::iter::repeat_n("..", above.components().count()).collect();
     }
     dir.to_path_buf()
+}
+
+/// The 1-based line and column (in Unicode scalar values) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
 }

@@ -23,10 +23,12 @@ pub enum Error {
         source: std::io::Error,
     },
     /// `evdef.toml` is not valid.
-    #[error("invalid configuration `{}`: {message}", path.display())]
+    #[error("invalid configuration `{}`: {message}", config_place(path, *at))]
     Config {
         /// The configuration file.
         path: PathBuf,
+        /// Line and column (1-based, the column in Unicode scalar values) of the bad value, when known.
+        at: Option<(usize, usize)>,
         /// What is wrong.
         message: String,
     },
@@ -72,5 +74,13 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// `evdef.toml:2:10`, or the path alone when no position is known.
+fn config_place(path: &std::path::Path, at: Option<(usize, usize)>) -> String {
+    match at {
+        Some((line, column)) => format!("{}:{line}:{column}", path.display()),
+        None => path.display().to_string(),
     }
 }

@@ -50,6 +50,7 @@ impl DocsOptions {
                 name.parse::<DocsFormat>()
                     .map_err(|message| Error::Config {
                         path: config.root.join(crate::config::FILE_NAME),
+                        at: None,
                         message: format!("[emit.docs] format: {message}"),
                     })?,
             ),
