@@ -324,3 +324,14 @@ pub struct Inherit {
     /// The fragment (`.user`) whose value carries the anchor, if it is a top-level fragment.
     pub fragment: Option<String>,
 }
+
+impl Inherit {
+    /// What the merge brought in, for messages: the fragment (`.user`), else the anchor (`&user`), else
+    /// `an inline mapping`.
+    pub fn source_label(&self) -> String {
+        self.fragment
+            .clone()
+            .or_else(|| self.anchor_name.as_ref().map(|a| format!("&{a}")))
+            .unwrap_or_else(|| "an inline mapping".into())
+    }
+}

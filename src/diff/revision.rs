@@ -3,13 +3,13 @@
 //! every span on the old side says which revision it is from.
 
 use std::io::{BufRead, Read, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::Error;
 use crate::config::{self, Config};
 use crate::load::is_definitions_file;
-use crate::source::{SourceFile, SourceMap};
+use crate::source::{SourceFile, SourceMap, normalize};
 
 /// Definitions and configuration of one git revision.
 #[derive(Debug)]
@@ -59,23 +59,6 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, Error> {
 
 fn trimmed(bytes: Vec<u8>) -> String {
     String::from_utf8_lossy(&bytes).trim().to_string()
-}
-
-/// `.` and `..` removed without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// A path (relative to `cwd` or absolute) as a path relative to the repository root `top`.

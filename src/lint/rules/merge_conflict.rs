@@ -41,12 +41,7 @@ fn conflict(path: &str, winner: &Parameter, loser: &Parameter) -> Diagnostic {
         p.origin
             .via
             .last()
-            .and_then(|h| {
-                h.fragment
-                    .clone()
-                    .or_else(|| h.anchor_name.as_ref().map(|a| format!("&{a}")))
-            })
-            .unwrap_or_else(|| "an inline mapping".into())
+            .map_or_else(|| "an inline mapping".into(), |h| h.source_label())
     };
     let win_hop = &winner.origin.via[0];
     let old_hop = &loser.origin.via[0];

@@ -30,11 +30,7 @@ impl OverrideTypeChange {
             if old.schema.ty.display() == p.schema.ty.display() {
                 continue;
             }
-            let from = hop
-                .fragment
-                .clone()
-                .or_else(|| hop.anchor_name.as_ref().map(|a| format!("&{a}")))
-                .unwrap_or_else(|| "an inline mapping".into());
+            let from = hop.source_label();
             out.push(
                 Diagnostic::warning(
                     "override-type-change",

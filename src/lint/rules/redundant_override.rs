@@ -62,11 +62,7 @@ impl RedundantOverride {
         if !same_definition(p, old) {
             return;
         }
-        let from = hop
-            .fragment
-            .clone()
-            .or_else(|| hop.anchor_name.as_ref().map(|a| format!("&{a}")))
-            .unwrap_or_else(|| "an inline mapping".into());
+        let from = hop.source_label();
         out.push(
             Diagnostic::warning(
                 "redundant-override",
