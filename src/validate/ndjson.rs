@@ -7,7 +7,7 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
@@ -85,24 +85,28 @@ fn verdict(validator: &Validator, raw: &[u8], first_of_input: bool) -> LineVerdi
     validator.validate_line(line)
 }
 
-/// Validate every line of a batch. A panic (a bug) is caught here, on the thread that validates, and becomes
-/// an error naming the line: a failed worker must never look like the end of the input.
-fn validate_batch(
-    validator: &Validator,
-    batch: &Batch,
-    names: &[String],
-) -> Result<Vec<LineVerdict>, Error> {
+/// Validate every line of a batch into its `verdicts`. A panic (a bug) is caught here, on the thread that
+/// validates, and becomes an error naming the line: a failed worker must never look like the end of the input.
+fn validate_batch(validator: &Validator, batch: &mut Batch, names: &[String]) -> Result<(), Error> {
     let current = Cell::new(batch.first_line);
+    let Batch {
+        data,
+        ends,
+        verdicts,
+        first_line,
+        ..
+    } = batch;
     let validate = || {
-        let mut verdicts = Vec::with_capacity(batch.ends.len());
-        for (n, raw) in batch.lines().enumerate() {
-            let line = batch.first_line + n as u64;
+        verdicts.clear();
+        let mut start = 0;
+        for (n, &end) in ends.iter().enumerate() {
+            let line = *first_line + n as u64;
             current.set(line);
             #[cfg(debug_assertions)]
             injected_panic(line);
-            verdicts.push(verdict(validator, raw, line == 1));
+            verdicts.push(verdict(validator, &data[start..end], line == 1));
+            start = end;
         }
-        verdicts
     };
     catch_unwind(AssertUnwindSafe(validate)).map_err(|payload| Error::Internal {
         during: format!(
@@ -149,20 +153,38 @@ pub trait Sink {
     fn line(&mut self, pos: LinePos, raw: &[u8], verdict: &LineVerdict) -> Result<(), Error>;
 }
 
-/// A run of consecutive lines of one input.
+/// A run of consecutive lines of one input, and, once validated, their verdicts.
 struct Batch {
     input: usize,
     first_line: u64,
+    /// The bytes read: `data[..filled]` (the buffer beyond is kept from batch to batch, so reading into
+    /// it needs no zeroing).
     data: Vec<u8>,
+    filled: usize,
     /// End offset of each line in `data` (the start is the previous end).
     ends: Vec<usize>,
+    /// The verdict on each line, filled by [`validate_batch`] (kept allocated from batch to batch).
+    verdicts: Vec<LineVerdict>,
 }
 
 impl Batch {
+    fn new() -> Batch {
+        Batch {
+            input: 0,
+            first_line: 1,
+            data: vec![0; BATCH_BYTES + READ_BYTES],
+            filled: 0,
+            ends: Vec::with_capacity(BATCH_LINES),
+            verdicts: Vec::with_capacity(BATCH_LINES),
+        }
+    }
+
     /// Whether its buffers are worth keeping: not one grown by a very long line, which would hold on to
     /// its memory after the line is gone.
     fn reusable(&self) -> bool {
-        self.data.capacity() <= 2 * BATCH_BYTES && self.ends.capacity() <= 2 * BATCH_LINES
+        self.data.len() <= 2 * (BATCH_BYTES + READ_BYTES)
+            && self.ends.capacity() <= 2 * BATCH_LINES
+            && self.verdicts.capacity() <= 2 * BATCH_LINES
     }
 
     fn lines(&self) -> impl Iterator<Item = &[u8]> {
@@ -175,8 +197,19 @@ impl Batch {
     }
 }
 
-/// The input being read: its index, name, reader and the number of lines read so far.
-type Current = (usize, String, BufReader<Box<dyn Read + Send>>, u64);
+/// How much is read at a time: reads go straight into a batch's buffer.
+const READ_BYTES: usize = 128 * 1024;
+
+/// The input being read.
+struct Current {
+    index: usize,
+    name: String,
+    reader: Box<dyn Read + Send>,
+    /// Lines handed on so far.
+    line_no: u64,
+    /// Bytes read after the last complete line of the previous batch: the start of the next one.
+    carry: Vec<u8>,
+}
 
 /// Reads the inputs one after the other and cuts them into batches of whole lines.
 struct BatchReader {
@@ -196,56 +229,89 @@ impl BatchReader {
     /// The next batch, `None` at the end of the last input. `spare` is a batch already handed on, whose
     /// buffers are reused (no allocation and no fresh pages per batch).
     fn next_batch(&mut self, spare: Option<Batch>) -> Option<Result<Batch, Error>> {
-        let mut spare = spare;
+        let mut batch = spare.unwrap_or_else(Batch::new);
         loop {
             if self.current.is_none() {
-                let (i, input) = self.inputs.next()?;
-                self.current = Some((
-                    i,
-                    input.name,
-                    BufReader::with_capacity(256 * 1024, input.reader),
-                    0,
-                ));
+                let (index, input) = self.inputs.next()?;
+                self.current = Some(Current {
+                    index,
+                    name: input.name,
+                    reader: input.reader,
+                    line_no: 0,
+                    carry: Vec::new(),
+                });
             }
-            let (input, name, reader, line_no) = self.current.as_mut()?;
-            let mut batch = match spare.take() {
-                Some(mut batch) => {
-                    batch.data.clear();
-                    batch.ends.clear();
-                    batch.input = *input;
-                    batch.first_line = *line_no + 1;
-                    batch
-                }
-                None => Batch {
-                    input: *input,
-                    first_line: *line_no + 1,
-                    data: Vec::with_capacity(BATCH_BYTES + 4096),
-                    ends: Vec::with_capacity(BATCH_LINES),
-                },
-            };
-            loop {
-                match reader.read_until(b'\n', &mut batch.data) {
-                    Ok(0) => break,
-                    Ok(_) => {
-                        batch.ends.push(batch.data.len());
-                        *line_no += 1;
-                        if batch.data.len() >= BATCH_BYTES || batch.ends.len() >= BATCH_LINES {
-                            return Some(Ok(batch));
-                        }
+            let current = self.current.as_mut()?;
+            match fill(current, &mut batch) {
+                Ok(true) => return Some(Ok(batch)),
+                Ok(false) => {
+                    self.current = None;
+                    if !batch.ends.is_empty() {
+                        return Some(Ok(batch));
                     }
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Some(Err(Error::io("read", name.as_str(), e))),
+                    if !batch.reusable() {
+                        batch = Batch::new();
+                    }
                 }
+                Err(e) => return Some(Err(e)),
             }
-            // End of this input: a final line without `\n` is still a line.
-            if batch.ends.last().copied().unwrap_or(0) < batch.data.len() {
-                batch.ends.push(batch.data.len());
+        }
+    }
+}
+
+/// Fill `batch` with the next lines of `current`: `Ok(true)` when it is full and the input goes on, `Ok(false)`
+/// at the end of the input (a final line without `\n` is still a line). Lines are found with `memchr` in the
+/// bytes as they are read into the batch, so every byte is copied once, by the kernel; only the part of a
+/// line left after a batch's last `\n` is copied again, to the start of the next batch.
+fn fill(current: &mut Current, batch: &mut Batch) -> Result<bool, Error> {
+    batch.input = current.index;
+    batch.first_line = current.line_no + 1;
+    batch.ends.clear();
+    batch.verdicts.clear();
+    let carry = current.carry.len();
+    if batch.data.len() < carry + READ_BYTES {
+        batch.data.resize(carry + READ_BYTES, 0);
+    }
+    batch.data[..carry].copy_from_slice(&current.carry);
+    current.carry.clear();
+    batch.filled = carry;
+    // Offset from which to look for line ends: the carried bytes may hold some (many, when the last batch
+    // was cut at its line limit), so they are looked at before anything more is read.
+    let mut scanned = 0;
+    loop {
+        for newline in memchr::memchr_iter(b'\n', &batch.data[scanned..batch.filled]) {
+            batch.ends.push(scanned + newline + 1);
+            if batch.ends.len() >= BATCH_LINES {
+                break;
             }
-            self.current = None;
-            if !batch.ends.is_empty() {
-                return Some(Ok(batch));
+        }
+        scanned = batch.filled;
+        let end = batch.ends.last().copied().unwrap_or(0);
+        if batch.ends.len() >= BATCH_LINES || (batch.filled >= BATCH_BYTES && end > 0) {
+            current
+                .carry
+                .extend_from_slice(&batch.data[end..batch.filled]);
+            batch.filled = end;
+            current.line_no += batch.ends.len() as u64;
+            return Ok(true);
+        }
+        if batch.data.len() < batch.filled + READ_BYTES {
+            // A line longer than a batch: the buffer grows with it (memory bounded by the longest line).
+            batch.data.resize(batch.filled + READ_BYTES, 0);
+        }
+        let buffer = &mut batch.data[batch.filled..batch.filled + READ_BYTES];
+        match current.reader.read(buffer) {
+            Ok(0) => {
+                // The end of the input: a last line without `\n` is still a line.
+                if end < batch.filled {
+                    batch.ends.push(batch.filled);
+                }
+                current.line_no += batch.ends.len() as u64;
+                return Ok(false);
             }
-            spare = batch.reusable().then_some(batch);
+            Ok(read) => batch.filled += read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io("read", current.name.as_str(), e)),
         }
     }
 }
@@ -261,49 +327,47 @@ pub fn run(
     let start = Instant::now();
     let names: Arc<[String]> = inputs.iter().map(|i| i.name.clone()).collect();
     let mut tally = Tally::new(validator.event_names().len());
-    let mut consume =
-        |batch: &Batch, verdicts: &[LineVerdict], tally: &mut Tally| -> Result<bool, Error> {
-            for (n, (raw, verdict)) in batch.lines().zip(verdicts).enumerate() {
-                let pos = LinePos {
-                    input: batch.input,
-                    line: batch.first_line + n as u64,
-                };
-                tally.add(raw.len(), verdict);
-                sink.line(pos, raw, verdict)?;
-                if verdict.status == Status::Invalid
-                    && options
-                        .max_errors
-                        .is_some_and(|max| tally.summary.invalid >= max)
-                {
-                    tally.summary.stopped_at = Some(pos);
-                    return Ok(false);
-                }
+    let mut consume = |batch: &Batch, tally: &mut Tally| -> Result<bool, Error> {
+        for (n, (raw, verdict)) in batch.lines().zip(&batch.verdicts).enumerate() {
+            let pos = LinePos {
+                input: batch.input,
+                line: batch.first_line + n as u64,
+            };
+            tally.add(raw.len(), verdict);
+            sink.line(pos, raw, verdict)?;
+            if verdict.status == Status::Invalid
+                && options
+                    .max_errors
+                    .is_some_and(|max| tally.summary.invalid >= max)
+            {
+                tally.summary.stopped_at = Some(pos);
+                return Ok(false);
             }
-            Ok(true)
-        };
+        }
+        Ok(true)
+    };
     let mut reader = BatchReader::new(inputs);
     if options.jobs <= 1 {
         let mut spare = None;
         while let Some(batch) = reader.next_batch(spare.take()) {
-            let batch = batch?;
-            let verdicts = validate_batch(&validator, &batch, &names)?;
-            if !consume(&batch, &verdicts, &mut tally)? {
+            let mut batch = batch?;
+            validate_batch(&validator, &mut batch, &names)?;
+            if !consume(&batch, &mut tally)? {
                 break;
             }
             spare = batch.reusable().then_some(batch);
         }
     } else {
-        let mut consume =
-            |batch: &Batch, verdicts: &[LineVerdict]| consume(batch, verdicts, &mut tally);
+        let mut consume = |batch: &Batch| consume(batch, &mut tally);
         run_parallel(&validator, reader, &names, options.jobs, &mut consume)?;
     }
     Ok(tally.finish(validator.event_names(), start))
 }
 
 /// Hands a validated batch to the sink; `Ok(false)` stops the run.
-type Consume<'a> = dyn FnMut(&Batch, &[LineVerdict]) -> Result<bool, Error> + 'a;
+type Consume<'a> = dyn FnMut(&Batch) -> Result<bool, Error> + 'a;
 
-type Validated = (u64, Result<(Batch, Vec<LineVerdict>), Error>);
+type Validated = (u64, Result<Batch, Error>);
 
 /// The reader the workers share, the number of the next batch, and whether a worker saw the end of the last
 /// input (so the calling thread can tell the end of the input from workers that stopped).
@@ -377,8 +441,8 @@ fn run_parallel(
         };
         next += 1;
         let done = match item {
-            Ok((batch, verdicts)) => {
-                let done = consume(&batch, &verdicts);
+            Ok(batch) => {
+                let done = consume(&batch);
                 if batch.reusable()
                     && let Ok(mut shared) = shared.lock()
                 {
@@ -438,8 +502,8 @@ impl Worker {
                 self.release();
                 return;
             };
-            let item = batch.and_then(|batch| {
-                validate_batch(&self.validator, &batch, &self.names).map(|v| (batch, v))
+            let item = batch.and_then(|mut batch| {
+                validate_batch(&self.validator, &mut batch, &self.names).map(|()| batch)
             });
             if self.tx.send((seq, item)).is_err() {
                 return;

@@ -171,3 +171,64 @@ fn a_worker_that_dies_reading_is_an_error_not_the_end() {
         );
     }
 }
+
+/// Hands out at most `step` bytes a read, the step changing from read to read, as a pipe can.
+struct Trickle {
+    bytes: std::io::Cursor<Vec<u8>>,
+    steps: std::iter::Cycle<std::vec::IntoIter<usize>>,
+}
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let step = self.steps.next().unwrap_or(1).min(buf.len());
+        self.bytes.read(&mut buf[..step])
+    }
+}
+
+/// Batches are cut wherever reads end: lines split across reads, lines longer than a batch, more short
+/// lines than a batch holds, `\r\n`, and a last line without `\n` all reach the sink byte for byte, in
+/// order, numbered, whatever the reads' sizes and the thread count.
+#[test]
+fn lines_survive_any_cut_of_the_reads() {
+    let long = format!("{{\"x\":\"{}\"}}\n", "y".repeat(3 * BATCH_BYTES));
+    let mut text = String::new();
+    for i in 0..3 * BATCH_LINES {
+        text.push_str(if i % 3 == 0 { "{}\r\n" } else { "\n" });
+        if i == BATCH_LINES + 7 {
+            text.push_str(&long);
+            text.push_str(VALID);
+            text.push('\n');
+        }
+    }
+    text.push_str(VALID);
+    let expected: Vec<&[u8]> = text.as_bytes().split_inclusive(|&b| b == b'\n').collect();
+    let steps: [&[usize]; 3] = [&[1, 2, 3, 5, 7], &[4093, 1, 100_000], &[usize::MAX]];
+    for jobs in [1, 2] {
+        for step in steps {
+            let inputs = vec![Input {
+                name: "trickle".into(),
+                reader: Box::new(Trickle {
+                    bytes: std::io::Cursor::new(text.clone().into_bytes()),
+                    steps: step.to_vec().into_iter().cycle(),
+                }),
+            }];
+            let options = StreamOptions {
+                jobs,
+                max_errors: None,
+            };
+            let mut sink = Collect::default();
+            let summary = run(validator(), inputs, options, &mut sink).unwrap();
+            assert_eq!(summary.lines, expected.len() as u64, "{step:?} jobs {jobs}");
+            for (n, ((pos, raw, _), want)) in sink.0.iter().zip(&expected).enumerate() {
+                let shown = String::from_utf8_lossy(&raw[..raw.len().min(40)]);
+                assert_eq!(pos.line, n as u64 + 1, "{step:?} jobs {jobs}");
+                assert!(
+                    raw.as_slice() == *want,
+                    "line {pos:?} {shown:?} {step:?} jobs {jobs}"
+                );
+            }
+            let last = sink.0.last().map(|l| l.2);
+            assert_eq!(last, Some(Status::Valid));
+        }
+    }
+}
