@@ -229,6 +229,10 @@ impl Validator {
                 errors,
             };
         }
+        // An unknown event name in a well-formed line: the slow path would say only that.
+        if let Some(name) = self.fast.as_ref().and_then(|fast| fast.unknown_name(text)) {
+            return self.unknown_event(name);
+        }
         match serde_json::from_str::<Value>(text) {
             Ok(value) => self.judge(&value, true),
             Err(e) => {
@@ -247,6 +251,30 @@ impl Validator {
     }
 
     /// The verdict on one parsed line; `fast_tried` when the fast path has already failed to prove it.
+    /// The verdict on a line of an event the catalog does not define, as `unknown_events` says.
+    fn unknown_event(&self, name: &str) -> LineVerdict {
+        let event = EventRef::Unknown(name.to_string());
+        let path = format!("/{}", pointer_escape(&self.name_field));
+        let error = LineError::new(
+            path,
+            truncate(format!("unknown event {}", Value::from(name))),
+            "unknown-event",
+        );
+        match self.unknown {
+            UnknownEvents::Error => invalid(event, error),
+            UnknownEvents::Warn => LineVerdict {
+                status: Status::Warning,
+                event,
+                errors: vec![error],
+            },
+            UnknownEvents::Allow => LineVerdict {
+                status: Status::Valid,
+                event,
+                errors: Vec::new(),
+            },
+        }
+    }
+
     fn judge(&self, value: &Value, fast_tried: bool) -> LineVerdict {
         let Some(object) = value.as_object() else {
             let message = truncate(format!("{} is not of type \"object\"", value));
@@ -271,26 +299,7 @@ impl Validator {
             }
         };
         let Some(&i) = self.index.get(name.as_str()) else {
-            let event = EventRef::Unknown(name.clone());
-            let path = format!("/{}", pointer_escape(&self.name_field));
-            let error = LineError::new(
-                path,
-                truncate(format!("unknown event {}", Value::from(name.as_str()))),
-                "unknown-event",
-            );
-            return match self.unknown {
-                UnknownEvents::Error => invalid(event, error),
-                UnknownEvents::Warn => LineVerdict {
-                    status: Status::Warning,
-                    event,
-                    errors: vec![error],
-                },
-                UnknownEvents::Allow => LineVerdict {
-                    status: Status::Valid,
-                    event,
-                    errors: Vec::new(),
-                },
-            };
+            return self.unknown_event(name);
         };
         let validator = &self.validators[i];
         // A line the fast path walked with this event's checker and did not prove is almost always

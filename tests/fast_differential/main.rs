@@ -282,6 +282,8 @@ struct Stats {
     defer_class: u64,
     /// Invalid lines whose errors the fast path gave itself (compared with the slow path's, error by error).
     fast_errors: u64,
+    /// Lines the fast path found to name an unknown event (their verdict compared with the slow path's).
+    unknown_fast: u64,
 }
 
 fn catalog(
@@ -468,7 +470,27 @@ fn fast_path_agrees_with_jsonschema() {
             let s = setup(&catalog, envelope);
             for _ in 0..per_catalog / 3 {
                 let (name, ps) = &events[rng.below(events.len())];
-                let (line, may_defer) = line_for(&mut rng, &s, name, ps, &mut stats);
+                // A name the catalog does not define, sometimes; a second name field, sometimes
+                // (`serde_json` keeps the last one).
+                let name = if rng.chance(4) { "ev_unknown" } else { name };
+                let (mut line, mut may_defer) = line_for(&mut rng, &s, name, ps, &mut stats);
+                if rng.chance(3) {
+                    // A duplicate key: left to the slow path on purpose.
+                    may_defer = true;
+                    let other = rng.pick(&["ev_unknown", "ev_0", "ev_1"]);
+                    let field = format!("\"{}\":\"{other}\"", s.envelope.name_field);
+                    if rng.chance(50) && line.starts_with('{') {
+                        line.insert_str(1, &format!("{field},"));
+                    } else if line.ends_with('}') {
+                        line.insert_str(line.len() - 1, &format!(",{field}"));
+                    }
+                }
+                stats.unknown_fast += u64::from(
+                    s.fast
+                        .fast_path()
+                        .and_then(|f| f.unknown_name(&line))
+                        .is_some(),
+                );
                 stats.cases += 1;
                 let expected = oracle(&s, &line);
                 let proven = s.fast.fast_path().and_then(|f| f.check(&line)).is_some();
@@ -521,6 +543,10 @@ fn fast_path_agrees_with_jsonschema() {
     assert!(
         stats.oracle_valid * 6 > stats.cases,
         "too few valid lines to mean anything: {stats:?}"
+    );
+    assert!(
+        stats.unknown_fast * 100 > stats.cases,
+        "too few lines of unknown events decided by the fast path: {stats:?}"
     );
     assert!(
         stats.fast_errors * 10 > stats.cases,

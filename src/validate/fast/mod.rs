@@ -128,6 +128,55 @@ impl FastChecker {
         })
     }
 
+    /// The name of an event the catalog does not define, when `text` is an object that `serde_json` reads
+    /// (grammar, number ranges, nesting, all checked by the cursor) with exactly one name field, unescaped,
+    /// whose value is an unescaped string the catalog does not know: the slow path would say "unknown
+    /// event" and nothing else, so it need not read the line. `None` in every other case.
+    pub fn unknown_name<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let bytes = text.as_bytes();
+        let mut cur = Cursor::new(bytes);
+        if !cur.eat(b'{') {
+            return None;
+        }
+        let mut name = None;
+        if !cur.eat(b'}') {
+            loop {
+                cur.ws();
+                if cur.peek() != Some(b'"') {
+                    return None;
+                }
+                let key = cur.string()?;
+                // An escaped key may spell the name field: `serde_json` would see it, so this is not
+                // decided here.
+                if key.escaped || !cur.eat(b':') {
+                    return None;
+                }
+                if scan::short_eq(&bytes[key.start..key.end], self.name_field.as_bytes()) {
+                    cur.ws();
+                    if name.is_some() || cur.peek() != Some(b'"') {
+                        return None;
+                    }
+                    let value = cur.string()?;
+                    if value.escaped {
+                        return None;
+                    }
+                    name = Some(&text[value.start..value.end]);
+                } else if !cur.skip_value(1) {
+                    return None;
+                }
+                if cur.eat(b',') {
+                    continue;
+                }
+                if cur.eat(b'}') {
+                    break;
+                }
+                return None;
+            }
+        }
+        let name = name?;
+        (cur.at_end() && !self.index.contains_key(name)).then_some(name)
+    }
+
     /// The event a line names: the first value of the name field in the top-level object, when it is a
     /// string the catalog defines. (A second name field is caught by its `const` during the walk.)
     fn dispatch(&self, text: &str) -> Option<usize> {
