@@ -351,7 +351,24 @@ pub fn strip_line_ending(line: &[u8]) -> &[u8] {
 }
 
 fn pointer_escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(token.len());
+    push_pointer_token(&mut out, token);
+    out
+}
+
+/// Append `token` to a JSON Pointer, `~` and `/` escaped (RFC 6901); no allocation for a plain token.
+fn push_pointer_token(path: &mut String, token: &str) {
+    if !token.contains(['~', '/']) {
+        path.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
 }
 
 /// Cut a message to [`MAX_MESSAGE`] bytes (at a character boundary), marking the cut with `…`.

@@ -320,3 +320,14 @@ fn validator_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Validator>();
 }
+
+#[test]
+fn pointer_tokens_escape_tilde_then_slash() {
+    assert_eq!(pointer_escape("plain"), "plain");
+    assert_eq!(pointer_escape("a~b/c"), "a~0b~1c");
+    assert_eq!(pointer_escape("~1"), "~01");
+    assert_eq!(pointer_escape("é/~"), "é~1~0");
+    let mut path = String::from("/x");
+    push_pointer_token(&mut path, "k/v");
+    assert_eq!(path, "/xk~1v");
+}

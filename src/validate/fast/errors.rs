@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::check::Walk;
 use super::compile::{Additional, Node, ObjectRules, ty};
 use super::scan::MAX_DEPTH;
-use crate::validate::{LineError, convert, pointer_escape, truncate};
+use crate::validate::{LineError, convert, push_pointer_token, truncate};
 
 /// The errors found so far and the JSON Pointer of the value being walked.
 pub(super) struct Found<'e> {
@@ -150,7 +150,7 @@ impl Walk<'_, '_> {
     ) -> Option<()> {
         let path_len = found.path.len();
         found.path.push('/');
-        found.path.push_str(&pointer_escape(key));
+        push_pointer_token(&mut found.path, key);
         let result = self.errors(node, depth, found);
         found.path.truncate(path_len);
         result
