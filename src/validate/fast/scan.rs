@@ -27,6 +27,8 @@ pub(super) struct RawNum {
     pub end: usize,
     /// No fraction and no exponent.
     pub integral: bool,
+    /// An exponent (`e` or `E`).
+    pub exponent: bool,
 }
 
 /// Bytes that end the quick run inside a string: the closing quote, a backslash, or a control character
@@ -202,6 +204,7 @@ impl<'a> Cursor<'a> {
             _ => return None,
         }
         let mut integral = true;
+        let mut exponent = false;
         if b.get(i) == Some(&b'.') {
             integral = false;
             let after = digits(b, i + 1);
@@ -212,6 +215,7 @@ impl<'a> Cursor<'a> {
         }
         if matches!(b.get(i), Some(b'e' | b'E')) {
             integral = false;
+            exponent = true;
             i += 1;
             if matches!(b.get(i), Some(b'+' | b'-')) {
                 i += 1;
@@ -227,6 +231,7 @@ impl<'a> Cursor<'a> {
             start,
             end: i,
             integral,
+            exponent,
         })
     }
 
@@ -315,6 +320,10 @@ pub(super) fn number_in_range(bytes: &[u8], n: RawNum) -> bool {
     if n.integral {
         return token.len() <= 300
             || std::str::from_utf8(token).is_ok_and(|t| t.parse::<serde_json::Number>().is_ok());
+    }
+    // A fraction without an exponent and with at most 280 digits before its point (the common `12.5`).
+    if !n.exponent && token.len() <= 280 {
+        return true;
     }
     let (mantissa, exponent) = match token.iter().position(|&c| c == b'e' || c == b'E') {
         Some(e) => (
