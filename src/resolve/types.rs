@@ -2,7 +2,6 @@
 //! form (`long_form`), with its provenance (the merge chain it was inherited through), resolved once per
 //! definition and shared.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -21,7 +20,7 @@ pub(super) const MAX_DEPTH: usize = 64;
 /// the tree before resolving ([`yaml::budget`]).
 pub struct Resolver<'m, 't> {
     pub merger: &'m mut Merger<'t>,
-    fragments: &'m HashMap<NodeId, String>,
+    fragments: &'m FxHashMap<NodeId, String>,
     /// The text, to point suggestions at the misspelt word.
     sources: &'m SourceMap,
     /// A fragment's parameter is the same in every event that merges it, but for its provenance: resolve
@@ -40,7 +39,7 @@ pub struct Resolver<'m, 't> {
 impl<'m, 't> Resolver<'m, 't> {
     pub fn new(
         merger: &'m mut Merger<'t>,
-        fragments: &'m HashMap<NodeId, String>,
+        fragments: &'m FxHashMap<NodeId, String>,
         sources: &'m SourceMap,
     ) -> Self {
         Resolver {
@@ -70,7 +69,7 @@ impl<'m, 't> Resolver<'m, 't> {
     }
 
     /// Every fragment by the node of its value.
-    pub fn fragments(&self) -> &'m HashMap<NodeId, String> {
+    pub fn fragments(&self) -> &'m FxHashMap<NodeId, String> {
         self.fragments
     }
 

@@ -266,8 +266,10 @@ fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
     let mut by_key: IndexMap<Rc<str>, Entry, FxBuildHasher> =
         IndexMap::with_capacity_and_hasher(entries.len(), FxBuildHasher);
     for entry in entries {
-        match by_key.get_mut(&entry.key) {
-            Some(existing) => {
+        // One hash a key: the slot is found once, whether the key is new or overrides an earlier one.
+        match by_key.entry(Rc::clone(&entry.key)) {
+            indexmap::map::Entry::Occupied(mut slot) => {
+                let existing = slot.get_mut();
                 let mut old = std::mem::replace(existing, entry);
                 let winner = (existing.key_node, existing.value);
                 let mut shadowed = std::mem::take(&mut old.shadowed);
@@ -290,8 +292,8 @@ fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
                 shadowed.truncate(SHADOW_LIMIT);
                 existing.shadowed = shadowed;
             }
-            None => {
-                by_key.insert(Rc::clone(&entry.key), entry);
+            indexmap::map::Entry::Vacant(slot) => {
+                slot.insert(entry);
             }
         }
     }
