@@ -33,6 +33,8 @@ pub struct Resolver<'m, 't> {
     chains: FxHashMap<usize, (Via, InheritChain)>,
     /// One model step per merge step: the steps inside fragments are shared by every event.
     hops: FxHashMap<Hop, Arc<Inherit>>,
+    /// The chain asked for last: the entries one merge brought in come in a row with the same steps.
+    last: Option<(Via, InheritChain)>,
     no_via: InheritChain,
 }
 
@@ -49,6 +51,7 @@ impl<'m, 't> Resolver<'m, 't> {
             memo: FxHashMap::default(),
             chains: FxHashMap::default(),
             hops: FxHashMap::default(),
+            last: None,
             no_via: Arc::from([]),
         }
     }
@@ -57,6 +60,7 @@ impl<'m, 't> Resolver<'m, 't> {
     /// own merge keys, so none is shared with the next one).
     pub fn reset(&mut self) {
         self.chains.clear();
+        self.last = None;
     }
 
     /// The source text.
@@ -84,12 +88,21 @@ impl<'m, 't> Resolver<'m, 't> {
         if entry.via.is_empty() {
             return Arc::clone(&self.no_via);
         }
-        if let Some((_, chain)) = self.chains.get(&entry.via.id()) {
+        if let Some((via, chain)) = &self.last
+            && via.id() == entry.via.id()
+        {
             return Arc::clone(chain);
         }
-        let chain: InheritChain = entry.via.iter().map(|hop| self.inherit(hop)).collect();
-        self.chains
-            .insert(entry.via.id(), (entry.via.clone(), Arc::clone(&chain)));
+        let chain = match self.chains.get(&entry.via.id()) {
+            Some((_, chain)) => Arc::clone(chain),
+            None => {
+                let chain: InheritChain = entry.via.iter().map(|hop| self.inherit(hop)).collect();
+                self.chains
+                    .insert(entry.via.id(), (entry.via.clone(), Arc::clone(&chain)));
+                chain
+            }
+        };
+        self.last = Some((entry.via.clone(), Arc::clone(&chain)));
         chain
     }
 
