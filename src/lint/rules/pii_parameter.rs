@@ -34,7 +34,10 @@ pub const DEFAULT_NAMES: [&str; 8] = [
 /// A name in ASCII without capitals (most names) is only split, without allocating a word; any other
 /// name goes through `heck`'s snake case, which gives the same words for the former.
 pub(crate) fn words(name: &str) -> Vec<Cow<'_, str>> {
-    if name.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
         return name
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
