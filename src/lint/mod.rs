@@ -168,7 +168,8 @@ impl Located<'_, '_> {
 
 /// Visit every parameter of the catalog (events and fragments, nested properties included), without
 /// collecting them: a large catalog holds hundreds of thousands. Events are visited in parallel chunks;
-/// what `f` reports is appended to `out` in catalog order.
+/// what `f` reports is appended to `out` in catalog order. Inherited parameters that override nothing are
+/// skipped, and the properties of a shared definition are walked once per chunk (see `run::walk`).
 pub(crate) fn for_each_parameter<'c, F>(catalog: &'c Catalog, out: &mut Vec<Diagnostic>, f: F)
 where
     F: Fn(&Located<'c, '_>, &mut Vec<Diagnostic>) + Sync,

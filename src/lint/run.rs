@@ -3,7 +3,10 @@
 //! is most of lint's time), while the rules that look at events or fragments as a whole run beside it.
 //! Each rule's findings come out as if it had run alone, in [`Rule::ALL`] order.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 use super::config::LintConfig;
 use super::{
@@ -12,7 +15,7 @@ use super::{
     PiiParameter, RedundantOverride, Rule, TooManyParameters, UnusedFragment, codes,
 };
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{Catalog, Event, Parameters, Type};
+use crate::model::{Catalog, Definition, Event, Parameters, Type};
 
 /// A parameter rule's look at one parameter.
 pub(crate) type Visit<'c, 'r> = dyn for<'p> Fn(&Located<'c, 'p>, &mut Vec<Diagnostic>) + Sync + 'r;
@@ -150,6 +153,14 @@ fn finish(rule: Rule, severity: Severity, found: &mut Vec<Diagnostic>) {
 /// Visit every parameter of the catalog (events and fragments, nested properties included) once, showing
 /// each to every visit; what each visit reports is collected apart, in catalog order. Events are visited in
 /// parallel chunks.
+///
+/// Two shortcuts keep this linear in what is written rather than in what merges copy (every event holds
+/// its own copy of each inherited parameter):
+/// - an inherited parameter that overrides nothing is not shown to the visits: no parameter rule reports
+///   on one (they look at what is written in place, or at what a merge overrode);
+/// - the properties of a shared definition (an `Arc` held by every event that inherits it) are walked once
+///   per chunk: they are the same parameters each time, so the visits would find the same things at the
+///   same places, which `finish` drops anyway (keeping the first, which this keeps).
 pub(crate) fn walk<'c>(catalog: &'c Catalog, visits: &[&Visit<'c, '_>]) -> Vec<Vec<Diagnostic>> {
     const CHUNK: usize = 512;
     let events: Vec<(&'c String, &'c Event)> = catalog.events.iter().collect();
@@ -157,9 +168,9 @@ pub(crate) fn walk<'c>(catalog: &'c Catalog, visits: &[&Visit<'c, '_>]) -> Vec<V
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut found = vec![Vec::new(); visits.len()];
-            let mut parents = Vec::new();
+            let mut walker = Walker::default();
             for (name, e) in chunk {
-                walk_params(name, &mut parents, &e.parameters, visits, &mut found);
+                walker.params(name, &e.parameters, visits, &mut found);
             }
             found
         })
@@ -170,37 +181,53 @@ pub(crate) fn walk<'c>(catalog: &'c Catalog, visits: &[&Visit<'c, '_>]) -> Vec<V
             all.append(&mut found);
         }
     }
-    let mut parents = Vec::new();
+    let mut walker = Walker::default();
     for (name, fragment) in &catalog.fragments {
-        walk_params(name, &mut parents, &fragment.parameters, visits, &mut out);
+        walker.params(name, &fragment.parameters, visits, &mut out);
     }
     out
 }
 
-fn walk_params<'c>(
-    owner: &'c str,
-    parents: &mut Vec<&'c str>,
-    params: &'c Parameters,
-    visits: &[&Visit<'c, '_>],
-    out: &mut [Vec<Diagnostic>],
-) {
-    for p in params.values() {
-        let located = Located {
-            owner,
-            parents,
-            param: p,
-        };
-        for (visit, out) in visits.iter().zip(out.iter_mut()) {
-            visit(&located, out);
-        }
-        let mut schema = &p.schema;
-        while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
-            schema = inner;
-        }
-        if let Type::Object(props) = &schema.ty {
-            parents.push(&p.name);
-            walk_params(owner, parents, props, visits, out);
-            parents.pop();
+/// The state of one walk: the object parameters above the current one, and the shared definitions whose
+/// properties have been walked.
+#[derive(Default)]
+struct Walker<'c> {
+    parents: Vec<&'c str>,
+    walked: FxHashSet<*const Definition>,
+}
+
+impl<'c> Walker<'c> {
+    fn params(
+        &mut self,
+        owner: &'c str,
+        params: &'c Parameters,
+        visits: &[&Visit<'c, '_>],
+        out: &mut [Vec<Diagnostic>],
+    ) {
+        for p in params.values() {
+            if !p.origin.is_inherited() || !p.shadowed.is_empty() {
+                let located = Located {
+                    owner,
+                    parents: &self.parents,
+                    param: p,
+                };
+                for (visit, out) in visits.iter().zip(out.iter_mut()) {
+                    visit(&located, out);
+                }
+            }
+            let mut schema = &p.schema;
+            while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
+                schema = inner;
+            }
+            if let Type::Object(props) = &schema.ty {
+                let shared = Arc::strong_count(&p.definition) > 1;
+                if shared && !self.walked.insert(Arc::as_ptr(&p.definition)) {
+                    continue;
+                }
+                self.parents.push(&p.name);
+                self.params(owner, props, visits, out);
+                self.parents.pop();
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::diagnostics::{Diagnostic, Severity, Suggestion, did_you_mean};
 use crate::model::{Catalog, Event, Example, Fragment};
@@ -30,7 +31,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
     }
     let mut merger = Merger::new(tree);
     let top = top_level(&sources, tree, &mut merger, diagnostics);
-    let fragment_by_node: HashMap<NodeId, String> = top
+    let fragment_by_node: FxHashMap<NodeId, String> = top
         .fragments
         .iter()
         .map(|f| (f.node, f.name.clone()))
@@ -87,7 +88,7 @@ fn top_level(
         fragments: Vec::new(),
         events: Vec::new(),
     };
-    let mut event_spans: HashMap<String, Span> = HashMap::new();
+    let mut event_spans: FxHashMap<String, Span> = FxHashMap::default();
     for doc in &tree.documents {
         let Some(root) = doc.root else {
             if sources.get(doc.file).text.trim().is_empty()
@@ -133,7 +134,7 @@ impl TopLevel {
         tree: &Tree,
         prelude: bool,
         entry: &Entry,
-        event_spans: &mut HashMap<String, Span>,
+        event_spans: &mut FxHashMap<String, Span>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let key_span = tree.get(entry.key_node).span;
@@ -181,7 +182,7 @@ fn resolve_events(
     sources: &SourceMap,
     tree: &Tree,
     event_nodes: &[EventNode],
-    fragment_by_node: &HashMap<NodeId, String>,
+    fragment_by_node: &FxHashMap<NodeId, String>,
     catalog: &mut Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -231,7 +232,7 @@ fn resolve_fragments(
     sources: &SourceMap,
     merger: &mut Merger<'_>,
     fragments: Vec<FragmentNode>,
-    fragment_by_node: &HashMap<NodeId, String>,
+    fragment_by_node: &FxHashMap<NodeId, String>,
     catalog: &mut Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) {

@@ -2,9 +2,7 @@
 //! target is a fragment's value. Recorded on events and fragments for `unused-fragment`; the fragments
 //! themselves are not followed here (their own references are recorded on them).
 
-use std::collections::HashMap;
-
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::yaml::{NodeId, NodeKind, Tree};
 
@@ -13,14 +11,15 @@ use crate::yaml::{NodeId, NodeKind, Tree};
 pub(super) fn fragments_used(
     tree: &Tree,
     node: NodeId,
-    fragments: &HashMap<NodeId, String>,
+    fragments: &FxHashMap<NodeId, String>,
 ) -> Vec<String> {
     let mut used = Vec::new();
     let mut seen_fragments = FxHashSet::default();
     let mut seen_nodes = FxHashSet::default();
     let mut stack = vec![node];
     while let Some(id) = stack.pop() {
-        if !seen_nodes.insert(id) {
+        // Only an anchored node can be reached twice (through an alias): remember just those.
+        if tree.get(id).anchor.is_some() && !seen_nodes.insert(id) {
             continue;
         }
         match &tree.get(id).kind {

@@ -2,7 +2,6 @@
 //! form (`long_form`), with its provenance (the merge chain it was inherited through), resolved once per
 //! definition and shared.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -21,7 +20,7 @@ pub(super) const MAX_DEPTH: usize = 64;
 /// the tree before resolving ([`yaml::budget`]).
 pub struct Resolver<'m, 't> {
     pub merger: &'m mut Merger<'t>,
-    fragments: &'m HashMap<NodeId, String>,
+    fragments: &'m FxHashMap<NodeId, String>,
     /// The text, to point suggestions at the misspelt word.
     sources: &'m SourceMap,
     /// A fragment's parameter is the same in every event that merges it, but for its provenance: resolve
@@ -34,13 +33,15 @@ pub struct Resolver<'m, 't> {
     chains: FxHashMap<usize, (Via, InheritChain)>,
     /// One model step per merge step: the steps inside fragments are shared by every event.
     hops: FxHashMap<Hop, Arc<Inherit>>,
+    /// The chain asked for last: the entries one merge brought in come in a row with the same steps.
+    last: Option<(Via, InheritChain)>,
     no_via: InheritChain,
 }
 
 impl<'m, 't> Resolver<'m, 't> {
     pub fn new(
         merger: &'m mut Merger<'t>,
-        fragments: &'m HashMap<NodeId, String>,
+        fragments: &'m FxHashMap<NodeId, String>,
         sources: &'m SourceMap,
     ) -> Self {
         Resolver {
@@ -50,6 +51,7 @@ impl<'m, 't> Resolver<'m, 't> {
             memo: FxHashMap::default(),
             chains: FxHashMap::default(),
             hops: FxHashMap::default(),
+            last: None,
             no_via: Arc::from([]),
         }
     }
@@ -58,6 +60,7 @@ impl<'m, 't> Resolver<'m, 't> {
     /// own merge keys, so none is shared with the next one).
     pub fn reset(&mut self) {
         self.chains.clear();
+        self.last = None;
     }
 
     /// The source text.
@@ -70,7 +73,7 @@ impl<'m, 't> Resolver<'m, 't> {
     }
 
     /// Every fragment by the node of its value.
-    pub fn fragments(&self) -> &'m HashMap<NodeId, String> {
+    pub fn fragments(&self) -> &'m FxHashMap<NodeId, String> {
         self.fragments
     }
 
@@ -85,12 +88,21 @@ impl<'m, 't> Resolver<'m, 't> {
         if entry.via.is_empty() {
             return Arc::clone(&self.no_via);
         }
-        if let Some((_, chain)) = self.chains.get(&entry.via.id()) {
+        if let Some((via, chain)) = &self.last
+            && via.id() == entry.via.id()
+        {
             return Arc::clone(chain);
         }
-        let chain: InheritChain = entry.via.iter().map(|hop| self.inherit(hop)).collect();
-        self.chains
-            .insert(entry.via.id(), (entry.via.clone(), Arc::clone(&chain)));
+        let chain = match self.chains.get(&entry.via.id()) {
+            Some((_, chain)) => Arc::clone(chain),
+            None => {
+                let chain: InheritChain = entry.via.iter().map(|hop| self.inherit(hop)).collect();
+                self.chains
+                    .insert(entry.via.id(), (entry.via.clone(), Arc::clone(&chain)));
+                chain
+            }
+        };
+        self.last = Some((entry.via.clone(), Arc::clone(&chain)));
         chain
     }
 
@@ -204,22 +216,37 @@ impl<'m, 't> Resolver<'m, 't> {
             return self.parameter_body(entry, depth, diagnostics);
         }
         let key = (entry.key_node, entry.value, depth);
+        // What a use takes from the definition; the parameter is then built with its own provenance
+        // (rather than cloned and its provenance replaced: one reference count less to touch).
+        let taken = |hit: &Option<Parameter>| {
+            hit.as_ref()
+                .map(|p| (Arc::clone(&p.definition), p.origin.key, p.origin.value))
+        };
         let cached = match self.memo.get(&key) {
             Some((hit, found)) => {
                 diagnostics.extend(found.iter().cloned());
-                hit.clone()
+                taken(hit)
             }
             None => {
                 let mut found = Vec::new();
                 let hit = self.parameter_body(entry, depth, &mut found);
                 diagnostics.extend(found.iter().cloned());
-                self.memo.insert(key, (hit.clone(), found));
-                hit
+                let taken = taken(&hit);
+                self.memo.insert(key, (hit, found));
+                taken
             }
         };
-        let mut p = cached?;
-        p.origin.via = self.inherit_chain(entry);
-        Some(p)
+        let (definition, key, value) = cached?;
+        Some(Parameter {
+            definition,
+            origin: Origin {
+                key,
+                value,
+                via: self.inherit_chain(entry),
+            },
+            // A definition resolved by `parameter_body` overrides nothing: `parameter` adds what it does.
+            shadowed: Vec::new(),
+        })
     }
 
     fn parameter_body(
@@ -232,7 +259,7 @@ impl<'m, 't> Resolver<'m, 't> {
         let origin = Origin {
             key: tree.get(entry.key_node).span,
             value: tree.get(entry.value).span,
-            via: Arc::from([]),
+            via: Arc::clone(&self.no_via),
         };
         let mut p = Definition {
             name: String::from(&*entry.key),

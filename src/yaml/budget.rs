@@ -98,7 +98,12 @@ fn sizes(tree: &Tree) -> Vec<Size> {
             if done[id as usize] {
                 continue;
             }
-            if children_done {
+            // A leaf (most nodes) is done at once, without a second trip through the stack.
+            let leaf = matches!(
+                tree.get(id).kind,
+                NodeKind::Scalar(_) | NodeKind::Alias { target: None, .. }
+            );
+            if children_done || leaf {
                 sizes[id as usize] = size_of(tree, id, &sizes);
                 done[id as usize] = true;
                 continue;

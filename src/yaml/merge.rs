@@ -8,7 +8,6 @@
 
 use std::rc::Rc;
 
-use indexmap::IndexMap;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::node::{NodeId, NodeKind, Tree};
@@ -263,11 +262,15 @@ fn all_distinct(entries: &[Entry]) -> bool {
 
 /// Keep each key at its first position with its last value, recording what was overridden.
 fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
-    let mut by_key: IndexMap<Rc<str>, Entry, FxBuildHasher> =
-        IndexMap::with_capacity_and_hasher(entries.len(), FxBuildHasher);
+    // The entries in place, and each key's position: they are moved once, into the result.
+    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+    let mut by_key: FxHashMap<Rc<str>, usize> =
+        FxHashMap::with_capacity_and_hasher(entries.len(), FxBuildHasher);
     for entry in entries {
-        match by_key.get_mut(&entry.key) {
-            Some(existing) => {
+        // One hash a key: the slot is found once, whether the key is new or overrides an earlier one.
+        match by_key.entry(Rc::clone(&entry.key)) {
+            std::collections::hash_map::Entry::Occupied(slot) => {
+                let existing = &mut out[*slot.get()];
                 let mut old = std::mem::replace(existing, entry);
                 let winner = (existing.key_node, existing.value);
                 let mut shadowed = std::mem::take(&mut old.shadowed);
@@ -290,14 +293,13 @@ fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
                 shadowed.truncate(SHADOW_LIMIT);
                 existing.shadowed = shadowed;
             }
-            None => {
-                by_key.insert(Rc::clone(&entry.key), entry);
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(out.len());
+                out.push(entry);
             }
         }
     }
-    Merged {
-        entries: by_key.into_values().collect(),
-    }
+    Merged { entries: out }
 }
 
 fn non_mapping(tree: &Tree, value: NodeId) -> Diagnostic {

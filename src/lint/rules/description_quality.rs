@@ -30,21 +30,26 @@ impl DescriptionQuality {
 
     /// What is wrong with `description` of something called `name`, if anything.
     fn problem(&self, name: &str, description: &str) -> Option<String> {
-        let words: Vec<String> = description
+        let mut words = description
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
+            .peekable();
         // An empty description of an event is `missing-description`'s.
-        if words.is_empty() {
+        if words.peek().is_none() {
             return (description.trim().is_empty() && self.min_words > 0)
                 .then(|| "is empty".to_string());
         }
         let name_words = super::pii_parameter::words(name);
-        if words
-            .iter()
-            .all(|w| name_words.contains(w) || FILLER.contains(&w.as_str()))
-        {
+        // Compared in lowercase (the name's words are): an ASCII word needs no lowercase copy.
+        if words.all(|w| {
+            if w.is_ascii() {
+                name_words.iter().any(|n| n.eq_ignore_ascii_case(w))
+                    || FILLER.iter().any(|f| f.eq_ignore_ascii_case(w))
+            } else {
+                let w = w.to_lowercase();
+                name_words.iter().any(|n| *n == w) || FILLER.contains(&w.as_str())
+            }
+        }) {
             return Some("only repeats the name".to_string());
         }
         let count = description.split_whitespace().count();

@@ -2,11 +2,13 @@
 //! events. Parameters are compared by their path in the event (`user_id`, `location.lat`); each place a
 //! definition is written counts once, however many events inherit it.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Catalog, Parameter, Parameters, Schema, Type};
+use crate::model::{Catalog, Definition, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 
 #[doc = include_str!("inconsistent_parameter.md")]
@@ -77,11 +79,20 @@ struct Paths<'c> {
     sites: Vec<Vec<Site<'c>>>,
     /// (path id, key span) already kept.
     seen: FxHashSet<(u32, Span)>,
+    /// (parent id, shared definition) already walked.
+    shared: FxHashSet<(u32, *const Definition)>,
 }
 
 impl<'c> Paths<'c> {
     fn walk(&mut self, event: &'c str, parent: u32, params: &'c Parameters) {
         for p in params.values() {
+            // A shared definition (inherited by many events) met again under the same parent adds nothing:
+            // same name, same place, same properties. Checked by pointer, before hashing any name.
+            if Arc::strong_count(&p.definition) > 1
+                && !self.shared.insert((parent, Arc::as_ptr(&p.definition)))
+            {
+                continue;
+            }
             let next = self.names.len() as u32 + 1;
             let id = *self.ids.entry((parent, p.name.as_str())).or_insert(next);
             if id == next {

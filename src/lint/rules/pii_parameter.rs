@@ -1,6 +1,8 @@
 //! `pii-parameter`: a parameter that looks like personal data (type `email`, or a name such as `email`,
 //! `phone`, `client_ip`) and says nothing about it with a `pii:` key.
 
+use std::borrow::Cow;
+
 use crate::diagnostics::Diagnostic;
 use crate::lint::Located;
 use crate::model::{Catalog, Schema, Type};
@@ -28,12 +30,25 @@ pub const DEFAULT_NAMES: [&str; 8] = [
 
 /// The lowercase words of a snake_case, kebab-case, camelCase or PascalCase name: `clientIP` and
 /// `client_ip` are both `["client", "ip"]`.
-pub(crate) fn words(name: &str) -> Vec<String> {
+///
+/// A name in ASCII without capitals (most names) is only split, without allocating a word; any other
+/// name goes through `heck`'s snake case, which gives the same words for the former.
+pub(crate) fn words(name: &str) -> Vec<Cow<'_, str>> {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(Cow::Borrowed)
+            .collect();
+    }
     heck::AsSnakeCase(name)
         .to_string()
         .split('_')
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(|w| Cow::Owned(w.to_lowercase()))
         .collect()
 }
 

@@ -1,7 +1,5 @@
 //! `unused-fragment`: a fragment that no event reaches, directly or through other fragments.
 
-use std::collections::HashSet;
-
 use crate::diagnostics::Diagnostic;
 use crate::model::Catalog;
 
@@ -14,7 +12,7 @@ pub const EXPLANATION: &str = include_str!("unused_fragment.md");
 impl UnusedFragment {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        let mut reached: HashSet<&str> = HashSet::new();
+        let mut reached: rustc_hash::FxHashSet<&str> = Default::default();
         let mut stack: Vec<&str> = catalog
             .events
             .values()
