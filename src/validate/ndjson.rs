@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::mpsc::{SyncSender, TryRecvError, sync_channel};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
@@ -386,10 +386,11 @@ struct InFlight {
     limit: usize,
 }
 
-/// The parallel loop: each of `jobs` workers takes the reader (a mutex), reads a batch and numbers it,
-/// lets go of the reader, and validates the batch on its own; the calling thread puts the batches back in
-/// order and hands them to the sink. Workers block rather than spin, which matters on few cores, and no
-/// more than `2 × jobs` batches are in flight.
+/// The parallel loop: each of `jobs` threads (the calling thread and `jobs - 1` workers) takes the reader
+/// (a mutex), reads a batch and numbers it, lets go of the reader, and validates the batch on its own. The
+/// calling thread also puts the batches back in order and hands them to the sink, and validates a batch
+/// itself only when none is ready to hand on. Threads block rather than spin, which matters on few cores,
+/// and no more than `2 × jobs` batches are in flight.
 fn run_parallel(
     validator: &Arc<Validator>,
     reader: BatchReader,
@@ -410,34 +411,64 @@ fn run_parallel(
     });
     let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = sync_channel::<Validated>(2 * jobs);
-    for i in 0..jobs {
-        let worker = Worker {
-            validator: Arc::clone(validator),
-            shared: Arc::clone(&shared),
-            names: Arc::clone(names),
-            in_flight: Arc::clone(&in_flight),
-            stop: Arc::clone(&stop),
-            tx: tx.clone(),
-        };
+    let worker = |tx: Option<SyncSender<Validated>>| Worker {
+        validator: Arc::clone(validator),
+        shared: Arc::clone(&shared),
+        names: Arc::clone(names),
+        in_flight: Arc::clone(&in_flight),
+        stop: Arc::clone(&stop),
+        tx,
+    };
+    // The calling thread is one of the `jobs` validating threads: it validates a batch itself whenever none
+    // is ready to hand on, so `jobs` threads share `jobs` cores with no thread that only waits and wakes.
+    for i in 1..jobs {
+        let worker = worker(Some(tx.clone()));
         std::thread::Builder::new()
             .name(format!("evdef-validate-{i}"))
             .spawn(move || worker.run())
             .map_err(|e| Error::Usage(format!("cannot start {jobs} threads: {e}")))?;
     }
     drop(tx);
+    let local = worker(None);
+    let mut reading = true;
     let mut pending = BTreeMap::new();
     let mut next = 0u64;
     let result = loop {
         let item = match pending.remove(&next) {
             Some(item) => item,
-            None => match rx.recv() {
-                Ok((seq, item)) => {
-                    pending.insert(seq, item);
+            None => {
+                match rx.try_recv() {
+                    Ok((seq, item)) => {
+                        pending.insert(seq, item);
+                        continue;
+                    }
+                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => {}
+                }
+                if reading && local.try_room() {
+                    // A panicking reader (a bug below the loop) poisons the shared reader: every thread
+                    // then stops reading and the end is checked as for a worker that died.
+                    match catch_unwind(AssertUnwindSafe(|| local.read())) {
+                        Ok(Some((seq, batch))) => {
+                            pending.insert(seq, local.validate(batch));
+                        }
+                        Ok(None) | Err(_) => {
+                            local.release();
+                            reading = false;
+                        }
+                    }
                     continue;
                 }
-                // Every worker has ended: that is the end of the input only if one of them saw it.
-                Err(_) => break check_finished(&shared, next),
-            },
+                match rx.recv() {
+                    Ok((seq, item)) => {
+                        pending.insert(seq, item);
+                        continue;
+                    }
+                    // Every worker has ended and this thread cannot read (the end, or no room because
+                    // the next batch never came): the end of the input only if it was seen and every
+                    // batch read was handed on.
+                    Err(_) => break check_finished(&shared, next),
+                }
+            }
         };
         next += 1;
         let done = match item {
@@ -487,11 +518,15 @@ struct Worker {
     names: Arc<[String]>,
     in_flight: Arc<InFlight>,
     stop: Arc<AtomicBool>,
-    tx: SyncSender<Validated>,
+    /// Where a spawned worker sends its batches (`None` for the calling thread, which keeps its own).
+    tx: Option<SyncSender<Validated>>,
 }
 
 impl Worker {
     fn run(self) {
+        let Some(tx) = &self.tx else {
+            return;
+        };
         while !self.stop.load(Ordering::Relaxed) {
             if !self.wait_for_room() {
                 return;
@@ -502,13 +537,29 @@ impl Worker {
                 self.release();
                 return;
             };
-            let item = batch.and_then(|mut batch| {
-                validate_batch(&self.validator, &mut batch, &self.names).map(|()| batch)
-            });
-            if self.tx.send((seq, item)).is_err() {
+            if tx.send((seq, self.validate(batch))).is_err() {
                 return;
             }
         }
+    }
+
+    /// Validate a batch read (a read error passes through).
+    fn validate(&self, batch: Result<Batch, Error>) -> Result<Batch, Error> {
+        batch.and_then(|mut batch| {
+            validate_batch(&self.validator, &mut batch, &self.names).map(|()| batch)
+        })
+    }
+
+    /// Count one more batch in flight if there is room now (never waits); `false` when full or stopping.
+    fn try_room(&self) -> bool {
+        let Ok(mut count) = self.in_flight.count.lock() else {
+            return false;
+        };
+        if *count >= self.in_flight.limit || self.stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        *count += 1;
+        true
     }
 
     /// Give back a slot counted by [`Worker::wait_for_room`] that no batch will use.
