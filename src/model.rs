@@ -325,13 +325,35 @@ pub struct Inherit {
     pub fragment: Option<String>,
 }
 
+/// What one merge step brought in, as messages, docs and hovers name it: its fragment when it is one, else
+/// its anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeSource<'a> {
+    /// A top-level fragment (`.user`).
+    Fragment(&'a str),
+    /// An anchor that is not a top-level fragment (`user` of `&user`).
+    Anchor(&'a str),
+    /// An inline mapping merged without an alias.
+    Inline,
+}
+
 impl Inherit {
+    /// What the merge brought in: the fragment, else the anchor, else an inline mapping.
+    pub fn source(&self) -> MergeSource<'_> {
+        match (&self.fragment, &self.anchor_name) {
+            (Some(f), _) => MergeSource::Fragment(f),
+            (None, Some(a)) => MergeSource::Anchor(a),
+            (None, None) => MergeSource::Inline,
+        }
+    }
+
     /// What the merge brought in, for messages: the fragment (`.user`), else the anchor (`&user`), else
     /// `an inline mapping`.
     pub fn source_label(&self) -> String {
-        self.fragment
-            .clone()
-            .or_else(|| self.anchor_name.as_ref().map(|a| format!("&{a}")))
-            .unwrap_or_else(|| "an inline mapping".into())
+        match self.source() {
+            MergeSource::Fragment(f) => f.to_string(),
+            MergeSource::Anchor(a) => format!("&{a}"),
+            MergeSource::Inline => "an inline mapping".into(),
+        }
     }
 }

@@ -178,13 +178,41 @@ where
     out.extend(found.pop().into_iter().flatten());
 }
 
-/// Whether two definitions of a parameter differ in anything a consumer would notice.
-pub(crate) fn differs(a: &Parameter, b: &Parameter) -> bool {
-    a.required != b.required || !same_schema(&a.schema, &b.schema)
+/// How closely [`same_parameter`] compares two definitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Likeness {
+    /// What a consumer would notice: requiredness, type, nullability and constraints, nested properties
+    /// included.
+    Consumer,
+    /// Word for word: also names, descriptions, deprecation, `pii` and classification (but not where
+    /// they are written).
+    Written,
 }
 
-fn same_schema(a: &crate::model::Schema, b: &crate::model::Schema) -> bool {
-    if a.nullable != b.nullable || a.constraints != b.constraints {
+/// Whether two definitions of a parameter differ in anything a consumer would notice.
+pub(crate) fn differs(a: &Parameter, b: &Parameter) -> bool {
+    !same_parameter(a, b, Likeness::Consumer)
+}
+
+/// Whether two definitions of a parameter are the same, as closely as `how` says.
+pub(crate) fn same_parameter(a: &Parameter, b: &Parameter, how: Likeness) -> bool {
+    let written = || {
+        a.name == b.name
+            && a.description == b.description
+            && a.deprecated == b.deprecated
+            && a.pii == b.pii
+            && a.classification == b.classification
+    };
+    a.required == b.required
+        && (how == Likeness::Consumer || written())
+        && same_schema(&a.schema, &b.schema, how)
+}
+
+fn same_schema(a: &crate::model::Schema, b: &crate::model::Schema, how: Likeness) -> bool {
+    if a.nullable != b.nullable
+        || a.constraints != b.constraints
+        || (how == Likeness::Written && a.description != b.description)
+    {
         return false;
     }
     match (&a.ty, &b.ty) {
@@ -192,9 +220,9 @@ fn same_schema(a: &crate::model::Schema, b: &crate::model::Schema) -> bool {
             x.len() == y.len()
                 && x.iter()
                     .zip(y)
-                    .all(|((kx, px), (ky, py))| kx == ky && !differs(px, py))
+                    .all(|((kx, px), (ky, py))| kx == ky && same_parameter(px, py, how))
         }
-        (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => same_schema(x, y),
+        (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => same_schema(x, y, how),
         (x, y) => x.name() == y.name(),
     }
 }

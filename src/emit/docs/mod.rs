@@ -237,14 +237,7 @@ pub(crate) struct Inherited<'p> {
 }
 
 /// One merge step as shown in the docs.
-pub(crate) enum Step<'p> {
-    /// A top-level fragment.
-    Fragment(&'p str),
-    /// An anchor that is not a top-level fragment.
-    Anchor(&'p str),
-    /// An inline mapping merged without an alias.
-    Inline,
-}
+pub(crate) type Step<'p> = crate::model::MergeSource<'p>;
 
 /// Fragment → the events that use it (see [`Site::users`]).
 type Users<'a> = IndexMap<&'a str, Vec<Use<'a>>>;
@@ -336,16 +329,7 @@ pub(crate) fn inherited(p: &Parameter) -> Option<Inherited<'_>> {
     if p.origin.via.is_empty() {
         return None;
     }
-    let chain: Vec<Step> = p
-        .origin
-        .via
-        .iter()
-        .map(|s| match (&s.fragment, &s.anchor_name) {
-            (Some(f), _) => Step::Fragment(f),
-            (None, Some(a)) => Step::Anchor(a),
-            (None, None) => Step::Inline,
-        })
-        .collect();
+    let chain: Vec<Step> = p.origin.via.iter().map(|s| s.source()).collect();
     let defined_in = p
         .origin
         .via

@@ -12,7 +12,7 @@ use super::presence::presence;
 use super::{Namespace, RustOptions, TimeTypes, names, support};
 use crate::diagnostics::Diagnostic;
 use crate::emit::shared::{SpaceOptions, TypeSpace};
-use crate::model::{Catalog, Event, Parameter, Parameters, Schema, Type};
+use crate::model::{Catalog, Event, MergeSource, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 
 /// Walks the catalog once, collecting items and diagnostics.
@@ -355,10 +355,10 @@ impl<'a> Generator<'a> {
             .origin
             .via
             .iter()
-            .map(|step| match (&step.fragment, &step.anchor_name) {
-                (Some(f), _) => format!("`{f}`"),
-                (None, Some(a)) => format!("`&{a}`"),
-                (None, None) => "an inline mapping".to_string(),
+            .map(|step| match step.source() {
+                MergeSource::Fragment(f) => format!("`{f}`"),
+                MergeSource::Anchor(a) => format!("`&{a}`"),
+                MergeSource::Inline => "an inline mapping".to_string(),
             })
             .collect();
         let (definer, through) = steps.split_last()?;

@@ -1,43 +1,14 @@
 //! `redundant-override`: an explicit key that repeats, word for word, the definition it overrides.
 
 use crate::diagnostics::Diagnostic;
-use crate::lint::Located;
-use crate::model::{Catalog, Parameter, Schema, Type};
+use crate::lint::{Likeness, Located, same_parameter};
+use crate::model::Catalog;
 
 #[doc = include_str!("redundant_override.md")]
 pub struct RedundantOverride;
 
 /// The rule's documentation.
 pub const EXPLANATION: &str = include_str!("redundant_override.md");
-
-/// Whether two definitions say the same thing: type, constraints, nullability, requiredness, description,
-/// deprecation and `pii`, nested properties included (but not where they are written).
-pub(crate) fn same_definition(a: &Parameter, b: &Parameter) -> bool {
-    a.name == b.name
-        && a.required == b.required
-        && a.description == b.description
-        && a.deprecated == b.deprecated
-        && a.pii == b.pii
-        && a.classification == b.classification
-        && same_schema(&a.schema, &b.schema)
-}
-
-fn same_schema(a: &Schema, b: &Schema) -> bool {
-    if a.nullable != b.nullable || a.constraints != b.constraints || a.description != b.description
-    {
-        return false;
-    }
-    match (&a.ty, &b.ty) {
-        (Type::Object(x), Type::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((kx, px), (ky, py))| kx == ky && same_definition(px, py))
-        }
-        (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => same_schema(x, y),
-        (x, y) => x.name() == y.name(),
-    }
-}
 
 impl RedundantOverride {
     /// Run the rule.
@@ -59,7 +30,7 @@ impl RedundantOverride {
         let Some(hop) = old.origin.via.first() else {
             return;
         };
-        if !same_definition(p, old) {
+        if !same_parameter(p, old, Likeness::Written) {
             return;
         }
         let from = hop.source_label();

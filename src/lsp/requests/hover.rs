@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::lsp::query::{self, Item};
 use crate::lsp::session::Analysis;
-use crate::model::{Constraints, Parameter, Parameters};
+use crate::model::{Constraints, MergeSource, Parameter, Parameters};
 use crate::source::FileId;
 
 /// The hover text (Markdown) at `offset` in `file`, if something is there.
@@ -86,10 +86,10 @@ fn chain(p: &Parameter) -> Option<String> {
         .origin
         .via
         .iter()
-        .map(|step| match (&step.fragment, &step.anchor_name) {
-            (Some(f), _) => format!("`{f}`"),
-            (None, Some(a)) => format!("`*{a}`"),
-            (None, None) => "an inline mapping".into(),
+        .map(|step| match step.source() {
+            MergeSource::Fragment(f) => format!("`{f}`"),
+            MergeSource::Anchor(a) => format!("`*{a}`"),
+            MergeSource::Inline => "an inline mapping".into(),
         })
         .collect();
     Some(steps.join(" → "))
