@@ -40,7 +40,7 @@ impl Catalog {
 
 /// Parameters by name, in resolved order. Hashed with FxHash: a catalog holds hundreds of thousands of
 /// short keys, and they come from the definitions, not from untrusted input.
-pub type Parameters = IndexMap<String, Parameter, rustc_hash::FxBuildHasher>;
+pub type Parameters = IndexMap<Arc<str>, Parameter, rustc_hash::FxBuildHasher>;
 
 /// One event definition.
 #[derive(Debug, Clone)]

@@ -255,7 +255,7 @@ fn sample(schema: &Schema) -> Value {
         Type::Object(props) => Value::Object(
             props
                 .iter()
-                .map(|(k, p)| (k.clone(), sample(&p.schema)))
+                .map(|(k, p)| (k.to_string(), sample(&p.schema)))
                 .collect(),
         ),
         Type::Array(items) => json!([sample(items)]),
@@ -283,25 +283,25 @@ fn generated_lines(catalog: &Catalog, config: &Config) -> Vec<String> {
         let base: serde_json::Map<String, Value> = event
             .parameters
             .iter()
-            .map(|(k, p)| (k.clone(), sample(&p.schema)))
+            .map(|(k, p)| (k.to_string(), sample(&p.schema)))
             .collect();
         lines.push(wrap(&event.name, base.clone()));
         for (key, p) in &event.parameters {
             let mut without = base.clone();
-            without.shift_remove(key);
+            without.shift_remove(&**key);
             lines.push(wrap(&event.name, without));
             for value in value_pool() {
                 let mut changed = base.clone();
-                changed.insert(key.clone(), value.clone());
+                changed.insert(key.to_string(), value.clone());
                 lines.push(wrap(&event.name, changed));
                 if let (Type::Object(props), Some(Value::Object(inner))) =
-                    (&p.schema.ty, base.get(key))
+                    (&p.schema.ty, base.get(&**key))
                 {
                     for prop in props.keys() {
                         let mut inner = inner.clone();
-                        inner.insert(prop.clone(), value.clone());
+                        inner.insert(prop.to_string(), value.clone());
                         let mut changed = base.clone();
-                        changed.insert(key.clone(), Value::Object(inner));
+                        changed.insert(key.to_string(), Value::Object(inner));
                         lines.push(wrap(&event.name, changed));
                     }
                 }

@@ -198,9 +198,9 @@ pub fn parameters_schema(
     let mut props = Map::new();
     let mut required = Vec::new();
     for (name, p) in parameters {
-        props.insert(name.clone(), parameter_schema(p, options));
+        props.insert(name.to_string(), parameter_schema(p, options));
         if p.required {
-            required.push(Value::from(name.clone()));
+            required.push(Value::from(&**name));
         }
     }
     schema.insert("properties".into(), Value::Object(props));

@@ -69,7 +69,7 @@ fn parameters(sources: &SourceMap, params: &Parameters) -> Value {
     Value::Object(
         params
             .iter()
-            .map(|(name, p)| (name.clone(), parameter(sources, p)))
+            .map(|(name, p)| (name.to_string(), parameter(sources, p)))
             .collect(),
     )
 }

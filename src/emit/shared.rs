@@ -412,7 +412,7 @@ impl<'c> Shaper<'_, 'c> {
         let mut shape = Shape::default();
         let mut covered: Vec<(usize, HashSet<&str>)> = Vec::new();
         for (key, p) in parameters {
-            if skip == Some(key.as_str()) {
+            if skip == Some(&**key) {
                 continue;
             }
             let cover = p
@@ -432,7 +432,7 @@ impl<'c> Shaper<'_, 'c> {
                     Some((_, keys)) => {
                         keys.insert(key);
                     }
-                    None => covered.push((i, HashSet::from([key.as_str()]))),
+                    None => covered.push((i, HashSet::from([&**key]))),
                 },
                 None => shape.own.push(p),
             }
@@ -444,8 +444,8 @@ impl<'c> Shaper<'_, 'c> {
                 omit: self.shared[i]
                     .parameters
                     .keys()
-                    .filter(|k| !keys.contains(k.as_str()))
-                    .cloned()
+                    .filter(|k| !keys.contains(&***k))
+                    .map(|k| k.to_string())
                     .collect(),
             })
             .collect();

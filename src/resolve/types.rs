@@ -13,6 +13,8 @@ use crate::model::{
 use crate::source::{SourceMap, Span};
 use crate::yaml::{Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
 
+mod inherited;
+
 /// Deepest nesting of `properties` / `items` / `values`.
 pub(super) const MAX_DEPTH: usize = 64;
 
@@ -36,6 +38,9 @@ pub struct Resolver<'m, 't> {
     /// The chain asked for last: the entries one merge brought in come in a row with the same steps.
     last: Option<(Via, InheritChain)>,
     no_via: InheritChain,
+    /// Anchored mappings of parameters resolved once, by (node, depth); `None` for one with a problem
+    /// (see [`inherited`]).
+    templates: FxHashMap<(NodeId, usize), Option<inherited::Template>>,
 }
 
 impl<'m, 't> Resolver<'m, 't> {
@@ -53,6 +58,7 @@ impl<'m, 't> Resolver<'m, 't> {
             hops: FxHashMap::default(),
             last: None,
             no_via: Arc::from([]),
+            templates: FxHashMap::default(),
         }
     }
 
@@ -157,6 +163,9 @@ impl<'m, 't> Resolver<'m, 't> {
         {
             return Some(Parameters::default());
         }
+        if let Some(merged) = self.merged_parameters(node, depth, diagnostics) {
+            return Some(merged);
+        }
         let Some(merged) = self.merger.mapping(node, diagnostics) else {
             diagnostics.push(
                 Diagnostic::error(
@@ -176,7 +185,7 @@ impl<'m, 't> Resolver<'m, 't> {
         for entry in &merged.entries {
             let mut local = Vec::new();
             if let Some(p) = self.parameter(entry, depth, &mut local) {
-                out.insert(String::from(&*entry.key), p);
+                out.insert(Arc::clone(&entry.key), p);
             }
             self.add_inherited_labels(entry, &mut local);
             diagnostics.append(&mut local);

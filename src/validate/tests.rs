@@ -228,7 +228,7 @@ fn sample(schema: &Schema) -> Value {
         Type::Object(props) => Value::Object(
             props
                 .iter()
-                .map(|(k, p)| (k.clone(), sample(&p.schema)))
+                .map(|(k, p)| (k.to_string(), sample(&p.schema)))
                 .collect(),
         ),
         Type::Array(items) => json!([sample(items)]),
@@ -242,16 +242,16 @@ fn generated_lines(catalog: &Catalog, name_field: &str) -> Vec<String> {
         let mut base = serde_json::Map::new();
         base.insert(name_field.into(), event.name.clone().into());
         for (k, p) in &event.parameters {
-            base.insert(k.clone(), sample(&p.schema));
+            base.insert(k.to_string(), sample(&p.schema));
         }
         lines.push(Value::Object(base.clone()).to_string());
         for key in event.parameters.keys() {
             let mut without = base.clone();
-            without.shift_remove(key);
+            without.shift_remove(&**key);
             lines.push(Value::Object(without).to_string());
             for value in value_pool() {
                 let mut changed = base.clone();
-                changed.insert(key.clone(), value);
+                changed.insert(key.to_string(), value);
                 lines.push(Value::Object(changed).to_string());
             }
         }

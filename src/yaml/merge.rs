@@ -7,6 +7,7 @@
 //! result, which is what keeps merges linear: each mapping is flattened once and memoized.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
@@ -73,8 +74,8 @@ impl Via {
 /// A key of a flattened mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// The key's text.
-    pub key: Rc<str>,
+    /// The key's text, shared with the resolved parameters' keys.
+    pub key: Arc<str>,
     /// The key node, where the winning definition was written.
     pub key_node: NodeId,
     /// The value node (may be an alias: use [`Tree::deref`]).
@@ -155,7 +156,7 @@ impl<'t> Merger<'t> {
                 self.merge_value(value, &mut merged, diagnostics);
             } else if let Some(scalar) = tree.scalar(key) {
                 explicit.push(Entry {
-                    key: Rc::from(scalar.value.as_ref()),
+                    key: Arc::from(scalar.value.as_ref()),
                     key_node: key,
                     value,
                     via: Via::default(),
@@ -169,7 +170,9 @@ impl<'t> Merger<'t> {
             Rc::new(Merged { entries: explicit })
         } else {
             merged.append(&mut explicit);
-            Rc::new(dedup(merged.into_iter()))
+            Rc::new(Merged {
+                entries: dedup(merged.into_iter()),
+            })
         };
         // Only an anchored mapping can be reached again (through an alias): remember just those.
         if tree.get(id).anchor.is_some() {
@@ -234,7 +237,7 @@ impl<'t> Merger<'t> {
         };
         out.extend(sub.entries.iter().map(|e| {
             Entry {
-                key: Rc::clone(&e.key),
+                key: Arc::clone(&e.key),
                 key_node: e.key_node,
                 value: e.value,
                 via: prepend(&e.via),
@@ -260,38 +263,65 @@ fn all_distinct(entries: &[Entry]) -> bool {
             .all(|(i, e)| entries[..i].iter().all(|earlier| earlier.key != e.key))
 }
 
-/// Keep each key at its first position with its last value, recording what was overridden.
-fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
+/// What merging needs of a key's definition: its key, which definition it is, and the definitions of the
+/// same key it overrode. [`Entry`] is one; the resolver merges already resolved parameters with the same
+/// rules ([`dedup`]).
+pub trait Overriding: Sized {
+    /// The key's text.
+    fn key(&self) -> &Arc<str>;
+    /// The definition: its key node and value node. The same definition reached along two merge paths
+    /// overrides nothing.
+    fn definition(&self) -> (NodeId, NodeId);
+    /// Definitions of the same key this one overrode, oldest first.
+    fn shadowed_mut(&mut self) -> &mut Vec<Self>;
+}
+
+impl Overriding for Entry {
+    fn key(&self) -> &Arc<str> {
+        &self.key
+    }
+
+    fn definition(&self) -> (NodeId, NodeId) {
+        (self.key_node, self.value)
+    }
+
+    fn shadowed_mut(&mut self) -> &mut Vec<Entry> {
+        &mut self.shadowed
+    }
+}
+
+/// Keep each key at its first position with its last value, recording what was overridden: PyYAML's
+/// dict built from the merged list.
+pub fn dedup<T: Overriding>(entries: impl ExactSizeIterator<Item = T>) -> Vec<T> {
     // The entries in place, and each key's position: they are moved once, into the result.
-    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
-    let mut by_key: FxHashMap<Rc<str>, usize> =
+    let mut out: Vec<T> = Vec::with_capacity(entries.len());
+    let mut by_key: FxHashMap<Arc<str>, usize> =
         FxHashMap::with_capacity_and_hasher(entries.len(), FxBuildHasher);
     for entry in entries {
         // One hash a key: the slot is found once, whether the key is new or overrides an earlier one.
-        match by_key.entry(Rc::clone(&entry.key)) {
+        match by_key.entry(Arc::clone(entry.key())) {
             std::collections::hash_map::Entry::Occupied(slot) => {
                 let existing = &mut out[*slot.get()];
                 let mut old = std::mem::replace(existing, entry);
-                let winner = (existing.key_node, existing.value);
-                let mut shadowed = std::mem::take(&mut old.shadowed);
+                let winner = existing.definition();
+                let mut shadowed = std::mem::take(old.shadowed_mut());
                 // The same definition reached again (a fragment merged along two paths) overrides
                 // nothing: each overridden definition is kept once, and the winner never.
-                if (old.key_node, old.value) != winner {
+                if old.definition() != winner {
                     shadowed.push(old);
                 }
-                shadowed.append(&mut existing.shadowed);
+                shadowed.append(existing.shadowed_mut());
                 let mut i = 0;
                 while i < shadowed.len() {
-                    let this = (shadowed[i].key_node, shadowed[i].value);
-                    if this == winner || shadowed[..i].iter().any(|e| (e.key_node, e.value) == this)
-                    {
+                    let this = shadowed[i].definition();
+                    if this == winner || shadowed[..i].iter().any(|e| e.definition() == this) {
                         shadowed.remove(i);
                     } else {
                         i += 1;
                     }
                 }
                 shadowed.truncate(SHADOW_LIMIT);
-                existing.shadowed = shadowed;
+                *existing.shadowed_mut() = shadowed;
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(out.len());
@@ -299,7 +329,7 @@ fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Merged {
             }
         }
     }
-    Merged { entries: out }
+    out
 }
 
 fn non_mapping(tree: &Tree, value: NodeId) -> Diagnostic {

@@ -74,7 +74,7 @@ impl<'a> Generator<'a> {
                 .iter()
                 .filter(|x| x.omit.is_empty())
                 .filter_map(|x| fragments.get(x.fragment))
-                .flat_map(|g| g.fragment.parameters.keys().map(String::as_str))
+                .flat_map(|g| g.fragment.parameters.keys().map(|k| &**k))
                 .collect();
             let skip_name_field = self.options.payload_field.is_empty();
             let methods: Vec<&'a Parameter> = f

@@ -1,0 +1,224 @@
+//! Merging resolved parameters. A mapping of parameters whose `<<` keys merge anchored fragments is built
+//! from each fragment's parameters resolved once (its [`Template`]), instead of flattening the fragment's
+//! entries again and resolving each of them for every event that merges it: an inherited parameter then
+//! costs a copy of a resolved one with one more merge step in front of its provenance.
+//!
+//! The result is the general path's ([`Resolver::parameters`] over [`crate::yaml::Merger`]): the same keys
+//! in the same order (the same [`dedup`]), the same definitions, provenance and overridden definitions.
+//! Whenever that could differ (a merged fragment has a problem, a merge is not of an anchored mapping, a
+//! key is repeated), the mapping takes the general path, which reports what it finds.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::Resolver;
+use crate::diagnostics::Diagnostic;
+use crate::model::{Inherit, InheritChain, Origin, Parameter, Parameters};
+use crate::yaml::{Entry, Hop, NodeId, NodeKind, Overriding, Via, dedup};
+
+/// One key of a mapping being merged: its definition, resolved (`None` when it could not be), and the
+/// definitions of the key it overrode.
+#[derive(Debug, Clone)]
+pub(super) struct Slot {
+    key: Arc<str>,
+    definition: (NodeId, NodeId),
+    param: Option<Parameter>,
+    shadowed: Vec<Slot>,
+}
+
+impl Overriding for Slot {
+    fn key(&self) -> &Arc<str> {
+        &self.key
+    }
+
+    fn definition(&self) -> (NodeId, NodeId) {
+        self.definition
+    }
+
+    fn shadowed_mut(&mut self) -> &mut Vec<Slot> {
+        &mut self.shadowed
+    }
+}
+
+/// An anchored mapping's parameters, resolved once, their provenance starting at the mapping.
+pub(super) type Template = Rc<[Slot]>;
+
+/// Provenance chains with one more step in front, each made once per merge step: the parameters of a
+/// fragment share a few chains, so copies of them share a few too.
+struct Prepended {
+    step: Arc<Inherit>,
+    made: Vec<(*const Arc<Inherit>, InheritChain)>,
+}
+
+impl Prepended {
+    fn slot(&mut self, slot: &Slot) -> Slot {
+        Slot {
+            key: Arc::clone(&slot.key),
+            definition: slot.definition,
+            param: slot.param.as_ref().map(|p| self.param(p)),
+            shadowed: slot.shadowed.iter().map(|s| self.slot(s)).collect(),
+        }
+    }
+
+    fn param(&mut self, p: &Parameter) -> Parameter {
+        let inner = &p.origin.via;
+        let id = inner.as_ptr();
+        let via = match self.made.iter().find(|(made, _)| *made == id) {
+            Some((_, chain)) => Arc::clone(chain),
+            None => {
+                let chain: InheritChain = std::iter::once(Arc::clone(&self.step))
+                    .chain(inner.iter().cloned())
+                    .collect();
+                self.made.push((id, Arc::clone(&chain)));
+                chain
+            }
+        };
+        Parameter {
+            definition: Arc::clone(&p.definition),
+            origin: Origin {
+                key: p.origin.key,
+                value: p.origin.value,
+                via,
+            },
+            shadowed: Vec::new(),
+        }
+    }
+}
+
+impl Resolver<'_, '_> {
+    /// The parameters of a mapping that merges anchored fragments, built from their templates; `None`,
+    /// having reported nothing, when the mapping must take the general path: it merges nothing, merges
+    /// something other than an anchored mapping, repeats a key, or a fragment it merges has a problem.
+    pub(super) fn merged_parameters(
+        &mut self,
+        node: NodeId,
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Parameters> {
+        let (hops, explicit) = self.merge_plan(node)?;
+        let mut templates = Vec::with_capacity(hops.len());
+        for hop in hops {
+            templates.push((hop, self.template(hop.target, depth, diagnostics)?));
+        }
+        let merged: usize = templates.iter().map(|(_, t)| t.len()).sum();
+        let mut slots = Vec::with_capacity(merged + explicit.len());
+        for (hop, template) in &templates {
+            let mut prepended = Prepended {
+                step: self.inherit(*hop),
+                made: Vec::new(),
+            };
+            slots.extend(template.iter().map(|slot| prepended.slot(slot)));
+        }
+        // Explicit keys win over merged ones; they override nothing yet, so each is resolved alone.
+        for entry in explicit {
+            let param = self.memoized(&entry, depth, diagnostics);
+            slots.push(Slot {
+                definition: (entry.key_node, entry.value),
+                key: entry.key,
+                param,
+                shadowed: Vec::new(),
+            });
+        }
+        let slots = dedup(slots.into_iter());
+        let mut out = Parameters::with_capacity_and_hasher(slots.len(), Default::default());
+        for slot in slots {
+            let Some(mut p) = slot.param else {
+                continue;
+            };
+            p.shadowed = slot.shadowed.into_iter().filter_map(|s| s.param).collect();
+            out.insert(slot.key, p);
+        }
+        Some(out)
+    }
+
+    /// The merge steps of a mapping in PyYAML's order (a sequence's mappings in reverse) and its explicit
+    /// entries, when every merge is of an anchored mapping and no explicit key repeats.
+    fn merge_plan(&self, node: NodeId) -> Option<(Vec<Hop>, Vec<Entry>)> {
+        let tree = self.tree();
+        let NodeKind::Mapping(pairs) = &tree.resolved(node).kind else {
+            return None;
+        };
+        let mut hops = Vec::new();
+        let mut explicit: Vec<Entry> = Vec::new();
+        let anchored = |value: NodeId| {
+            let target = tree.deref(value);
+            let node = tree.get(target);
+            (matches!(node.kind, NodeKind::Mapping(_)) && node.anchor.is_some()).then_some(Hop {
+                alias: tree.get(value).span,
+                target,
+            })
+        };
+        for &(key, value) in pairs.iter() {
+            if tree.is_merge_key(key) {
+                match &tree.resolved(value).kind {
+                    NodeKind::Sequence(items) => {
+                        for &item in items.iter().rev() {
+                            hops.push(anchored(item)?);
+                        }
+                    }
+                    _ => hops.push(anchored(value)?),
+                }
+            } else if let Some(scalar) = tree.scalar(key) {
+                if explicit.iter().any(|e| *e.key == *scalar.value) {
+                    return None;
+                }
+                explicit.push(Entry {
+                    key: Arc::from(scalar.value.as_ref()),
+                    key_node: key,
+                    value,
+                    via: Via::default(),
+                    shadowed: Vec::new(),
+                });
+            }
+        }
+        (!hops.is_empty()).then_some((hops, explicit))
+    }
+
+    /// An anchored mapping's parameters resolved once (per chunk of events), or `None` when it has a
+    /// problem. The problems of merging it are reported here, to its first user, as the merger reports
+    /// them once; a problem in one of its parameters is left to the general path, which reports it for
+    /// every event that inherits the parameter.
+    fn template(
+        &mut self,
+        target: NodeId,
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Template> {
+        if let Some(done) = self.templates.get(&(target, depth)) {
+            return done.clone();
+        }
+        let mut merge_problems = Vec::new();
+        let made = self
+            .merger
+            .mapping(target, &mut merge_problems)
+            .filter(|_| merge_problems.is_empty())
+            .and_then(|merged| {
+                let mut problems = Vec::new();
+                let mut slots = Vec::with_capacity(merged.entries.len());
+                for entry in &merged.entries {
+                    let param = self.memoized(entry, depth, &mut problems)?;
+                    let shadowed = entry
+                        .shadowed
+                        .iter()
+                        .map(|old| Slot {
+                            key: Arc::clone(&old.key),
+                            definition: (old.key_node, old.value),
+                            // Problems in overridden definitions are reported where they are written.
+                            param: self.memoized(old, depth, &mut Vec::new()),
+                            shadowed: Vec::new(),
+                        })
+                        .collect();
+                    slots.push(Slot {
+                        key: Arc::clone(&entry.key),
+                        definition: (entry.key_node, entry.value),
+                        param: Some(param),
+                        shadowed,
+                    });
+                }
+                problems.is_empty().then(|| Template::from(slots))
+            });
+        diagnostics.append(&mut merge_problems);
+        self.templates.insert((target, depth), made.clone());
+        made
+    }
+}
