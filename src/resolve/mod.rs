@@ -8,6 +8,9 @@ mod reach;
 mod types;
 mod values;
 
+#[cfg(test)]
+mod tests;
+
 /// The keys of a long-form parameter (re-exported for the language server's completion).
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,6 +27,25 @@ pub use raw::{EVENT_KEYS, EventKey, PARAMETER_KEYS, ParameterKey};
 
 /// Resolve every document of the tree into a catalog.
 pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
+    resolve_with(sources, tree, diagnostics, Merging::Templates)
+}
+
+/// How mappings of parameters that merge fragments are resolved: from the fragments' resolved parameters
+/// (`types::inherited`), or always by flattening the mapping and resolving every entry (the general path,
+/// which the tests hold the first to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Merging {
+    Templates,
+    #[cfg_attr(not(test), allow(dead_code))]
+    General,
+}
+
+fn resolve_with(
+    sources: Arc<SourceMap>,
+    tree: &Tree,
+    diagnostics: &mut Vec<Diagnostic>,
+    merging: Merging,
+) -> Catalog {
     let mut catalog = Catalog::new(Arc::clone(&sources));
     // Everything below expands aliases and merges: only within the run's budget, decided on the text alone.
     if !yaml::budget::check(tree, diagnostics) {
@@ -41,6 +63,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         tree,
         &top.events,
         &fragment_by_node,
+        merging,
         &mut catalog,
         diagnostics,
     );
@@ -49,6 +72,7 @@ pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagn
         &mut merger,
         top.fragments,
         &fragment_by_node,
+        merging,
         &mut catalog,
         diagnostics,
     );
@@ -183,6 +207,7 @@ fn resolve_events(
     tree: &Tree,
     event_nodes: &[EventNode],
     fragment_by_node: &FxHashMap<NodeId, String>,
+    merging: Merging,
     catalog: &mut Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -196,6 +221,7 @@ fn resolve_events(
         .map(|events| {
             let mut merger = Merger::new(tree);
             let mut resolver = types::Resolver::new(&mut merger, fragment_by_node, sources);
+            resolver.templates = merging == Merging::Templates;
             let mut found = Vec::new();
             let mut unresolved_uses = Vec::new();
             let out = events
@@ -233,10 +259,12 @@ fn resolve_fragments(
     merger: &mut Merger<'_>,
     fragments: Vec<FragmentNode>,
     fragment_by_node: &FxHashMap<NodeId, String>,
+    merging: Merging,
     catalog: &mut Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut resolver = types::Resolver::new(merger, fragment_by_node, sources);
+    resolver.templates = merging == Merging::Templates;
     let mut fragment_spans: HashMap<String, Span> = HashMap::new();
     for f in fragments {
         // The catalog keys fragments by name (provenance and docs name them), so a second `.name` would

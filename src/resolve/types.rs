@@ -40,7 +40,10 @@ pub struct Resolver<'m, 't> {
     no_via: InheritChain,
     /// Anchored mappings of parameters resolved once, by (node, depth); `None` for one with a problem
     /// (see [`inherited`]).
-    templates: FxHashMap<(NodeId, usize), Option<inherited::Template>>,
+    resolved_templates: FxHashMap<(NodeId, usize), Option<inherited::Template>>,
+    /// Whether mappings that merge fragments are built from the fragments' templates (else always by the
+    /// general path).
+    pub templates: bool,
 }
 
 impl<'m, 't> Resolver<'m, 't> {
@@ -58,7 +61,8 @@ impl<'m, 't> Resolver<'m, 't> {
             hops: FxHashMap::default(),
             last: None,
             no_via: Arc::from([]),
-            templates: FxHashMap::default(),
+            resolved_templates: FxHashMap::default(),
+            templates: true,
         }
     }
 
@@ -163,7 +167,9 @@ impl<'m, 't> Resolver<'m, 't> {
         {
             return Some(Parameters::default());
         }
-        if let Some(merged) = self.merged_parameters(node, depth, diagnostics) {
+        if self.templates
+            && let Some(merged) = self.merged_parameters(node, depth, diagnostics)
+        {
             return Some(merged);
         }
         let Some(merged) = self.merger.mapping(node, diagnostics) else {

@@ -184,7 +184,7 @@ impl Resolver<'_, '_> {
         depth: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Template> {
-        if let Some(done) = self.templates.get(&(target, depth)) {
+        if let Some(done) = self.resolved_templates.get(&(target, depth)) {
             return done.clone();
         }
         let mut merge_problems = Vec::new();
@@ -218,7 +218,8 @@ impl Resolver<'_, '_> {
                 problems.is_empty().then(|| Template::from(slots))
             });
         diagnostics.append(&mut merge_problems);
-        self.templates.insert((target, depth), made.clone());
+        self.resolved_templates
+            .insert((target, depth), made.clone());
         made
     }
 }
