@@ -263,12 +263,10 @@ fn all_distinct(entries: &[Entry]) -> bool {
             .all(|(i, e)| entries[..i].iter().all(|earlier| earlier.key != e.key))
 }
 
-/// What merging needs of a key's definition: its key, which definition it is, and the definitions of the
-/// same key it overrode. [`Entry`] is one; the resolver merges already resolved parameters with the same
-/// rules ([`dedup`]).
+/// What merging needs of a key's definition: which definition it is, and the definitions of the same key
+/// it overrode. [`Entry`] is one; the resolver merges already resolved parameters by the same rule
+/// ([`overrides`]).
 pub trait Overriding: Sized {
-    /// The key's text.
-    fn key(&self) -> &Arc<str>;
     /// The definition: its key node and value node. The same definition reached along two merge paths
     /// overrides nothing.
     fn definition(&self) -> (NodeId, NodeId);
@@ -277,10 +275,6 @@ pub trait Overriding: Sized {
 }
 
 impl Overriding for Entry {
-    fn key(&self) -> &Arc<str> {
-        &self.key
-    }
-
     fn definition(&self) -> (NodeId, NodeId) {
         (self.key_node, self.value)
     }
@@ -292,36 +286,18 @@ impl Overriding for Entry {
 
 /// Keep each key at its first position with its last value, recording what was overridden: PyYAML's
 /// dict built from the merged list.
-pub fn dedup<T: Overriding>(entries: impl ExactSizeIterator<Item = T>) -> Vec<T> {
+fn dedup(entries: impl ExactSizeIterator<Item = Entry>) -> Vec<Entry> {
     // The entries in place, and each key's position: they are moved once, into the result.
-    let mut out: Vec<T> = Vec::with_capacity(entries.len());
+    let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
     let mut by_key: FxHashMap<Arc<str>, usize> =
         FxHashMap::with_capacity_and_hasher(entries.len(), FxBuildHasher);
     for entry in entries {
         // One hash a key: the slot is found once, whether the key is new or overrides an earlier one.
-        match by_key.entry(Arc::clone(entry.key())) {
+        match by_key.entry(Arc::clone(&entry.key)) {
             std::collections::hash_map::Entry::Occupied(slot) => {
                 let existing = &mut out[*slot.get()];
-                let mut old = std::mem::replace(existing, entry);
-                let winner = existing.definition();
-                let mut shadowed = std::mem::take(old.shadowed_mut());
-                // The same definition reached again (a fragment merged along two paths) overrides
-                // nothing: each overridden definition is kept once, and the winner never.
-                if old.definition() != winner {
-                    shadowed.push(old);
-                }
-                shadowed.append(existing.shadowed_mut());
-                let mut i = 0;
-                while i < shadowed.len() {
-                    let this = shadowed[i].definition();
-                    if this == winner || shadowed[..i].iter().any(|e| e.definition() == this) {
-                        shadowed.remove(i);
-                    } else {
-                        i += 1;
-                    }
-                }
-                shadowed.truncate(SHADOW_LIMIT);
-                *existing.shadowed_mut() = shadowed;
+                let old = std::mem::replace(existing, entry);
+                overrides(existing, old);
             }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(out.len());
@@ -330,6 +306,29 @@ pub fn dedup<T: Overriding>(entries: impl ExactSizeIterator<Item = T>) -> Vec<T>
         }
     }
     out
+}
+
+/// A later definition of a key (`winner`) replaces `old` at its position: what `winner` overrides is then
+/// what `old` overrode, `old` itself, and what `winner` overrode before, each definition once and never
+/// the winner's own (a fragment merged along two paths overrides nothing), at most [`SHADOW_LIMIT`].
+pub fn overrides<T: Overriding>(winner: &mut T, mut old: T) {
+    let id = winner.definition();
+    let mut shadowed = std::mem::take(old.shadowed_mut());
+    if old.definition() != id {
+        shadowed.push(old);
+    }
+    shadowed.append(winner.shadowed_mut());
+    let mut i = 0;
+    while i < shadowed.len() {
+        let this = shadowed[i].definition();
+        if this == id || shadowed[..i].iter().any(|e| e.definition() == this) {
+            shadowed.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    shadowed.truncate(SHADOW_LIMIT);
+    *winner.shadowed_mut() = shadowed;
 }
 
 fn non_mapping(tree: &Tree, value: NodeId) -> Diagnostic {

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-pub use merge::{Entry, Hop, Merged, Merger, Overriding, Via, dedup};
+pub use merge::{Entry, Hop, Merged, Merger, Overriding, Via, overrides};
 pub use node::{Anchor, Document, Node, NodeId, NodeKind, Scalar, Tree};
 
 use crate::diagnostics::Diagnostic;

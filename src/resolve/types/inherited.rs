@@ -4,8 +4,8 @@
 //! costs a copy of a resolved one with one more merge step in front of its provenance.
 //!
 //! The result is the general path's ([`Resolver::parameters`] over [`crate::yaml::Merger`]): the same keys
-//! in the same order (the same [`dedup`]), the same definitions, provenance and overridden definitions.
-//! Whenever that could differ (a merged fragment has a problem, a merge is not of an anchored mapping, a
+//! in the same order (a later definition of a key replaces the earlier by the same [`overrides`]), the
+//! same definitions, provenance and overridden definitions. Whenever that could differ (a merged fragment has a problem, a merge is not of an anchored mapping, a
 //! key is repeated), the mapping takes the general path, which reports what it finds.
 
 use std::rc::Rc;
@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::Resolver;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Inherit, InheritChain, Origin, Parameter, Parameters};
-use crate::yaml::{Entry, Hop, NodeId, NodeKind, Overriding, Via, dedup};
+use crate::yaml::{Entry, Hop, NodeId, NodeKind, Overriding, Via, overrides};
 
 /// One key of a mapping being merged: its definition, resolved (`None` when it could not be), and the
 /// definitions of the key it overrode.
@@ -27,16 +27,78 @@ pub(super) struct Slot {
 }
 
 impl Overriding for Slot {
-    fn key(&self) -> &Arc<str> {
-        &self.key
-    }
-
     fn definition(&self) -> (NodeId, NodeId) {
         self.definition
     }
 
     fn shadowed_mut(&mut self) -> &mut Vec<Slot> {
         &mut self.shadowed
+    }
+}
+
+/// A mapping being merged, inserted straight into its parameters (one hash a key): each position's
+/// definition and what it overrode are kept beside it until the end.
+struct Merge {
+    out: Parameters,
+    definitions: Vec<(NodeId, NodeId)>,
+    shadowed: Vec<Vec<Slot>>,
+}
+
+impl Merge {
+    fn with_capacity(size: usize) -> Self {
+        Merge {
+            out: Parameters::with_capacity_and_hasher(size, Default::default()),
+            definitions: Vec::with_capacity(size),
+            shadowed: Vec::with_capacity(size),
+        }
+    }
+
+    /// The next key of PyYAML's merged list: a new key is appended, a known one replaced in place.
+    fn add(
+        &mut self,
+        key: &Arc<str>,
+        definition: (NodeId, NodeId),
+        param: Parameter,
+        shadowed: Vec<Slot>,
+    ) {
+        match self.out.entry(Arc::clone(key)) {
+            indexmap::map::Entry::Vacant(slot) => {
+                slot.insert(param);
+                self.definitions.push(definition);
+                self.shadowed.push(shadowed);
+            }
+            indexmap::map::Entry::Occupied(mut slot) => {
+                let i = slot.index();
+                let old = Slot {
+                    key: Arc::clone(key),
+                    definition: self.definitions[i],
+                    param: Some(slot.insert(param)),
+                    shadowed: std::mem::take(&mut self.shadowed[i]),
+                };
+                let mut winner = Slot {
+                    key: Arc::clone(key),
+                    definition,
+                    param: None,
+                    shadowed,
+                };
+                overrides(&mut winner, old);
+                self.definitions[i] = definition;
+                self.shadowed[i] = winner.shadowed;
+            }
+        }
+    }
+
+    /// The parameters, each with the definitions it overrode, without the keys `left_out`.
+    fn finish(mut self, left_out: &[Arc<str>]) -> Parameters {
+        for (p, shadowed) in self.out.values_mut().zip(self.shadowed) {
+            if !shadowed.is_empty() {
+                p.shadowed = shadowed.into_iter().filter_map(|s| s.param).collect();
+            }
+        }
+        for key in left_out {
+            self.out.shift_remove(&**key);
+        }
+        self.out
     }
 }
 
@@ -100,35 +162,31 @@ impl Resolver<'_, '_> {
         for hop in hops {
             templates.push((hop, self.template(hop.target, depth, diagnostics)?));
         }
-        let merged: usize = templates.iter().map(|(_, t)| t.len()).sum();
-        let mut slots = Vec::with_capacity(merged + explicit.len());
+        let size = templates.iter().map(|(_, t)| t.len()).sum::<usize>() + explicit.len();
+        let mut merge = Merge::with_capacity(size);
         for (hop, template) in &templates {
             let mut prepended = Prepended {
                 step: self.inherit(*hop),
                 made: Vec::new(),
             };
-            slots.extend(template.iter().map(|slot| prepended.slot(slot)));
+            for slot in template.iter() {
+                // A template holds only parameters that resolved.
+                let param = prepended.param(slot.param.as_ref()?);
+                let shadowed = slot.shadowed.iter().map(|s| prepended.slot(s)).collect();
+                merge.add(&slot.key, slot.definition, param, shadowed);
+            }
         }
-        // Explicit keys win over merged ones; they override nothing yet, so each is resolved alone.
+        // Explicit keys come last and win; one that does not resolve leaves its key out.
+        let mut left_out = Vec::new();
         for entry in explicit {
-            let param = self.memoized(&entry, depth, diagnostics);
-            slots.push(Slot {
-                definition: (entry.key_node, entry.value),
-                key: entry.key,
-                param,
-                shadowed: Vec::new(),
-            });
+            match self.memoized(&entry, depth, diagnostics) {
+                Some(param) => {
+                    merge.add(&entry.key, (entry.key_node, entry.value), param, Vec::new())
+                }
+                None => left_out.push(entry.key),
+            }
         }
-        let slots = dedup(slots.into_iter());
-        let mut out = Parameters::with_capacity_and_hasher(slots.len(), Default::default());
-        for slot in slots {
-            let Some(mut p) = slot.param else {
-                continue;
-            };
-            p.shadowed = slot.shadowed.into_iter().filter_map(|s| s.param).collect();
-            out.insert(slot.key, p);
-        }
-        Some(out)
+        Some(merge.finish(&left_out))
     }
 
     /// The merge steps of a mapping in PyYAML's order (a sequence's mappings in reverse) and its explicit
