@@ -262,8 +262,16 @@ impl Type {
 }
 
 /// Value constraints. Which apply depends on the type; resolve rejects the ones that do not.
+///
+/// Most values have none, and a catalog holds a schema for every parameter, item and property: so the
+/// set is kept behind a pointer, allocated when the first constraint is set. It reads as a
+/// [`ConstraintSet`] (`c.minimum`, `c.pattern = ...`).
+#[derive(Clone, Default)]
+pub struct Constraints(Option<Box<ConstraintSet>>);
+
+/// The constraints themselves (see [`Constraints`]).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Constraints {
+pub struct ConstraintSet {
     /// Allowed values.
     pub enumeration: Option<Vec<serde_json::Value>>,
     /// Regular expression (ECMA 262) a string must match.
@@ -282,10 +290,48 @@ pub struct Constraints {
     pub max_items: Option<u64>,
 }
 
+/// What an unconstrained value reads as.
+static NO_CONSTRAINTS: ConstraintSet = ConstraintSet {
+    enumeration: None,
+    pattern: None,
+    minimum: None,
+    maximum: None,
+    min_length: None,
+    max_length: None,
+    min_items: None,
+    max_items: None,
+};
+
 impl Constraints {
     /// Whether no constraint is set.
     pub fn is_empty(&self) -> bool {
-        *self == Constraints::default()
+        **self == NO_CONSTRAINTS
+    }
+}
+
+impl std::ops::Deref for Constraints {
+    type Target = ConstraintSet;
+
+    fn deref(&self) -> &ConstraintSet {
+        self.0.as_deref().unwrap_or(&NO_CONSTRAINTS)
+    }
+}
+
+impl std::ops::DerefMut for Constraints {
+    fn deref_mut(&mut self) -> &mut ConstraintSet {
+        self.0.get_or_insert_default()
+    }
+}
+
+impl PartialEq for Constraints {
+    fn eq(&self, other: &Constraints) -> bool {
+        **self == **other
+    }
+}
+
+impl std::fmt::Debug for Constraints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
     }
 }
 
