@@ -38,6 +38,23 @@ impl Catalog {
     }
 }
 
+/// Events from which a catalog is freed on every core.
+const PARALLEL_DROP: usize = 2048;
+
+impl Drop for Catalog {
+    /// A large catalog holds hundreds of thousands of parameters (every event its own copy of each one it
+    /// inherits): free its events on the rayon pool, a chunk per task, rather than on one thread. The
+    /// language server drops one on every edit.
+    fn drop(&mut self) {
+        if self.events.len() < PARALLEL_DROP {
+            return;
+        }
+        let events: Vec<Event> = std::mem::take(&mut self.events).into_values().collect();
+        use rayon::prelude::*;
+        events.into_par_iter().with_min_len(256).for_each(drop);
+    }
+}
+
 /// Parameters by name, in resolved order. Hashed with FxHash: a catalog holds hundreds of thousands of
 /// short keys, and they come from the definitions, not from untrusted input.
 pub type Parameters = IndexMap<Arc<str>, Parameter, rustc_hash::FxBuildHasher>;
