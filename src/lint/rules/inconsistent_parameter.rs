@@ -5,10 +5,11 @@
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Catalog, Definition, Parameter, Parameters, Schema, Type};
+use crate::model::{Catalog, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 
 #[doc = include_str!("inconsistent_parameter.md")]
@@ -66,6 +67,33 @@ fn variant(schema: &Schema) -> String {
     s
 }
 
+/// Whether two schemas certainly have the same [`variant`], compared without formatting: the same type
+/// names down through arrays and maps, and the same enum at the level `variant` reads it from. `false`
+/// only means "format both and compare".
+fn same_variant(a: &Schema, b: &Schema) -> bool {
+    fn enumeration(schema: &Schema) -> Option<&Vec<serde_json::Value>> {
+        let mut inner = schema;
+        while let Type::Array(items) | Type::Map(items) = &inner.ty {
+            inner = items;
+        }
+        schema
+            .constraints
+            .enumeration
+            .as_ref()
+            .or(inner.constraints.enumeration.as_ref())
+    }
+    fn same_type(a: &Type, b: &Type) -> bool {
+        match (a, b) {
+            (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => {
+                same_type(&x.ty, &y.ty)
+            }
+            (Type::Array(_) | Type::Map(_), _) | (_, Type::Array(_) | Type::Map(_)) => false,
+            (x, y) => x.name() == y.name(),
+        }
+    }
+    same_type(&a.ty, &b.ty) && enumeration(a) == enumeration(b)
+}
+
 /// Parameter paths, interned: each is its parent's id (0 for the top level) and its last name, so that
 /// visiting a parameter allocates nothing. Every written definition reached from an event is kept once
 /// per path, in catalog order.
@@ -79,35 +107,68 @@ struct Paths<'c> {
     sites: Vec<Vec<Site<'c>>>,
     /// (path id, key span) already kept.
     seen: FxHashSet<(u32, Span)>,
-    /// (parent id, shared definition) already walked.
-    shared: FxHashSet<(u32, *const Definition)>,
+    /// (parent id, address of a shared definition) already walked.
+    shared: FxHashSet<(u32, usize)>,
 }
 
 impl<'c> Paths<'c> {
+    /// The id of `name` under `parent`, interned on first use.
+    fn id(&mut self, parent: u32, name: &'c str) -> u32 {
+        let next = self.names.len() as u32 + 1;
+        let id = *self.ids.entry((parent, name)).or_insert(next);
+        if id == next {
+            self.names.push((parent, name));
+            self.sites.push(Vec::new());
+        }
+        id
+    }
+
+    /// Keep `site` at path `id` unless its place is kept there already.
+    fn keep(&mut self, id: u32, site: Site<'c>) {
+        if self.seen.insert((id, site.param.origin.key)) {
+            self.sites[id as usize - 1].push(site);
+        }
+    }
+
     fn walk(&mut self, event: &'c str, parent: u32, params: &'c Parameters) {
         for p in params.values() {
             // A shared definition (inherited by many events) met again under the same parent adds nothing:
-            // same name, same place, same properties. Checked by pointer, before hashing any name.
+            // same name, same place (a definition is resolved once per written key), same properties.
+            // Checked by pointer, before hashing any name.
             if Arc::strong_count(&p.definition) > 1
-                && !self.shared.insert((parent, Arc::as_ptr(&p.definition)))
+                && !self.shared.insert((parent, Arc::as_ptr(&p.definition).addr()))
             {
                 continue;
             }
-            let next = self.names.len() as u32 + 1;
-            let id = *self.ids.entry((parent, p.name.as_str())).or_insert(next);
-            if id == next {
-                self.names.push((parent, p.name.as_str()));
-                self.sites.push(Vec::new());
-            }
-            if self.seen.insert((id, p.origin.key)) {
-                self.sites[id as usize - 1].push(Site { event, param: p });
-            }
+            let id = self.id(parent, p.name.as_str());
+            self.keep(id, Site { event, param: p });
             let mut schema = &p.schema;
             while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
                 schema = inner;
             }
             if let Type::Object(props) = &schema.ty {
                 self.walk(event, id, props);
+            }
+        }
+    }
+
+    /// Append what a walk over later events found: its sites go after this walk's, each place still
+    /// kept once per path, so walking the events in chunks and appending the chunks in order keeps what
+    /// one walk over all of them would.
+    fn append(&mut self, later: Paths<'c>) {
+        // A parent's id is smaller than its children's: ids are given in the order paths are met.
+        let mut here = Vec::with_capacity(later.names.len());
+        for &(parent, name) in &later.names {
+            let parent = if parent == 0 {
+                0
+            } else {
+                here[parent as usize - 1]
+            };
+            here.push(self.id(parent, name));
+        }
+        for (sites, &id) in later.sites.into_iter().zip(&here) {
+            for site in sites {
+                self.keep(id, site);
             }
         }
     }
@@ -128,15 +189,36 @@ impl<'c> Paths<'c> {
 impl InconsistentParameter {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        let mut paths = Paths::default();
-        for (name, event) in &catalog.events {
-            paths.walk(name, 0, &event.parameters);
+        // Events are walked in parallel chunks, then the chunks' paths appended in catalog order.
+        const CHUNK: usize = 512;
+        let events: Vec<(&String, &crate::model::Event)> = catalog.events.iter().collect();
+        let chunks: Vec<Paths> = events
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut paths = Paths::default();
+                for (name, event) in chunk {
+                    paths.walk(name, 0, &event.parameters);
+                }
+                paths
+            })
+            .collect();
+        let mut chunks = chunks.into_iter();
+        let mut paths = chunks.next().unwrap_or_default();
+        for later in chunks {
+            paths.append(later);
         }
         // Two paths can share a written place (a fragment merged at the top and inside an object): give
         // each finding its own primary place, since findings are deduplicated by rule and place.
         let mut primaries: FxHashSet<Span> = FxHashSet::default();
         for (index, sites) in paths.sites.iter().enumerate() {
-            if sites.len() < 2 {
+            let Some((first, rest)) = sites.split_first() else {
+                continue;
+            };
+            // Most paths have one variant: tell so without formatting one.
+            if rest
+                .iter()
+                .all(|s| same_variant(&first.param.schema, &s.param.schema))
+            {
                 continue;
             }
             // Variants in order of first appearance, each with its places.
