@@ -97,7 +97,6 @@ fn same_variant(a: &Schema, b: &Schema) -> bool {
 /// Parameter paths, interned: each is its parent's id (0 for the top level) and its last name, so that
 /// visiting a parameter allocates nothing. Every written definition reached from an event is kept once
 /// per path, in catalog order.
-#[derive(Default)]
 struct Paths<'c> {
     /// Id by (parent id, name); ids start at 1.
     ids: rustc_hash::FxHashMap<(u32, &'c str), u32>,
@@ -109,6 +108,26 @@ struct Paths<'c> {
     seen: FxHashSet<(u32, Span)>,
     /// (parent id, address of a shared definition) already walked.
     shared: FxHashSet<(u32, usize)>,
+    /// A direct-mapped cache of `shared` (the same few hundred definitions are met hundreds of thousands
+    /// of times): a hit means "in `shared`" without hashing; a miss asks `shared`.
+    recent: Box<[(u32, usize); RECENT]>,
+}
+
+/// Slots of [`Paths::recent`].
+const RECENT: usize = 1024;
+
+impl Default for Paths<'_> {
+    fn default() -> Self {
+        Paths {
+            ids: Default::default(),
+            names: Vec::new(),
+            sites: Vec::new(),
+            seen: Default::default(),
+            shared: Default::default(),
+            // Address 0 is no definition's: an empty slot matches nothing.
+            recent: Box::new([(0, 0); RECENT]),
+        }
+    }
 }
 
 impl<'c> Paths<'c> {
@@ -130,14 +149,26 @@ impl<'c> Paths<'c> {
         }
     }
 
+    /// Whether the shared `definition` is met under `parent` for the first time.
+    fn first_walk(&mut self, parent: u32, definition: &Arc<crate::model::Definition>) -> bool {
+        let key = (parent, Arc::as_ptr(definition).addr());
+        // Fibonacci hashing: definitions lie a few hundred bytes apart, so the address's low bits alone
+        // would crowd a few slots.
+        let mixed = (key.1 as u64 ^ u64::from(key.0)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = &mut self.recent[(mixed >> (64 - RECENT.trailing_zeros())) as usize];
+        if *slot == key {
+            return false;
+        }
+        *slot = key;
+        self.shared.insert(key)
+    }
+
     fn walk(&mut self, event: &'c str, parent: u32, params: &'c Parameters) {
         for p in params.values() {
             // A shared definition (inherited by many events) met again under the same parent adds nothing:
             // same name, same place (a definition is resolved once per written key), same properties.
             // Checked by pointer, before hashing any name.
-            if Arc::strong_count(&p.definition) > 1
-                && !self.shared.insert((parent, Arc::as_ptr(&p.definition).addr()))
-            {
+            if Arc::strong_count(&p.definition) > 1 && !self.first_walk(parent, &p.definition) {
                 continue;
             }
             let id = self.id(parent, p.name.as_str());
@@ -158,6 +189,7 @@ impl<'c> Paths<'c> {
     fn append(&mut self, later: Paths<'c>) {
         // A parent's id is smaller than its children's: ids are given in the order paths are met.
         let mut here = Vec::with_capacity(later.names.len());
+        self.ids.reserve(later.names.len());
         for &(parent, name) in &later.names {
             let parent = if parent == 0 {
                 0
@@ -166,7 +198,17 @@ impl<'c> Paths<'c> {
             };
             here.push(self.id(parent, name));
         }
+        self.seen
+            .reserve(later.sites.iter().map(Vec::len).sum::<usize>());
         for (sites, &id) in later.sites.into_iter().zip(&here) {
+            let kept = &mut self.sites[id as usize - 1];
+            if kept.is_empty() {
+                // A path new here: every place is new to it, and the chunk's list is taken as it is.
+                self.seen
+                    .extend(sites.iter().map(|site| (id, site.param.origin.key)));
+                *kept = sites;
+                continue;
+            }
             for site in sites {
                 self.keep(id, site);
             }
