@@ -27,6 +27,63 @@ struct Site<'c> {
     event: &'c str,
     /// The parameter as that event holds it.
     param: &'c Parameter,
+    /// Where it is written (`param.origin.key`), and a summary of its variant: copied while the walk has
+    /// the parameter at hand, so that comparing the places of a path does not fetch each parameter
+    /// again from wherever its event lies in memory.
+    key: Span,
+    shape: Shape,
+}
+
+/// What [`variant`] depends on, in a form compared without following pointers: the kinds of the types
+/// down through arrays and maps (four bits a level), and the address of the enum `variant` reads.
+/// Equal shapes have equal variants; shapes that differ may still have equal variants.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    /// `None` when the types nest too deep to pack.
+    types: Option<u64>,
+    enumeration: usize,
+}
+
+impl Shape {
+    fn of(schema: &Schema) -> Shape {
+        let mut types = Some(0u64);
+        let mut level = schema;
+        for depth in 0.. {
+            let kind = match &level.ty {
+                Type::Array(_) => 1,
+                Type::Map(_) => 2,
+                other => 3 + Type::NAMES.iter().position(|n| *n == other.name()).unwrap_or(0) as u64,
+            };
+            types = types.filter(|_| depth < 16).map(|t| t | kind << (4 * depth));
+            match &level.ty {
+                Type::Array(inner) | Type::Map(inner) => level = inner,
+                _ => break,
+            }
+        }
+        Shape {
+            types,
+            enumeration: enumeration(schema).map_or(0, |e| std::ptr::from_ref(e).addr()),
+        }
+    }
+
+    /// Whether the places certainly have the same variant, without fetching their parameters when the
+    /// shapes tell.
+    fn same_variant(a: &Site, b: &Site) -> bool {
+        (a.shape == b.shape && a.shape.types.is_some()) || same_variant(&a.param.schema, &b.param.schema)
+    }
+}
+
+/// The enum [`variant`] reads: the schema's own, else that of its innermost items or values.
+fn enumeration(schema: &Schema) -> Option<&Vec<serde_json::Value>> {
+    let mut inner = schema;
+    while let Type::Array(items) | Type::Map(items) = &inner.ty {
+        inner = items;
+    }
+    schema
+        .constraints
+        .enumeration
+        .as_ref()
+        .or(inner.constraints.enumeration.as_ref())
 }
 
 impl Site<'_> {
@@ -71,17 +128,6 @@ fn variant(schema: &Schema) -> String {
 /// names down through arrays and maps, and the same enum at the level `variant` reads it from. `false`
 /// only means "format both and compare".
 fn same_variant(a: &Schema, b: &Schema) -> bool {
-    fn enumeration(schema: &Schema) -> Option<&Vec<serde_json::Value>> {
-        let mut inner = schema;
-        while let Type::Array(items) | Type::Map(items) = &inner.ty {
-            inner = items;
-        }
-        schema
-            .constraints
-            .enumeration
-            .as_ref()
-            .or(inner.constraints.enumeration.as_ref())
-    }
     fn same_type(a: &Type, b: &Type) -> bool {
         match (a, b) {
             (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => {
@@ -144,7 +190,7 @@ impl<'c> Paths<'c> {
 
     /// Keep `site` at path `id` unless its place is kept there already.
     fn keep(&mut self, id: u32, site: Site<'c>) {
-        if self.seen.insert((id, site.param.origin.key)) {
+        if self.seen.insert((id, site.key)) {
             self.sites[id as usize - 1].push(site);
         }
     }
@@ -172,7 +218,15 @@ impl<'c> Paths<'c> {
                 continue;
             }
             let id = self.id(parent, p.name.as_str());
-            self.keep(id, Site { event, param: p });
+            self.keep(
+                id,
+                Site {
+                    event,
+                    param: p,
+                    key: p.origin.key,
+                    shape: Shape::of(&p.schema),
+                },
+            );
             let mut schema = &p.schema;
             while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
                 schema = inner;
@@ -205,7 +259,7 @@ impl<'c> Paths<'c> {
             if kept.is_empty() {
                 // A path new here: every place is new to it, and the chunk's list is taken as it is.
                 self.seen
-                    .extend(sites.iter().map(|site| (id, site.param.origin.key)));
+                    .extend(sites.iter().map(|site| (id, site.key)));
                 *kept = sites;
                 continue;
             }
@@ -259,7 +313,7 @@ impl InconsistentParameter {
             // Most paths have one variant: tell so without formatting one.
             if rest
                 .iter()
-                .all(|s| same_variant(&first.param.schema, &s.param.schema))
+                .all(|s| Shape::same_variant(first, s))
             {
                 continue;
             }
