@@ -174,7 +174,7 @@ pub(crate) fn for_each_parameter<'c, F>(catalog: &'c Catalog, out: &mut Vec<Diag
 where
     F: Fn(&Located<'c, '_>, &mut Vec<Diagnostic>) + Sync,
 {
-    let mut found = run::walk(catalog, &[&f]);
+    let (mut found, _) = run::walk(catalog, &[&f], false);
     out.extend(found.pop().into_iter().flatten());
 }
 

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::Diagnostic;
@@ -143,7 +142,7 @@ fn same_variant(a: &Schema, b: &Schema) -> bool {
 /// Parameter paths, interned: each is its parent's id (0 for the top level) and its last name, so that
 /// visiting a parameter allocates nothing. Every written definition reached from an event is kept once
 /// per path, in catalog order.
-struct Paths<'c> {
+pub(crate) struct Paths<'c> {
     /// Id by (parent id, name); ids start at 1.
     ids: rustc_hash::FxHashMap<(u32, &'c str), u32>,
     /// (parent id, name) by id - 1.
@@ -209,6 +208,12 @@ impl<'c> Paths<'c> {
         self.shared.insert(key)
     }
 
+    /// Walk one event's parameters (events are walked in catalog order, or in chunks that are then
+    /// appended in that order).
+    pub(crate) fn event(&mut self, name: &'c str, event: &'c crate::model::Event) {
+        self.walk(name, 0, &event.parameters);
+    }
+
     fn walk(&mut self, event: &'c str, parent: u32, params: &'c Parameters) {
         for p in params.values() {
             // A shared definition (inherited by many events) met again under the same parent adds nothing:
@@ -240,7 +245,7 @@ impl<'c> Paths<'c> {
     /// Append what a walk over later events found: its sites go after this walk's, each place still
     /// kept once per path, so walking the events in chunks and appending the chunks in order keeps what
     /// one walk over all of them would.
-    fn append(&mut self, later: Paths<'c>) {
+    pub(crate) fn append(&mut self, later: Paths<'c>) {
         // A parent's id is smaller than its children's: ids are given in the order paths are met.
         let mut here = Vec::with_capacity(later.names.len());
         self.ids.reserve(later.names.len());
@@ -285,24 +290,13 @@ impl<'c> Paths<'c> {
 impl InconsistentParameter {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        // Events are walked in parallel chunks, then the chunks' paths appended in catalog order.
-        const CHUNK: usize = 512;
-        let events: Vec<(&String, &crate::model::Event)> = catalog.events.iter().collect();
-        let chunks: Vec<Paths> = events
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut paths = Paths::default();
-                for (name, event) in chunk {
-                    paths.walk(name, 0, &event.parameters);
-                }
-                paths
-            })
-            .collect();
-        let mut chunks = chunks.into_iter();
-        let mut paths = chunks.next().unwrap_or_default();
-        for later in chunks {
-            paths.append(later);
-        }
+        let (_, paths) = super::super::run::walk(catalog, &[], true);
+        Self::report(catalog, paths.unwrap_or_default(), out);
+    }
+
+    /// The rule's findings from the paths of every event (`lint::check` collects them in the walk
+    /// that the parameter rules share).
+    pub(crate) fn report(catalog: &Catalog, paths: Paths<'_>, out: &mut Vec<Diagnostic>) {
         // Two paths can share a written place (a fragment merged at the top and inside an object): give
         // each finding its own primary place, since findings are deduplicated by rule and place.
         let mut primaries: FxHashSet<Span> = FxHashSet::default();
@@ -311,10 +305,7 @@ impl InconsistentParameter {
                 continue;
             };
             // Most paths have one variant: tell so without formatting one.
-            if rest
-                .iter()
-                .all(|s| Shape::same_variant(first, s))
-            {
+            if rest.iter().all(|s| Shape::same_variant(first, s)) {
                 continue;
             }
             // Variants in order of first appearance, each with its places.
