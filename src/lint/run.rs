@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::config::LintConfig;
+use super::rules::inconsistent_parameter::Paths;
 use super::{
     DEFAULT_NAMING, DescriptionQuality, EnumValueCase, EventWithoutDescription,
     InconsistentParameter, Located, MergeConflict, NameOffConvention, OverrideTypeChange,
@@ -16,7 +17,6 @@ use super::{
 };
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Catalog, Definition, Event, Parameters, Type};
-use super::rules::inconsistent_parameter::Paths;
 
 /// A parameter rule's look at one parameter.
 pub(crate) type Visit<'c, 'r> = dyn for<'p> Fn(&Located<'c, 'p>, &mut Vec<Diagnostic>) + Sync + 'r;
@@ -128,9 +128,9 @@ fn plan<'c: 'r, 'r>(rule: Rule, catalog: &'c Catalog, config: &'r LintConfig) ->
             Box::new(move |l: &Located, o: &mut _| rule.visit(l, o))
         }
         Rule::InconsistentParameter => return Plan::Paths,
-        Rule::MissingDescription
-        | Rule::UnusedFragment
-        | Rule::TooManyParameters => return Plan::Whole,
+        Rule::MissingDescription | Rule::UnusedFragment | Rule::TooManyParameters => {
+            return Plan::Whole;
+        }
     };
     Plan::Parameters(before, visit)
 }

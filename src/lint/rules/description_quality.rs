@@ -53,10 +53,7 @@ impl DescriptionQuality {
             return Some("only repeats the name".to_string());
         }
         // Counted only as far as the minimum: below it the count is exact, at it the description passes.
-        let count = description
-            .split_whitespace()
-            .take(self.min_words)
-            .count();
+        let count = description.split_whitespace().take(self.min_words).count();
         (count < self.min_words).then(|| {
             format!(
                 "has {count} word{}, fewer than {}",

@@ -51,9 +51,16 @@ impl Shape {
             let kind = match &level.ty {
                 Type::Array(_) => 1,
                 Type::Map(_) => 2,
-                other => 3 + Type::NAMES.iter().position(|n| *n == other.name()).unwrap_or(0) as u64,
+                other => {
+                    3 + Type::NAMES
+                        .iter()
+                        .position(|n| *n == other.name())
+                        .unwrap_or(0) as u64
+                }
             };
-            types = types.filter(|_| depth < 16).map(|t| t | kind << (4 * depth));
+            types = types
+                .filter(|_| depth < 16)
+                .map(|t| t | kind << (4 * depth));
             match &level.ty {
                 Type::Array(inner) | Type::Map(inner) => level = inner,
                 _ => break,
@@ -68,7 +75,8 @@ impl Shape {
     /// Whether the places certainly have the same variant, without fetching their parameters when the
     /// shapes tell.
     fn same_variant(a: &Site, b: &Site) -> bool {
-        (a.shape == b.shape && a.shape.types.is_some()) || same_variant(&a.param.schema, &b.param.schema)
+        (a.shape == b.shape && a.shape.types.is_some())
+            || same_variant(&a.param.schema, &b.param.schema)
     }
 }
 
@@ -263,8 +271,7 @@ impl<'c> Paths<'c> {
             let kept = &mut self.sites[id as usize - 1];
             if kept.is_empty() {
                 // A path new here: every place is new to it, and the chunk's list is taken as it is.
-                self.seen
-                    .extend(sites.iter().map(|site| (id, site.key)));
+                self.seen.extend(sites.iter().map(|site| (id, site.key)));
                 *kept = sites;
                 continue;
             }
@@ -377,4 +384,65 @@ fn report(
         "give the parameter one definition in a shared fragment, or rename the ones that mean \
          something else",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events over several walk chunks, with the places of one path's variants in different chunks,
+    /// fragments met again in later chunks, enums equal once sorted but written apart, and a fragment
+    /// merged inside objects: the walk in chunks, appended in order, finds what one walk over every
+    /// event in order finds.
+    #[test]
+    fn a_walk_in_chunks_finds_what_one_walk_in_order_finds() {
+        let prelude = ".user: &user\n  user_id: integer\n  tier: {type: string, enum: [a, b]}\n\
+                       .geo: &geo\n  lat: number\n";
+        let mut events = String::new();
+        for n in 0..1500 {
+            events.push_str(&format!(
+                "event_{n}:\n  description: Event number {n} of the test\n"
+            ));
+            events.push_str("  parameters:\n");
+            if n % 3 == 0 {
+                events.push_str("    <<: *user\n");
+            }
+            if n % 250 == 7 {
+                events.push_str("    user_id: string\n");
+            }
+            match n {
+                5 | 405 | 805 => events.push_str("    tier: {type: string, enum: [b, a]}\n"),
+                1300 => events.push_str("    tier: {type: string, enum: [a, c]}\n"),
+                _ => {}
+            }
+            if n % 5 == 0 {
+                events.push_str("    loc: {type: object, properties: {<<: *geo}}\n");
+            } else if n == 1101 {
+                events.push_str("    loc: {type: object, properties: {lat: string}}\n");
+            }
+            let amount = match n {
+                600 => "integer[]",
+                1499 => "number",
+                _ => "integer",
+            };
+            events.push_str(&format!("    amount: {amount}\n"));
+        }
+        let compiled = crate::check_texts(
+            &[("_prelude.yaml", prelude), ("events.yaml", &events)],
+            &crate::Config::default(),
+        );
+        let catalog = &compiled.catalog;
+        assert_eq!(catalog.events.len(), 1500);
+        let mut in_order = Paths::default();
+        for (name, event) in &catalog.events {
+            in_order.event(name, event);
+        }
+        let mut expected = Vec::new();
+        InconsistentParameter::report(catalog, in_order, &mut expected);
+        let mut found = Vec::new();
+        InconsistentParameter::check(catalog, &mut found);
+        // `user_id`, `tier`, `loc.lat` and `amount`.
+        assert_eq!(expected.len(), 4, "{expected:#?}");
+        assert_eq!(format!("{found:#?}"), format!("{expected:#?}"));
+    }
 }

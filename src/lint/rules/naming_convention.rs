@@ -148,7 +148,8 @@ fn is_snake_case(name: &str) -> bool {
         && bytes.last() != Some(&b'_')
         && bytes.iter().all(|&b| {
             // One pass: a lowercase letter or digit, or an underscore after one.
-            let fits = b.is_ascii_lowercase() || b.is_ascii_digit() || (b == b'_' && previous != b'_');
+            let fits =
+                b.is_ascii_lowercase() || b.is_ascii_digit() || (b == b'_' && previous != b'_');
             previous = b;
             fits
         })

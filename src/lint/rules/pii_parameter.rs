@@ -36,7 +36,10 @@ pub const DEFAULT_NAMES: [&str; 8] = [
 /// same words for the former.
 pub(crate) fn words(name: &str) -> Words<'_> {
     let bytes = name.as_bytes();
-    if bytes.iter().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+    if bytes
+        .iter()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
         let mut few = [""; FEW];
         let mut len = 0;
         let mut start = 0;
