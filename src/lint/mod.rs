@@ -178,6 +178,12 @@ where
     out.extend(found.pop().into_iter().flatten());
 }
 
+/// The paths of every event's parameters, as `inconsistent-parameter` compares them (collected in
+/// parallel chunks, in catalog order: see `run::walk`).
+pub(crate) fn parameter_paths(catalog: &Catalog) -> rules::inconsistent_parameter::Paths<'_> {
+    run::walk(catalog, &[], true).1.unwrap_or_default()
+}
+
 /// How closely [`same_parameter`] compares two definitions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Likeness {

@@ -297,8 +297,7 @@ impl<'c> Paths<'c> {
 impl InconsistentParameter {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        let (_, paths) = super::super::run::walk(catalog, &[], true);
-        Self::report(catalog, paths.unwrap_or_default(), out);
+        Self::report(catalog, super::super::parameter_paths(catalog), out);
     }
 
     /// The rule's findings from the paths of every event (`lint::check` collects them in the walk
