@@ -1,7 +1,8 @@
-//! Running the rules: the seven rules that look at every parameter share one walk over the catalog's
-//! parameters (a large catalog holds hundreds of thousands, and walking them once instead of seven times
-//! is most of lint's time), while the rules that look at events or fragments as a whole run beside it.
-//! Each rule's findings come out as if it had run alone, in [`Rule::ALL`] order.
+//! Running the rules: the seven rules that look at every parameter, and `inconsistent-parameter`'s
+//! collection of parameter paths, share one walk over the catalog's parameters in parallel chunks (a
+//! large catalog holds hundreds of thousands, and reading them once instead of eight times is most of
+//! lint's time), while the rules that look at events or fragments as a whole run beside it. Each rule's
+//! findings come out as if it had run alone, in [`Rule::ALL`] order.
 
 use std::sync::Arc;
 
