@@ -174,8 +174,14 @@ pub(crate) fn for_each_parameter<'c, F>(catalog: &'c Catalog, out: &mut Vec<Diag
 where
     F: Fn(&Located<'c, '_>, &mut Vec<Diagnostic>) + Sync,
 {
-    let mut found = run::walk(catalog, &[&f]);
+    let (mut found, _) = run::walk(catalog, &[&f], false);
     out.extend(found.pop().into_iter().flatten());
+}
+
+/// The paths of every event's parameters, as `inconsistent-parameter` compares them (collected in
+/// parallel chunks, in catalog order: see `run::walk`).
+pub(crate) fn parameter_paths(catalog: &Catalog) -> rules::inconsistent_parameter::Paths<'_> {
+    run::walk(catalog, &[], true).1.unwrap_or_default()
 }
 
 /// How closely [`same_parameter`] compares two definitions.

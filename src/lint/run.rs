@@ -1,7 +1,8 @@
-//! Running the rules: the seven rules that look at every parameter share one walk over the catalog's
-//! parameters (a large catalog holds hundreds of thousands, and walking them once instead of seven times
-//! is most of lint's time), while the rules that look at events or fragments as a whole run beside it.
-//! Each rule's findings come out as if it had run alone, in [`Rule::ALL`] order.
+//! Running the rules: the seven rules that look at every parameter, and `inconsistent-parameter`'s
+//! collection of parameter paths, share one walk over the catalog's parameters in parallel chunks (a
+//! large catalog holds hundreds of thousands, and reading them once instead of eight times is most of
+//! lint's time), while the rules that look at events or fragments as a whole run beside it. Each rule's
+//! findings come out as if it had run alone, in [`Rule::ALL`] order.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::config::LintConfig;
+use super::rules::inconsistent_parameter::Paths;
 use super::{
     DEFAULT_NAMING, DescriptionQuality, EnumValueCase, EventWithoutDescription,
     InconsistentParameter, Located, MergeConflict, NameOffConvention, OverrideTypeChange,
@@ -24,6 +26,8 @@ pub(crate) type Visit<'c, 'r> = dyn for<'p> Fn(&Located<'c, 'p>, &mut Vec<Diagno
 enum Plan<'c, 'r> {
     /// It looks at every parameter: what it found before the walk (event names...), then its visit.
     Parameters(Vec<Diagnostic>, Box<Visit<'c, 'r>>),
+    /// `inconsistent-parameter`: it collects the paths of every event's parameters in the same walk.
+    Paths,
     /// It runs on its own.
     Whole,
 }
@@ -44,29 +48,38 @@ pub(crate) fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Ve
         .iter()
         .filter_map(|p| match p {
             Plan::Parameters(_, visit) => Some(&**visit),
-            Plan::Whole => None,
+            Plan::Paths | Plan::Whole => None,
         })
         .collect();
-    let (walked, whole) = rayon::join(
-        || walk(catalog, &visits),
+    let collect_paths = plans.iter().any(|p| matches!(p, Plan::Paths));
+    let ((walked, paths), whole) = rayon::join(
+        || walk(catalog, &visits, collect_paths),
         || {
             enabled
                 .par_iter()
                 .zip(&plans)
                 .map(|(&(rule, _), plan)| match plan {
                     Plan::Whole => whole_rule(rule, catalog, config),
-                    Plan::Parameters(..) => Vec::new(),
+                    Plan::Parameters(..) | Plan::Paths => Vec::new(),
                 })
                 .collect::<Vec<_>>()
         },
     );
     drop(visits);
     let mut walked = walked.into_iter();
+    let mut paths = paths;
     for ((&(rule, severity), plan), mut whole) in enabled.iter().zip(plans.iter_mut()).zip(whole) {
         let mut found = match plan {
             Plan::Parameters(before, _) => {
                 let mut found = std::mem::take(before);
                 found.extend(walked.next().into_iter().flatten());
+                found
+            }
+            Plan::Paths => {
+                let mut found = Vec::new();
+                if let Some(paths) = paths.take() {
+                    InconsistentParameter::report(catalog, paths, &mut found);
+                }
                 found
             }
             Plan::Whole => std::mem::take(&mut whole),
@@ -115,10 +128,10 @@ fn plan<'c: 'r, 'r>(rule: Rule, catalog: &'c Catalog, config: &'r LintConfig) ->
             rule.check_events(catalog, &mut before);
             Box::new(move |l: &Located, o: &mut _| rule.visit(l, o))
         }
-        Rule::MissingDescription
-        | Rule::InconsistentParameter
-        | Rule::UnusedFragment
-        | Rule::TooManyParameters => return Plan::Whole,
+        Rule::InconsistentParameter => return Plan::Paths,
+        Rule::MissingDescription | Rule::UnusedFragment | Rule::TooManyParameters => {
+            return Plan::Whole;
+        }
     };
     Plan::Parameters(before, visit)
 }
@@ -128,7 +141,6 @@ fn whole_rule(rule: Rule, catalog: &Catalog, config: &LintConfig) -> Vec<Diagnos
     let mut found = Vec::new();
     match rule {
         Rule::MissingDescription => EventWithoutDescription::check(catalog, &mut found),
-        Rule::InconsistentParameter => InconsistentParameter::check(catalog, &mut found),
         Rule::UnusedFragment => UnusedFragment::check(catalog, &mut found),
         Rule::TooManyParameters => {
             TooManyParameters::new(config.too_many_parameters.max).check(catalog, &mut found)
@@ -151,41 +163,57 @@ fn finish(rule: Rule, severity: Severity, found: &mut Vec<Diagnostic>) {
 }
 
 /// Visit every parameter of the catalog (events and fragments, nested properties included) once, showing
-/// each to every visit; what each visit reports is collected apart, in catalog order. Events are visited in
-/// parallel chunks.
+/// each to every visit; what each visit reports is collected apart, in catalog order. With `paths`, the
+/// paths of every event's parameters are collected in the same walk, for `inconsistent-parameter` (each
+/// event's parameters are then read while at hand). Events are visited in parallel chunks.
 ///
-/// Two shortcuts keep this linear in what is written rather than in what merges copy (every event holds
-/// its own copy of each inherited parameter):
+/// Two shortcuts keep the visits linear in what is written rather than in what merges copy (every event
+/// holds its own copy of each inherited parameter):
 /// - an inherited parameter that overrides nothing is not shown to the visits: no parameter rule reports
 ///   on one (they look at what is written in place, or at what a merge overrode);
 /// - the properties of a shared definition (an `Arc` held by every event that inherits it) are walked once
 ///   per chunk: they are the same parameters each time, so the visits would find the same things at the
 ///   same places, which `finish` drops anyway (keeping the first, which this keeps).
-pub(crate) fn walk<'c>(catalog: &'c Catalog, visits: &[&Visit<'c, '_>]) -> Vec<Vec<Diagnostic>> {
+pub(crate) fn walk<'c>(
+    catalog: &'c Catalog,
+    visits: &[&Visit<'c, '_>],
+    paths: bool,
+) -> (Vec<Vec<Diagnostic>>, Option<Paths<'c>>) {
     const CHUNK: usize = 512;
     let events: Vec<(&'c String, &'c Event)> = catalog.events.iter().collect();
-    let chunks: Vec<Vec<Vec<Diagnostic>>> = events
+    let chunks: Vec<(Vec<Vec<Diagnostic>>, Option<Paths<'c>>)> = events
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut found = vec![Vec::new(); visits.len()];
             let mut walker = Walker::default();
+            let mut chunk_paths = paths.then(Paths::default);
             for (name, e) in chunk {
                 walker.params(name, &e.parameters, visits, &mut found);
+                if let Some(p) = &mut chunk_paths {
+                    p.event(name, e);
+                }
             }
-            found
+            (found, chunk_paths)
         })
         .collect();
     let mut out = vec![Vec::new(); visits.len()];
-    for chunk in chunks {
+    let mut all_paths: Option<Paths<'c>> = None;
+    for (chunk, chunk_paths) in chunks {
         for (all, mut found) in out.iter_mut().zip(chunk) {
             all.append(&mut found);
+        }
+        // Appended in catalog order: what one walk over all events in order would collect.
+        match (&mut all_paths, chunk_paths) {
+            (Some(all), Some(later)) => all.append(later),
+            (all @ None, later) => *all = later,
+            (Some(_), None) => {}
         }
     }
     let mut walker = Walker::default();
     for (name, fragment) in &catalog.fragments {
         walker.params(name, &fragment.parameters, visits, &mut out);
     }
-    out
+    (out, all_paths.or_else(|| paths.then(Paths::default)))
 }
 
 /// The state of one walk: the object parameters above the current one, and the shared definitions whose

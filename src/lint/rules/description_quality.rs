@@ -47,12 +47,13 @@ impl DescriptionQuality {
                     || FILLER.iter().any(|f| f.eq_ignore_ascii_case(w))
             } else {
                 let w = w.to_lowercase();
-                name_words.iter().any(|n| *n == w) || FILLER.contains(&w.as_str())
+                name_words.iter().any(|n| n == w) || FILLER.contains(&w.as_str())
             }
         }) {
             return Some("only repeats the name".to_string());
         }
-        let count = description.split_whitespace().count();
+        // Counted only as far as the minimum: below it the count is exact, at it the description passes.
+        let count = description.split_whitespace().take(self.min_words).count();
         (count < self.min_words).then(|| {
             format!(
                 "has {count} word{}, fewer than {}",

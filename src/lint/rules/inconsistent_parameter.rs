@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Catalog, Definition, Parameter, Parameters, Schema, Type};
+use crate::model::{Catalog, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 
 #[doc = include_str!("inconsistent_parameter.md")]
@@ -26,6 +26,71 @@ struct Site<'c> {
     event: &'c str,
     /// The parameter as that event holds it.
     param: &'c Parameter,
+    /// Where it is written (`param.origin.key`), and a summary of its variant: copied while the walk has
+    /// the parameter at hand, so that comparing the places of a path does not fetch each parameter
+    /// again from wherever its event lies in memory.
+    key: Span,
+    shape: Shape,
+}
+
+/// What [`variant`] depends on, in a form compared without following pointers: the kinds of the types
+/// down through arrays and maps (four bits a level), and the address of the enum `variant` reads.
+/// Equal shapes have equal variants; shapes that differ may still have equal variants.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    /// `None` when the types nest too deep to pack.
+    types: Option<u64>,
+    enumeration: usize,
+}
+
+impl Shape {
+    fn of(schema: &Schema) -> Shape {
+        let mut types = Some(0u64);
+        let mut level = schema;
+        for depth in 0.. {
+            let kind = match &level.ty {
+                Type::Array(_) => 1,
+                Type::Map(_) => 2,
+                other => {
+                    3 + Type::NAMES
+                        .iter()
+                        .position(|n| *n == other.name())
+                        .unwrap_or(0) as u64
+                }
+            };
+            types = types
+                .filter(|_| depth < 16)
+                .map(|t| t | kind << (4 * depth));
+            match &level.ty {
+                Type::Array(inner) | Type::Map(inner) => level = inner,
+                _ => break,
+            }
+        }
+        Shape {
+            types,
+            enumeration: enumeration(schema).map_or(0, |e| std::ptr::from_ref(e).addr()),
+        }
+    }
+
+    /// Whether the places certainly have the same variant, without fetching their parameters when the
+    /// shapes tell.
+    fn same_variant(a: &Site, b: &Site) -> bool {
+        (a.shape == b.shape && a.shape.types.is_some())
+            || same_variant(&a.param.schema, &b.param.schema)
+    }
+}
+
+/// The enum [`variant`] reads: the schema's own, else that of its innermost items or values.
+fn enumeration(schema: &Schema) -> Option<&Vec<serde_json::Value>> {
+    let mut inner = schema;
+    while let Type::Array(items) | Type::Map(items) = &inner.ty {
+        inner = items;
+    }
+    schema
+        .constraints
+        .enumeration
+        .as_ref()
+        .or(inner.constraints.enumeration.as_ref())
 }
 
 impl Site<'_> {
@@ -66,11 +131,26 @@ fn variant(schema: &Schema) -> String {
     s
 }
 
+/// Whether two schemas certainly have the same [`variant`], compared without formatting: the same type
+/// names down through arrays and maps, and the same enum at the level `variant` reads it from. `false`
+/// only means "format both and compare".
+fn same_variant(a: &Schema, b: &Schema) -> bool {
+    fn same_type(a: &Type, b: &Type) -> bool {
+        match (a, b) {
+            (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => {
+                same_type(&x.ty, &y.ty)
+            }
+            (Type::Array(_) | Type::Map(_), _) | (_, Type::Array(_) | Type::Map(_)) => false,
+            (x, y) => x.name() == y.name(),
+        }
+    }
+    same_type(&a.ty, &b.ty) && enumeration(a) == enumeration(b)
+}
+
 /// Parameter paths, interned: each is its parent's id (0 for the top level) and its last name, so that
 /// visiting a parameter allocates nothing. Every written definition reached from an event is kept once
 /// per path, in catalog order.
-#[derive(Default)]
-struct Paths<'c> {
+pub(crate) struct Paths<'c> {
     /// Id by (parent id, name); ids start at 1.
     ids: rustc_hash::FxHashMap<(u32, &'c str), u32>,
     /// (parent id, name) by id - 1.
@@ -79,35 +159,124 @@ struct Paths<'c> {
     sites: Vec<Vec<Site<'c>>>,
     /// (path id, key span) already kept.
     seen: FxHashSet<(u32, Span)>,
-    /// (parent id, shared definition) already walked.
-    shared: FxHashSet<(u32, *const Definition)>,
+    /// (parent id, address of a shared definition) already walked.
+    shared: FxHashSet<(u32, usize)>,
+    /// A direct-mapped cache of `shared` (the same few hundred definitions are met hundreds of thousands
+    /// of times): a hit means "in `shared`" without hashing; a miss asks `shared`.
+    recent: Box<[(u32, usize); RECENT]>,
+}
+
+/// Slots of [`Paths::recent`].
+const RECENT: usize = 1024;
+
+impl Default for Paths<'_> {
+    fn default() -> Self {
+        Paths {
+            ids: Default::default(),
+            names: Vec::new(),
+            sites: Vec::new(),
+            seen: Default::default(),
+            shared: Default::default(),
+            // Address 0 is no definition's: an empty slot matches nothing.
+            recent: Box::new([(0, 0); RECENT]),
+        }
+    }
 }
 
 impl<'c> Paths<'c> {
+    /// The id of `name` under `parent`, interned on first use.
+    fn id(&mut self, parent: u32, name: &'c str) -> u32 {
+        let next = self.names.len() as u32 + 1;
+        let id = *self.ids.entry((parent, name)).or_insert(next);
+        if id == next {
+            self.names.push((parent, name));
+            self.sites.push(Vec::new());
+        }
+        id
+    }
+
+    /// Keep `site` at path `id` unless its place is kept there already.
+    fn keep(&mut self, id: u32, site: Site<'c>) {
+        if self.seen.insert((id, site.key)) {
+            self.sites[id as usize - 1].push(site);
+        }
+    }
+
+    /// Whether the shared `definition` is met under `parent` for the first time.
+    fn first_walk(&mut self, parent: u32, definition: &Arc<crate::model::Definition>) -> bool {
+        let key = (parent, Arc::as_ptr(definition).addr());
+        // Fibonacci hashing: definitions lie a few hundred bytes apart, so the address's low bits alone
+        // would crowd a few slots.
+        let mixed = (key.1 as u64 ^ u64::from(key.0)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = &mut self.recent[(mixed >> (64 - RECENT.trailing_zeros())) as usize];
+        if *slot == key {
+            return false;
+        }
+        *slot = key;
+        self.shared.insert(key)
+    }
+
+    /// Walk one event's parameters (events are walked in catalog order, or in chunks that are then
+    /// appended in that order).
+    pub(crate) fn event(&mut self, name: &'c str, event: &'c crate::model::Event) {
+        self.walk(name, 0, &event.parameters);
+    }
+
     fn walk(&mut self, event: &'c str, parent: u32, params: &'c Parameters) {
         for p in params.values() {
             // A shared definition (inherited by many events) met again under the same parent adds nothing:
-            // same name, same place, same properties. Checked by pointer, before hashing any name.
-            if Arc::strong_count(&p.definition) > 1
-                && !self.shared.insert((parent, Arc::as_ptr(&p.definition)))
-            {
+            // same name, same place (a definition is resolved once per written key), same properties.
+            // Checked by pointer, before hashing any name.
+            if Arc::strong_count(&p.definition) > 1 && !self.first_walk(parent, &p.definition) {
                 continue;
             }
-            let next = self.names.len() as u32 + 1;
-            let id = *self.ids.entry((parent, p.name.as_str())).or_insert(next);
-            if id == next {
-                self.names.push((parent, p.name.as_str()));
-                self.sites.push(Vec::new());
-            }
-            if self.seen.insert((id, p.origin.key)) {
-                self.sites[id as usize - 1].push(Site { event, param: p });
-            }
+            let id = self.id(parent, p.name.as_str());
+            self.keep(
+                id,
+                Site {
+                    event,
+                    param: p,
+                    key: p.origin.key,
+                    shape: Shape::of(&p.schema),
+                },
+            );
             let mut schema = &p.schema;
             while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
                 schema = inner;
             }
             if let Type::Object(props) = &schema.ty {
                 self.walk(event, id, props);
+            }
+        }
+    }
+
+    /// Append what a walk over later events found: its sites go after this walk's, each place still
+    /// kept once per path, so walking the events in chunks and appending the chunks in order keeps what
+    /// one walk over all of them would.
+    pub(crate) fn append(&mut self, later: Paths<'c>) {
+        // A parent's id is smaller than its children's: ids are given in the order paths are met.
+        let mut here = Vec::with_capacity(later.names.len());
+        self.ids.reserve(later.names.len());
+        for &(parent, name) in &later.names {
+            let parent = if parent == 0 {
+                0
+            } else {
+                here[parent as usize - 1]
+            };
+            here.push(self.id(parent, name));
+        }
+        self.seen
+            .reserve(later.sites.iter().map(Vec::len).sum::<usize>());
+        for (sites, &id) in later.sites.into_iter().zip(&here) {
+            let kept = &mut self.sites[id as usize - 1];
+            if kept.is_empty() {
+                // A path new here: every place is new to it, and the chunk's list is taken as it is.
+                self.seen.extend(sites.iter().map(|site| (id, site.key)));
+                *kept = sites;
+                continue;
+            }
+            for site in sites {
+                self.keep(id, site);
             }
         }
     }
@@ -128,15 +297,21 @@ impl<'c> Paths<'c> {
 impl InconsistentParameter {
     /// Run the rule.
     pub fn check(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-        let mut paths = Paths::default();
-        for (name, event) in &catalog.events {
-            paths.walk(name, 0, &event.parameters);
-        }
+        Self::report(catalog, super::super::parameter_paths(catalog), out);
+    }
+
+    /// The rule's findings from the paths of every event (`lint::check` collects them in the walk
+    /// that the parameter rules share).
+    pub(crate) fn report(catalog: &Catalog, paths: Paths<'_>, out: &mut Vec<Diagnostic>) {
         // Two paths can share a written place (a fragment merged at the top and inside an object): give
         // each finding its own primary place, since findings are deduplicated by rule and place.
         let mut primaries: FxHashSet<Span> = FxHashSet::default();
         for (index, sites) in paths.sites.iter().enumerate() {
-            if sites.len() < 2 {
+            let Some((first, rest)) = sites.split_first() else {
+                continue;
+            };
+            // Most paths have one variant: tell so without formatting one.
+            if rest.iter().all(|s| Shape::same_variant(first, s)) {
                 continue;
             }
             // Variants in order of first appearance, each with its places.
@@ -208,4 +383,65 @@ fn report(
         "give the parameter one definition in a shared fragment, or rename the ones that mean \
          something else",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Events over several walk chunks, with the places of one path's variants in different chunks,
+    /// fragments met again in later chunks, enums equal once sorted but written apart, and a fragment
+    /// merged inside objects: the walk in chunks, appended in order, finds what one walk over every
+    /// event in order finds.
+    #[test]
+    fn a_walk_in_chunks_finds_what_one_walk_in_order_finds() {
+        let prelude = ".user: &user\n  user_id: integer\n  tier: {type: string, enum: [a, b]}\n\
+                       .geo: &geo\n  lat: number\n";
+        let mut events = String::new();
+        for n in 0..1500 {
+            events.push_str(&format!(
+                "event_{n}:\n  description: Event number {n} of the test\n"
+            ));
+            events.push_str("  parameters:\n");
+            if n % 3 == 0 {
+                events.push_str("    <<: *user\n");
+            }
+            if n % 250 == 7 {
+                events.push_str("    user_id: string\n");
+            }
+            match n {
+                5 | 405 | 805 => events.push_str("    tier: {type: string, enum: [b, a]}\n"),
+                1300 => events.push_str("    tier: {type: string, enum: [a, c]}\n"),
+                _ => {}
+            }
+            if n % 5 == 0 {
+                events.push_str("    loc: {type: object, properties: {<<: *geo}}\n");
+            } else if n == 1101 {
+                events.push_str("    loc: {type: object, properties: {lat: string}}\n");
+            }
+            let amount = match n {
+                600 => "integer[]",
+                1499 => "number",
+                _ => "integer",
+            };
+            events.push_str(&format!("    amount: {amount}\n"));
+        }
+        let compiled = crate::check_texts(
+            &[("_prelude.yaml", prelude), ("events.yaml", &events)],
+            &crate::Config::default(),
+        );
+        let catalog = &compiled.catalog;
+        assert_eq!(catalog.events.len(), 1500);
+        let mut in_order = Paths::default();
+        for (name, event) in &catalog.events {
+            in_order.event(name, event);
+        }
+        let mut expected = Vec::new();
+        InconsistentParameter::report(catalog, in_order, &mut expected);
+        let mut found = Vec::new();
+        InconsistentParameter::check(catalog, &mut found);
+        // `user_id`, `tier`, `loc.lat` and `amount`.
+        assert_eq!(expected.len(), 4, "{expected:#?}");
+        assert_eq!(format!("{found:#?}"), format!("{expected:#?}"));
+    }
 }

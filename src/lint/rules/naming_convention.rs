@@ -8,6 +8,8 @@ use crate::source::Span;
 #[doc = include_str!("naming_convention.md")]
 pub struct NameOffConvention {
     pattern: fancy_regex::Regex,
+    /// Whether the pattern is [`crate::lint::DEFAULT_NAMING`], checked by hand (see [`Self::matches`]).
+    default: bool,
 }
 
 /// The rule's documentation.
@@ -16,13 +18,14 @@ pub const EXPLANATION: &str = include_str!("naming_convention.md");
 impl NameOffConvention {
     /// The rule with the configured pattern.
     pub fn new(pattern: fancy_regex::Regex) -> Self {
-        NameOffConvention { pattern }
+        let default = pattern.as_str() == crate::lint::DEFAULT_NAMING;
+        NameOffConvention { pattern, default }
     }
 
     fn matches(&self, name: &str) -> bool {
         // The default convention is checked by hand: it runs on every parameter written, and a regex
         // search per name is most of this rule's time on a large catalog.
-        if self.pattern.as_str() == crate::lint::DEFAULT_NAMING {
+        if self.default {
             return is_snake_case(name);
         }
         // A pattern that fails at run time (backtracking limit) is not the user's naming mistake.
@@ -140,12 +143,16 @@ impl NameOffConvention {
 /// letter first, then lowercase letters, digits and single underscores, not ending in one.
 fn is_snake_case(name: &str) -> bool {
     let bytes = name.as_bytes();
+    let mut previous = b'_';
     bytes.first().is_some_and(u8::is_ascii_lowercase)
         && bytes.last() != Some(&b'_')
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        && !name.contains("__")
+        && bytes.iter().all(|&b| {
+            // One pass: a lowercase letter or digit, or an underscore after one.
+            let fits =
+                b.is_ascii_lowercase() || b.is_ascii_digit() || (b == b'_' && previous != b'_');
+            previous = b;
+            fits
+        })
 }
 
 #[cfg(test)]

@@ -31,25 +31,70 @@ pub const DEFAULT_NAMES: [&str; 8] = [
 /// The lowercase words of a snake_case, kebab-case, camelCase or PascalCase name: `clientIP` and
 /// `client_ip` are both `["client", "ip"]`.
 ///
-/// A name in ASCII without capitals (most names) is only split, without allocating a word; any other
-/// name goes through `heck`'s snake case, which gives the same words for the former.
-pub(crate) fn words(name: &str) -> Vec<Cow<'_, str>> {
-    if name
-        .bytes()
+/// A name in ASCII without capitals (most names) is only split, byte by byte and without allocating
+/// when it has at most [`FEW`] words; any other name goes through `heck`'s snake case, which gives the
+/// same words for the former.
+pub(crate) fn words(name: &str) -> Words<'_> {
+    let bytes = name.as_bytes();
+    if bytes
+        .iter()
         .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
     {
-        return name
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(Cow::Borrowed)
-            .collect();
+        let mut few = [""; FEW];
+        let mut len = 0;
+        let mut start = 0;
+        // ASCII throughout, so every byte index is a character boundary.
+        for end in 0..=bytes.len() {
+            if bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                continue;
+            }
+            if end > start {
+                if len == FEW {
+                    // More words than kept on the stack (rare): split again onto the heap.
+                    return Words::Many(
+                        name.split(|c: char| !c.is_ascii_alphanumeric())
+                            .filter(|w| !w.is_empty())
+                            .map(Cow::Borrowed)
+                            .collect(),
+                    );
+                }
+                few[len] = &name[start..end];
+                len += 1;
+            }
+            start = end + 1;
+        }
+        return Words::Few(few, len);
     }
-    heck::AsSnakeCase(name)
-        .to_string()
-        .split('_')
-        .filter(|w| !w.is_empty())
-        .map(|w| Cow::Owned(w.to_lowercase()))
-        .collect()
+    Words::Many(
+        heck::AsSnakeCase(name)
+            .to_string()
+            .split('_')
+            .filter(|w| !w.is_empty())
+            .map(|w| Cow::Owned(w.to_lowercase()))
+            .collect(),
+    )
+}
+
+/// Words a name may have without [`words`] allocating: more than most parameter names have.
+const FEW: usize = 8;
+
+/// The words of a name (see [`words`]).
+pub(crate) enum Words<'n> {
+    /// Up to [`FEW`] words of the name itself, and how many there are.
+    Few([&'n str; FEW], usize),
+    /// Any number of words.
+    Many(Vec<Cow<'n, str>>),
+}
+
+impl Words<'_> {
+    /// The words in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        let (few, many): (&[&str], &[Cow<str>]) = match self {
+            Words::Few(words, len) => (&words[..*len], &[]),
+            Words::Many(words) => (&[], words),
+        };
+        few.iter().copied().chain(many.iter().map(|w| &**w))
+    }
 }
 
 impl PiiParameter {
@@ -70,7 +115,14 @@ impl PiiParameter {
 
     /// The configured name that `name` contains as whole consecutive words, if any.
     fn matching_name(&self, name: &str) -> Option<String> {
-        let words = words(name);
+        match words(name) {
+            Words::Few(words, len) => self.matching_words(&words[..len]),
+            Words::Many(words) => self.matching_words(&words),
+        }
+    }
+
+    /// The configured name that `words` contain as whole consecutive words, if any.
+    fn matching_words<W: AsRef<str>>(&self, words: &[W]) -> Option<String> {
         self.names
             .iter()
             .filter(|pattern| !pattern.is_empty())
@@ -80,8 +132,8 @@ impl PiiParameter {
                         .iter()
                         .zip(pattern.iter())
                         .all(|(w, p)| match p.strip_suffix('*') {
-                            Some(prefix) => w.starts_with(prefix),
-                            None => w == p,
+                            Some(prefix) => w.as_ref().starts_with(prefix),
+                            None => w.as_ref() == p,
                         })
                 })
             })
