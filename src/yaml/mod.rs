@@ -145,7 +145,23 @@ fn parse_others(
             (local, found)
         })
         .collect();
-    let mut parsed = parsed.into_iter();
+    // Each later group's own nodes move up by the nodes of the groups before it: renumber them on every
+    // core, so that only moving them into the first group's arena is left to one thread.
+    let mut shift = 0;
+    let mut shifts = Vec::with_capacity(parsed.len());
+    for (local, _) in &parsed {
+        shifts.push(shift);
+        shift += local.nodes.len() - base;
+    }
+    let mut parsed: Vec<(Tree, Vec<Diagnostic>)> = parsed
+        .into_par_iter()
+        .zip(shifts)
+        .map(|((mut local, found), shift)| {
+            renumber(&mut local, base, shift);
+            (local, found)
+        })
+        .collect();
+    let mut parsed = parsed.drain(..);
     if let Some((first, mut found)) = parsed.next() {
         let mut documents = std::mem::take(&mut tree.documents);
         documents.extend(first.documents);
@@ -161,16 +177,20 @@ fn parse_others(
         .map(|(local, _)| local.nodes.len() - base)
         .sum();
     tree.nodes.reserve_exact(added);
-    for (local, mut found) in parsed {
-        append(&mut tree, local, base);
+    for (mut local, mut found) in parsed {
+        tree.nodes.extend(local.nodes.drain(base..));
+        tree.documents.append(&mut local.documents);
         diagnostics.append(&mut found);
     }
     tree
 }
 
-/// Append the nodes a group added after the first `base` (shared) nodes, renumbering its own node ids.
-fn append(tree: &mut Tree, local: Tree, base: usize) {
-    let shift = tree.nodes.len() - base;
+/// Renumber the nodes a group added after the first `base` (shared) nodes, and its documents, as if
+/// `shift` nodes came before them.
+fn renumber(local: &mut Tree, base: usize, shift: usize) {
+    if shift == 0 {
+        return;
+    }
     let base = NodeId::try_from(base).unwrap_or(NodeId::MAX);
     let shift = NodeId::try_from(shift).unwrap_or(NodeId::MAX);
     let moved = |id: NodeId| {
@@ -180,7 +200,7 @@ fn append(tree: &mut Tree, local: Tree, base: usize) {
             id
         }
     };
-    for mut node in local.nodes.into_iter().skip(base as usize) {
+    for node in local.nodes.iter_mut().skip(base as usize) {
         match &mut node.kind {
             NodeKind::Sequence(items) => items.iter_mut().for_each(|id| *id = moved(*id)),
             NodeKind::Mapping(pairs) => pairs.iter_mut().for_each(|(k, v)| {
@@ -192,13 +212,10 @@ fn append(tree: &mut Tree, local: Tree, base: usize) {
             } => *t = moved(*t),
             NodeKind::Scalar(_) | NodeKind::Alias { target: None, .. } => {}
         }
-        tree.nodes.push(node);
     }
-    tree.documents
-        .extend(local.documents.into_iter().map(|mut d| {
-            d.root = d.root.map(moved);
-            d
-        }));
+    for d in &mut local.documents {
+        d.root = d.root.map(moved);
+    }
 }
 
 impl Tree {
