@@ -64,6 +64,9 @@ pub mod source;
 pub mod validate;
 pub mod yaml;
 
+#[cfg(test)]
+mod testing;
+
 pub use build::{Build, BuildError};
 pub use config::Config;
 pub use diagnostics::{Diagnostic, Severity, Suggestion};

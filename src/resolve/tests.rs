@@ -12,26 +12,7 @@ use std::sync::Arc;
 use super::{Merging, resolve_with};
 use crate::diagnostics::sort_and_dedup;
 use crate::source::{SourceFile, SourceMap};
-
-/// A small seeded generator (xorshift64*), so a failing case can be reproduced from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
+use crate::testing::Rng;
 
 /// A parameter's value: short forms, long forms, an object whose properties may merge a fragment, an
 /// alias to an anchored value, or (rarely) a broken type.

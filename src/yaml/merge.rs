@@ -86,6 +86,19 @@ pub struct Entry {
     pub shadowed: Vec<Entry>,
 }
 
+impl Entry {
+    /// An entry written in the mapping itself (not merged), overriding nothing yet.
+    pub fn written(text: &str, key: NodeId, value: NodeId) -> Entry {
+        Entry {
+            key: Arc::from(text),
+            key_node: key,
+            value,
+            via: Via::default(),
+            shadowed: Vec::new(),
+        }
+    }
+}
+
 /// A mapping with its merge keys applied: keys in PyYAML's order, each once.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Merged {
@@ -155,13 +168,7 @@ impl<'t> Merger<'t> {
             if tree.is_merge_key(key) {
                 self.merge_value(value, &mut merged, diagnostics);
             } else if let Some(scalar) = tree.scalar(key) {
-                explicit.push(Entry {
-                    key: Arc::from(scalar.value.as_ref()),
-                    key_node: key,
-                    value,
-                    via: Via::default(),
-                    shadowed: Vec::new(),
-                });
+                explicit.push(Entry::written(&scalar.value, key, value));
             }
         }
         self.in_progress.pop();

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use super::Resolver;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Inherit, InheritChain, Origin, Parameter, Parameters};
-use crate::yaml::{Entry, Hop, NodeId, NodeKind, Overriding, Via, overrides};
+use crate::yaml::{Entry, Hop, NodeId, NodeKind, Overriding, overrides};
 
 /// One key of a mapping being merged: its definition, resolved (`None` when it could not be), and the
 /// definitions of the key it overrode.
@@ -220,13 +220,7 @@ impl Resolver<'_, '_> {
                 if explicit.iter().any(|e| *e.key == *scalar.value) {
                     return None;
                 }
-                explicit.push(Entry {
-                    key: Arc::from(scalar.value.as_ref()),
-                    key_node: key,
-                    value,
-                    via: Via::default(),
-                    shadowed: Vec::new(),
-                });
+                explicit.push(Entry::written(&scalar.value, key, value));
             }
         }
         (!hops.is_empty()).then_some((hops, explicit))

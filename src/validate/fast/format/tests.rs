@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use super::Format;
+use crate::testing::Rng;
 
 const FORMATS: [(&str, Format); 5] = [
     ("uuid", Format::Uuid),
@@ -15,25 +16,9 @@ const FORMATS: [(&str, Format); 5] = [
     ("uri", Format::Uri),
 ];
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn digits(&mut self, n: usize, max: u64) -> String {
-        format!("{:0n$}", self.next() % (max + 1))
-    }
+/// `n` decimal digits of a number up to `max`.
+fn digits(rng: &mut Rng, n: usize, max: u64) -> String {
+    format!("{:0n$}", rng.next() % (max + 1))
 }
 
 const TRICKY: &[&str] = &[
@@ -183,9 +168,9 @@ fn seed(rng: &mut Rng) -> String {
     let d = |rng: &mut Rng| {
         format!(
             "{}-{}-{}",
-            rng.digits(4, 2100),
-            rng.digits(2, 13),
-            rng.digits(2, 32)
+            digits(rng, 4, 2100),
+            digits(rng, 2, 13),
+            digits(rng, 2, 32)
         )
     };
     let hex = |rng: &mut Rng, n: usize| {
@@ -201,16 +186,16 @@ fn seed(rng: &mut Rng) -> String {
             let frac = if rng.below(2) == 0 { ".123" } else { "" };
             let zone = match rng.below(3) {
                 0 => "Z".to_string(),
-                1 => format!("+{}:{}", rng.digits(2, 24), rng.digits(2, 60)),
-                _ => format!("-{}:{}", rng.digits(2, 24), rng.digits(2, 60)),
+                1 => format!("+{}:{}", digits(rng, 2, 24), digits(rng, 2, 60)),
+                _ => format!("-{}:{}", digits(rng, 2, 24), digits(rng, 2, 60)),
             };
             let sep = rng.pick(&["T", "t"]);
             format!(
                 "{}{sep}{}:{}:{}{frac}{zone}",
                 d(rng),
-                rng.digits(2, 24),
-                rng.digits(2, 60),
-                rng.digits(2, 61)
+                digits(rng, 2, 24),
+                digits(rng, 2, 60),
+                digits(rng, 2, 61)
             )
         }
         2 => format!(
@@ -224,7 +209,7 @@ fn seed(rng: &mut Rng) -> String {
         3 => format!(
             "{}{}@{}.{}",
             rng.pick(&["user", "a.b", "x+y", "first_last", "n-1", "%x"]),
-            rng.digits(3, 999),
+            digits(rng, 3, 999),
             rng.pick(&["example", "mail-host", "a1", "sub.example"]),
             rng.pick(&["com", "io", "co.uk", "x"])
         ),
