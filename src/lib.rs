@@ -245,22 +245,23 @@ pub fn check_sources(sources: source::SourceMap, config: &Config) -> (Compiled, 
 /// and suppressions; diagnostics end sorted.
 fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree) {
     let catalog = &compiled.catalog;
-    // Lint, the examples and freeing the tree are independent: run them side by side.
-    let (mut linted, (mut examples, ())) = rayon::join(
-        || {
-            let mut found = Vec::new();
-            lint::check(catalog, &config.lint, &mut found);
-            found
-        },
+    // Lint, the examples and freeing the tree are independent: run them side by side. On one thread the
+    // tree goes first, so that lint's tables reuse its memory instead of asking the system for more.
+    let (((), mut examples), mut linted) = rayon::join(
         || {
             rayon::join(
+                || tree.free_in_parallel(),
                 || {
                     let mut found = Vec::new();
                     examples::check(catalog, &config.envelope, &mut found);
                     found
                 },
-                || tree.free_in_parallel(),
             )
+        },
+        || {
+            let mut found = Vec::new();
+            lint::check(catalog, &config.lint, &mut found);
+            found
         },
     );
     compiled.diagnostics.append(&mut linted);
