@@ -153,3 +153,32 @@ fn templates_resolve_as_the_general_path_does() {
     // The cases do exercise merges that resolve (not only broken ones).
     assert!(merged_fragments > 200, "{merged_fragments}");
 }
+
+#[test]
+fn wide_merges_and_many_keys_resolve_as_the_general_path_does() {
+    // A fragment that merges hundreds of others (a provenance chain each), an event that merges it, and
+    // one with hundreds of its own keys beside a merge (one of them repeated in the last event).
+    let mut prelude = String::new();
+    for i in 0..300 {
+        let _ = writeln!(prelude, ".a{i}: &a{i}\n  k{i}: string\n  shared: integer");
+    }
+    let all: Vec<String> = (0..300).map(|i| format!("*a{i}")).collect();
+    let _ = writeln!(prelude, ".wide: &wide\n  <<: [{}]", all.join(", "));
+    let mut events = String::from("wide:\n  parameters:\n    <<: *wide\n    k7: uuid\n");
+    for repeated in [false, true] {
+        let _ = writeln!(events, "many_{repeated}:\n  parameters:\n    <<: *a1");
+        for i in 0..300 {
+            let _ = writeln!(events, "    own{i}: string");
+        }
+        if repeated {
+            events.push_str("    own5: integer\n");
+        }
+    }
+    let files = vec![
+        ("_frags.yaml".to_string(), prelude),
+        ("events.yaml".to_string(), events),
+    ];
+    let general = resolved(&files, Merging::General);
+    assert_eq!(general, resolved(&files, Merging::Templates));
+    assert!(general.contains("own299") && general.contains("k299"));
+}

@@ -11,6 +11,8 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::Resolver;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Inherit, InheritChain, Origin, Parameter, Parameters};
@@ -109,10 +111,41 @@ pub(super) type Template = Rc<[Slot]>;
 /// fragment share a few chains, so copies of them share a few too.
 struct Prepended {
     step: Arc<Inherit>,
-    made: Vec<(*const Arc<Inherit>, InheritChain)>,
+    /// The chain made last: a fragment's parameters that came through the same merges come in a row.
+    last: Option<(*const Arc<Inherit>, InheritChain)>,
+    /// Every chain made, by the chain it extends (which the template keeps alive). A map, not a list: a
+    /// fragment can merge thousands of others, each a chain of its own.
+    made: FxHashMap<*const Arc<Inherit>, InheritChain>,
 }
 
 impl Prepended {
+    fn new(step: Arc<Inherit>) -> Self {
+        Prepended {
+            step,
+            last: None,
+            made: FxHashMap::default(),
+        }
+    }
+
+    /// `inner` with this merge step in front.
+    fn chain(&mut self, inner: &InheritChain) -> InheritChain {
+        let id = inner.as_ptr();
+        if let Some((last, chain)) = &self.last
+            && *last == id
+        {
+            return Arc::clone(chain);
+        }
+        let step = &self.step;
+        let chain = self.made.entry(id).or_insert_with(|| {
+            std::iter::once(Arc::clone(step))
+                .chain(inner.iter().cloned())
+                .collect()
+        });
+        let chain = Arc::clone(chain);
+        self.last = Some((id, Arc::clone(&chain)));
+        chain
+    }
+
     fn slot(&mut self, slot: &Slot) -> Slot {
         Slot {
             key: Arc::clone(&slot.key),
@@ -123,18 +156,7 @@ impl Prepended {
     }
 
     fn param(&mut self, p: &Parameter) -> Parameter {
-        let inner = &p.origin.via;
-        let id = inner.as_ptr();
-        let via = match self.made.iter().find(|(made, _)| *made == id) {
-            Some((_, chain)) => Arc::clone(chain),
-            None => {
-                let chain: InheritChain = std::iter::once(Arc::clone(&self.step))
-                    .chain(inner.iter().cloned())
-                    .collect();
-                self.made.push((id, Arc::clone(&chain)));
-                chain
-            }
-        };
+        let via = self.chain(&p.origin.via);
         Parameter {
             definition: Arc::clone(&p.definition),
             origin: Origin {
@@ -165,10 +187,7 @@ impl Resolver<'_, '_> {
         let size = templates.iter().map(|(_, t)| t.len()).sum::<usize>() + explicit.len();
         let mut merge = Merge::with_capacity(size);
         for (hop, template) in &templates {
-            let mut prepended = Prepended {
-                step: self.inherit(*hop),
-                made: Vec::new(),
-            };
+            let mut prepended = Prepended::new(self.inherit(*hop));
             for slot in template.iter() {
                 // A template holds only parameters that resolved.
                 let param = prepended.param(slot.param.as_ref()?);
@@ -196,6 +215,9 @@ impl Resolver<'_, '_> {
         let NodeKind::Mapping(pairs) = &tree.resolved(node).kind else {
             return None;
         };
+        if !pairs.iter().any(|&(key, _)| tree.is_merge_key(key)) {
+            return None;
+        }
         let mut hops = Vec::new();
         let mut explicit: Vec<Entry> = Vec::new();
         let anchored = |value: NodeId| {
@@ -217,13 +239,16 @@ impl Resolver<'_, '_> {
                     _ => hops.push(anchored(value)?),
                 }
             } else if let Some(scalar) = tree.scalar(key) {
-                if explicit.iter().any(|e| *e.key == *scalar.value) {
-                    return None;
-                }
                 explicit.push(Entry::written(&scalar.value, key, value));
             }
         }
-        (!hops.is_empty()).then_some((hops, explicit))
+        // A repeated key (a duplicate-key error) is left to the general path; checked with a set, since a
+        // mapping can have any number of keys.
+        let mut keys = FxHashSet::default();
+        if hops.is_empty() || !explicit.iter().all(|e| keys.insert(&*e.key)) {
+            return None;
+        }
+        Some((hops, explicit))
     }
 
     /// An anchored mapping's parameters resolved once (per chunk of events), or `None` when it has a
