@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use indexmap::IndexMap;
+use rayon::prelude::*;
 
 use crate::source::{SourceMap, Span};
 
@@ -50,7 +51,6 @@ impl Drop for Catalog {
             return;
         }
         let events: Vec<Event> = std::mem::take(&mut self.events).into_values().collect();
-        use rayon::prelude::*;
         events.into_par_iter().with_min_len(256).for_each(drop);
     }
 }
