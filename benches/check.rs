@@ -2,11 +2,12 @@
 //! against parsing the same files with `granit-parser` alone (the floor: no tree, no merges, no lint).
 //! Target: check ≤ 2× parse-only.
 //!
-//! Like for like: both sides read the files inside the timing, both drop what they built inside the
-//! timing (each returns a count), both take the same number of samples, and both run on the same rayon
-//! pool: `check` parses files and resolves events on it, parse-only parses the files on it in parallel
-//! (`RAYON_NUM_THREADS=1` puts both on one thread). `benches/check.sh` runs it both ways and prints the
-//! ratios.
+//! Like for like: both sides read the files inside the timing, both take the same number of samples, and
+//! both run on the same rayon pool: `check` parses files and resolves events on it, parse-only parses the
+//! files on it in parallel (`RAYON_NUM_THREADS=1` puts both on one thread). Each side is measured twice:
+//! returning what it built, which divan frees after the sample (`check`, `parse_only`: the CLI never frees
+//! its catalog), and freeing it inside the timing (`check_freed`, `parse_only_freed`). `benches/check.sh`
+//! runs it both ways and prints the ratios of each pair.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -42,12 +43,38 @@ fn tree() -> &'static (tempfile::TempDir, Vec<PathBuf>) {
     })
 }
 
-/// The catalog's `evdef.toml` is read and the catalog dropped inside the timing, like the parse-only
-/// side's events.
+/// `evdef check` as the CLI runs it: the result (the catalog, its sources and its findings) is returned,
+/// and divan frees it after the sample, outside the timing, as the CLI never frees it (it exits). The
+/// YAML tree, which `check` frees itself, is freed inside.
 #[divan::bench(sample_count = 10)]
-fn check() -> usize {
+fn check() -> evdef::Compiled {
+    checked()
+}
+
+/// [`check`] with its result freed inside the timing.
+#[divan::bench(sample_count = 10)]
+fn check_freed() -> usize {
+    checked().catalog.events.len()
+}
+
+/// Every file read and parsed into events (each dropped as the next comes, as a streaming parser's
+/// consumer does), the files in parallel on the pool; the texts are returned, like `check`'s sources, and
+/// freed by divan after the sample.
+#[divan::bench(sample_count = 10)]
+fn parse_only() -> Vec<String> {
+    parsed()
+}
+
+/// [`parse_only`] with its texts freed inside the timing.
+#[divan::bench(sample_count = 10)]
+fn parse_only_freed() -> usize {
+    parsed().len()
+}
+
+/// `evdef check` on the catalog, with the catalog's `evdef.toml` read as `evdef check` reads it (it
+/// raises `too-many-parameters`); it must find nothing.
+fn checked() -> evdef::Compiled {
     let (dir, _) = tree();
-    // The catalog's own `evdef.toml` (it raises `too-many-parameters`), read as `evdef check` reads it.
     let config = evdef::Config::load(&dir.path().join("evdef.toml")).unwrap();
     let options = evdef::Options::new()
         .with_config(config)
@@ -62,12 +89,11 @@ fn check() -> usize {
         compiled.catalog.events.len(),
         catalog::FILES * catalog::EVENTS_PER_FILE
     );
-    compiled.catalog.events.len()
+    compiled
 }
 
-/// Every file read and parsed into events (each dropped at once), the files in parallel on the pool.
-#[divan::bench(sample_count = 10)]
-fn parse_only() -> usize {
+/// Every file's text, each parsed to the end.
+fn parsed() -> Vec<String> {
     let (_, files) = tree();
     files
         .par_iter()
@@ -75,10 +101,15 @@ fn parse_only() -> usize {
             let text = std::fs::read_to_string(path).unwrap();
             let options =
                 granit_parser::options! { emit_anchor_events: true, emit_unresolved_aliases: true };
-            granit_parser::Parser::new_from_str_with_options(&text, options).fold(0, |n, event| {
-                let _ = event.unwrap();
-                n + 1
-            })
+            let events = granit_parser::Parser::new_from_str_with_options(&text, options).fold(
+                0usize,
+                |n, event| {
+                    let _ = event.unwrap();
+                    n + 1
+                },
+            );
+            assert!(events > 0);
+            text
         })
-        .sum()
+        .collect()
 }

@@ -260,7 +260,7 @@ impl<'m, 't> Resolver<'m, 't> {
                 via: self.inherit_chain(entry),
             },
             // A definition resolved by `parameter_body` overrides nothing: `parameter` adds what it does.
-            shadowed: Vec::new(),
+            shadowed: thin_vec::ThinVec::new(),
         })
     }
 

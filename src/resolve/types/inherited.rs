@@ -12,6 +12,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use thin_vec::ThinVec;
 
 use super::Resolver;
 use crate::diagnostics::Diagnostic;
@@ -164,7 +165,7 @@ impl Prepended {
                 value: p.origin.value,
                 via,
             },
-            shadowed: Vec::new(),
+            shadowed: ThinVec::new(),
         }
     }
 }
