@@ -208,7 +208,6 @@ pub fn check_texts(files: &[(&str, &str)], config: &Config) -> Compiled {
         catalog,
         diagnostics,
     };
-    output::names::check(&compiled.catalog, &mut compiled.diagnostics);
     lint_and_examples(&mut compiled, config, tree);
     compiled
 }
@@ -218,7 +217,6 @@ pub fn check_texts(files: &[(&str, &str)], config: &Config) -> Compiled {
 /// diagnostics that point into the focused files are kept.
 pub fn check(options: &Options) -> Result<Compiled, Error> {
     let (mut compiled, tree) = front_end(options)?;
-    output::names::check(&compiled.catalog, &mut compiled.diagnostics);
     lint_and_examples(&mut compiled, &options.config, tree);
     if !options.focus.is_empty() {
         let focus = focus_files(&compiled.catalog.sources, &options.focus);
@@ -235,25 +233,34 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
 pub fn check_sources(sources: source::SourceMap, config: &Config) -> (Compiled, yaml::Tree) {
     let parseable = vec![true; sources.len()];
     let (mut compiled, tree) = parse_and_resolve(sources, &parseable, Vec::new());
-    output::names::check(&compiled.catalog, &mut compiled.diagnostics);
     // The tree is kept for navigation, so an empty one stands in for the one to free.
     lint_and_examples(&mut compiled, config, yaml::Tree::default());
     (compiled, tree)
 }
 
-/// Lint the catalog and check its examples, freeing the tree meanwhile, then apply the project's levels
-/// and suppressions; diagnostics end sorted.
+/// Check the output names, lint the catalog and check its examples, freeing the tree meanwhile, then apply
+/// the project's levels and suppressions; diagnostics end sorted.
 fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree) {
     let catalog = &compiled.catalog;
-    // Lint, the examples and freeing the tree are independent: run them side by side. On one thread the
-    // tree goes first, so that lint's tables reuse its memory instead of asking the system for more.
-    let (((), mut examples), mut linted) = rayon::join(
+    // The names, lint, the examples and freeing the tree are independent: run them side by side. On one
+    // thread the tree goes first, so that lint's tables reuse its memory instead of asking the system for
+    // more.
+    let ((((), mut examples), mut names), mut linted) = rayon::join(
         || {
             rayon::join(
-                || tree.free_in_parallel(),
+                || {
+                    rayon::join(
+                        || tree.free_in_parallel(),
+                        || {
+                            let mut found = Vec::new();
+                            examples::check(catalog, &config.envelope, &mut found);
+                            found
+                        },
+                    )
+                },
                 || {
                     let mut found = Vec::new();
-                    examples::check(catalog, &config.envelope, &mut found);
+                    output::names::check(catalog, &mut found);
                     found
                 },
             )
@@ -264,6 +271,7 @@ fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree)
             found
         },
     );
+    compiled.diagnostics.append(&mut names);
     compiled.diagnostics.append(&mut linted);
     compiled.diagnostics.append(&mut examples);
     // `[lint.rules]` levels and `# evdef-ignore` suppressions; sorts.
