@@ -1,6 +1,8 @@
 //! Long-form parameters: a mapping with `type`, constraints, `properties`, `items` or `values`, read key by
 //! key (the keys come from [`ParameterKey`]), then typed, then checked as a whole.
 
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use super::raw::ParameterKey;
@@ -23,6 +25,9 @@ pub struct LongForm {
     pub deprecated: Option<String>,
     /// `required:`, when written.
     pub required: Option<bool>,
+    /// The mapping as merged, for the keys read after it (`pii:`, `classification:`): a mapping that is
+    /// not anchored is not memoised by the merger, so it is merged once and handed on.
+    pub merged: Rc<Merged>,
 }
 
 impl Resolver<'_, '_> {
@@ -80,6 +85,7 @@ impl Resolver<'_, '_> {
         {
             return None;
         }
+        form.merged = merged;
         Some(form)
     }
 
@@ -97,6 +103,7 @@ impl Resolver<'_, '_> {
             description: None,
             deprecated: None,
             required: None,
+            merged: Rc::default(),
         };
         let mut type_name = None;
         for entry in &merged.entries {

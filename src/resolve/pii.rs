@@ -5,20 +5,17 @@
 use super::types::Resolver;
 use crate::diagnostics::Diagnostic;
 use crate::model::Definition;
-use crate::yaml::NodeId;
+use crate::yaml::{Merged, NodeId};
 
 impl Resolver<'_, '_> {
-    /// Read `pii:` and `classification:` from the long form at `node` into `def`. `false` when either is
+    /// Read `pii:` and `classification:` from a long form's `merged` mapping into `def`. `false` when either is
     /// malformed (the errors are pushed), or when `classification` is given without `pii: true`.
     pub(super) fn pii(
         &mut self,
-        node: NodeId,
+        merged: &Merged,
         def: &mut Definition,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> bool {
-        let Some(merged) = self.merger.mapping(node, &mut Vec::new()) else {
-            return true;
-        };
         let before = diagnostics.len();
         if let Some(entry) = merged.get("pii") {
             def.pii = self.boolean(entry, diagnostics);

@@ -304,7 +304,7 @@ impl<'m, 't> Resolver<'m, 't> {
                 p.description = form.description;
                 p.deprecated = form.deprecated;
                 p.required = form.required.unwrap_or(true) && !form.optional;
-                if !self.pii(value, &mut p, diagnostics) {
+                if !self.pii(&form.merged, &mut p, diagnostics) {
                     return None;
                 }
             }
