@@ -179,10 +179,13 @@ pub(crate) fn walk<'c>(
     visits: &[&Visit<'c, '_>],
     paths: bool,
 ) -> (Vec<Vec<Diagnostic>>, Option<Paths<'c>>) {
-    const CHUNK: usize = 512;
+    // A few chunks per core (so that a core that falls behind does not hold the others up), as resolve
+    // makes them: each chunk walks the shared definitions again, and its paths are appended one by one.
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = catalog.events.len().div_ceil(threads * 4).max(512);
     let events: Vec<(&'c String, &'c Event)> = catalog.events.iter().collect();
     let chunks: Vec<(Vec<Vec<Diagnostic>>, Option<Paths<'c>>)> = events
-        .par_chunks(CHUNK)
+        .par_chunks(chunk)
         .map(|chunk| {
             let mut found = vec![Vec::new(); visits.len()];
             let mut walker = Walker::default();
