@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::Error;
 use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, SourceMap, Span};
@@ -53,8 +55,14 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     }
     // The same file named twice, or under two spellings (`a.yaml`, `./a.yaml`, a directory and a file
     // in it), is read once, under its first spelling.
+    // The spellings are resolved in parallel (a few system calls each), then kept in order.
+    let canonical: Vec<PathBuf> = files
+        .par_iter()
+        .map(|f| f.canonicalize().unwrap_or_else(|_| f.clone()))
+        .collect();
     let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    let mut first = canonical.into_iter().map(|c| seen.insert(c));
+    files.retain(|_| first.next().unwrap_or(true));
     Ok(files)
 }
 
@@ -64,33 +72,41 @@ pub fn read(
     files: &[PathBuf],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(SourceMap, Vec<bool>), Error> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    // Each file is read, decoded and indexed on its own, in parallel; they are then added in order, and a
+    // read error is the first in that order, as if they had been read one after the other.
+    let loaded: Vec<Result<(SourceFile, Option<usize>), Error>> = files
+        .par_iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+            let name = crate::source::display_name(path, &cwd);
+            Ok(match String::from_utf8(bytes) {
+                Ok(text) => (SourceFile::new(name, path, text), None),
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    (SourceFile::new(name, path, text), Some(at))
+                }
+            })
+        })
+        .collect();
     let mut sources = SourceMap::new();
     let mut parseable = Vec::with_capacity(files.len());
-    let cwd = std::env::current_dir().unwrap_or_default();
-    for path in files {
-        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-        let name = crate::source::display_name(path, &cwd);
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                sources.add(SourceFile::new(name, path, text));
-                parseable.push(true);
-            }
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let id = sources.add(SourceFile::new(name, path, text));
-                diagnostics.push(
-                    Diagnostic::error(
-                        "invalid-utf8",
-                        format!("`{}` is not valid UTF-8", path.display()),
-                        Span::new(id, at..at + 1),
-                    )
-                    .with_label("invalid byte here")
-                    .with_help("definitions files must be UTF-8; re-save the file as UTF-8"),
-                );
-                parseable.push(false);
-            }
+    for (path, file) in files.iter().zip(loaded) {
+        let (file, invalid_at) = file?;
+        let id = sources.add(file);
+        if let Some(at) = invalid_at {
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-utf8",
+                    format!("`{}` is not valid UTF-8", path.display()),
+                    Span::new(id, at..at + 1),
+                )
+                .with_label("invalid byte here")
+                .with_help("definitions files must be UTF-8; re-save the file as UTF-8"),
+            );
         }
+        parseable.push(invalid_at.is_none());
     }
     Ok((sources, parseable))
 }
