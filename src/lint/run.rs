@@ -22,10 +22,18 @@ use crate::model::{Catalog, Definition, Event, Parameters, Type};
 /// A parameter rule's look at one parameter.
 pub(crate) type Visit<'c, 'r> = dyn for<'p> Fn(&Located<'c, 'p>, &mut Vec<Diagnostic>) + Sync + 'r;
 
+/// A parameter rule's look at the events themselves (their names, their descriptions), run beside the walk.
+type EventsCheck<'r> = dyn Fn(&mut Vec<Diagnostic>) + Sync + 'r;
+
 /// How one enabled rule runs.
 enum Plan<'c, 'r> {
-    /// It looks at every parameter: what it found before the walk (event names...), then its visit.
-    Parameters(Vec<Diagnostic>, Box<Visit<'c, 'r>>),
+    /// It looks at every parameter: what it found while planned (a bad configuration), its look at the
+    /// events, then its visit.
+    Parameters(
+        Vec<Diagnostic>,
+        Option<Box<EventsCheck<'r>>>,
+        Box<Visit<'c, 'r>>,
+    ),
     /// `inconsistent-parameter`: it collects the paths of every event's parameters in the same walk.
     Paths,
     /// It runs on its own.
@@ -47,7 +55,7 @@ pub(crate) fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Ve
     let visits: Vec<&Visit> = plans
         .iter()
         .filter_map(|p| match p {
-            Plan::Parameters(_, visit) => Some(&**visit),
+            Plan::Parameters(_, _, visit) => Some(&**visit),
             Plan::Paths | Plan::Whole => None,
         })
         .collect();
@@ -60,7 +68,12 @@ pub(crate) fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Ve
                 .zip(&plans)
                 .map(|(&(rule, _), plan)| match plan {
                     Plan::Whole => whole_rule(rule, catalog, config),
-                    Plan::Parameters(..) | Plan::Paths => Vec::new(),
+                    Plan::Parameters(_, Some(events), _) => {
+                        let mut found = Vec::new();
+                        events(&mut found);
+                        found
+                    }
+                    Plan::Parameters(_, None, _) | Plan::Paths => Vec::new(),
                 })
                 .collect::<Vec<_>>()
         },
@@ -70,8 +83,9 @@ pub(crate) fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Ve
     let mut paths = paths;
     for ((&(rule, severity), plan), mut whole) in enabled.iter().zip(plans.iter_mut()).zip(whole) {
         let mut found = match plan {
-            Plan::Parameters(before, _) => {
+            Plan::Parameters(before, _, _) => {
                 let mut found = std::mem::take(before);
+                found.append(&mut whole);
                 found.extend(walked.next().into_iter().flatten());
                 found
             }
@@ -89,9 +103,10 @@ pub(crate) fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Ve
     }
 }
 
-/// How `rule` runs; a parameter rule's findings on events are made here.
+/// How `rule` runs.
 fn plan<'c: 'r, 'r>(rule: Rule, catalog: &'c Catalog, config: &'r LintConfig) -> Plan<'c, 'r> {
     let mut before = Vec::new();
+    let mut events: Option<Box<EventsCheck<'r>>> = None;
     let visit: Box<Visit<'c, 'r>> = match rule {
         Rule::MergeConflict => Box::new(|l: &Located, o: &mut _| MergeConflict::visit(l, o)),
         Rule::OverrideTypeChange => {
@@ -101,8 +116,11 @@ fn plan<'c: 'r, 'r>(rule: Rule, catalog: &'c Catalog, config: &'r LintConfig) ->
             let pattern = config.naming.as_deref().unwrap_or(DEFAULT_NAMING);
             match fancy_regex::Regex::new(pattern) {
                 Ok(re) => {
-                    let rule = NameOffConvention::new(re);
-                    rule.check_events(catalog, &mut before);
+                    let rule = Arc::new(NameOffConvention::new(re));
+                    let on_events = Arc::clone(&rule);
+                    events = Some(Box::new(move |o: &mut _| {
+                        on_events.check_events(catalog, o)
+                    }));
                     Box::new(move |l: &Located, o: &mut _| rule.visit(catalog, l, o))
                 }
                 Err(e) => {
@@ -124,8 +142,11 @@ fn plan<'c: 'r, 'r>(rule: Rule, catalog: &'c Catalog, config: &'r LintConfig) ->
         }
         Rule::EnumValueCase => Box::new(|l: &Located, o: &mut _| EnumValueCase::visit(l, o)),
         Rule::DescriptionQuality => {
-            let rule = DescriptionQuality::new(config.description_quality.min_words);
-            rule.check_events(catalog, &mut before);
+            let min_words = config.description_quality.min_words;
+            events = Some(Box::new(move |o: &mut _| {
+                DescriptionQuality::new(min_words).check_events(catalog, o)
+            }));
+            let rule = DescriptionQuality::new(min_words);
             Box::new(move |l: &Located, o: &mut _| rule.visit(l, o))
         }
         Rule::InconsistentParameter => return Plan::Paths,
@@ -133,7 +154,7 @@ fn plan<'c: 'r, 'r>(rule: Rule, catalog: &'c Catalog, config: &'r LintConfig) ->
             return Plan::Whole;
         }
     };
-    Plan::Parameters(before, visit)
+    Plan::Parameters(before, events, visit)
 }
 
 /// The findings of a rule that runs on its own.
