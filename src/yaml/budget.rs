@@ -9,7 +9,7 @@
 //! is rejected with one diagnostic at the alias that expands the most, whatever the number of cores: the
 //! verdict depends only on the text.
 
-use super::node::{NodeId, NodeKind, Tree};
+use super::node::{Expansion, NodeId, NodeKind, Tree};
 use crate::diagnostics::Diagnostic;
 
 /// The budget of a small run: expanded parameters and values.
@@ -31,22 +31,12 @@ pub struct Budget {
     pub expanded: u64,
 }
 
-/// What one node expands to.
-#[derive(Debug, Clone, Copy, Default)]
-struct Size {
-    /// Nodes after expanding aliases, plus the merge steps of every entry.
-    cost: u64,
-    /// Entries a mapping contributes when merged (for a sequence: the sum over its items).
-    entries: u64,
-    /// Nesting after expanding aliases, each merge step counting one.
-    depth: u32,
-}
-
 /// Compute the run's expansion and check it against the budget. `false` (with an error diagnostic) when
 /// the definitions expand too far or too deep: nothing should be expanded then.
 pub fn check(tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> bool {
-    let sizes = sizes(tree);
-    let budget = budget(tree, &sizes);
+    let sizes = expansion(tree);
+    let sizes = &*sizes;
+    let budget = budget(tree, sizes);
     let roots = || tree.documents.iter().filter_map(|d| d.root);
     if budget.expanded > budget.limit {
         let largest = roots().max_by_key(|&r| sizes[r as usize].cost);
@@ -69,10 +59,20 @@ pub fn check(tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> bool {
 
 /// The run's budget and expansion, without diagnostics.
 pub fn measure(tree: &Tree) -> Budget {
-    budget(tree, &sizes(tree))
+    budget(tree, &expansion(tree))
 }
 
-fn budget(tree: &Tree, sizes: &[Size]) -> Budget {
+/// Every node's expansion: as `yaml::parse_all` computed it while parsing (each parse group for its own
+/// files), or computed here for a tree put together otherwise.
+fn expansion(tree: &Tree) -> std::borrow::Cow<'_, [Expansion]> {
+    if tree.expansion.len() == tree.nodes.len() {
+        std::borrow::Cow::Borrowed(&tree.expansion)
+    } else {
+        std::borrow::Cow::Owned(sizes(tree))
+    }
+}
+
+fn budget(tree: &Tree, sizes: &[Expansion]) -> Budget {
     let written = tree.nodes.len() as u64;
     let expanded = tree
         .documents
@@ -87,10 +87,11 @@ fn budget(tree: &Tree, sizes: &[Size]) -> Budget {
 }
 
 /// Every node's expansion, children before parents and alias targets before aliases, without recursion
-/// (alias chains can be as long as the file).
-fn sizes(tree: &Tree) -> Vec<Size> {
+/// (alias chains can be as long as the file). Only the documents' nodes are computed (and what their aliases
+/// reach); other nodes stay at zero.
+pub(crate) fn sizes(tree: &Tree) -> Vec<Expansion> {
     let mut done = vec![false; tree.nodes.len()];
-    let mut sizes = vec![Size::default(); tree.nodes.len()];
+    let mut sizes = vec![Expansion::default(); tree.nodes.len()];
     let mut stack: Vec<(NodeId, bool)> = Vec::new();
     for root in tree.documents.iter().filter_map(|d| d.root) {
         stack.push((root, false));
@@ -127,8 +128,8 @@ fn sizes(tree: &Tree) -> Vec<Size> {
 
 /// One node's expansion from its children's (a child not computed yet, which only a cycle could cause,
 /// counts as a scalar).
-fn size_of(tree: &Tree, id: NodeId, sizes: &[Size]) -> Size {
-    let scalar = Size {
+fn size_of(tree: &Tree, id: NodeId, sizes: &[Expansion]) -> Expansion {
+    let scalar = Expansion {
         cost: 1,
         entries: 0,
         depth: 1,
@@ -141,7 +142,7 @@ fn size_of(tree: &Tree, id: NodeId, sizes: &[Size]) -> Size {
         } => of(*t),
         NodeKind::Sequence(items) => items.iter().fold(scalar, |acc, &c| {
             let s = of(c);
-            Size {
+            Expansion {
                 cost: acc.cost.saturating_add(s.cost),
                 entries: acc.entries.saturating_add(s.entries),
                 depth: acc.depth.max(s.depth.saturating_add(1)),
@@ -153,13 +154,13 @@ fn size_of(tree: &Tree, id: NodeId, sizes: &[Size]) -> Size {
             let depth = acc.depth.max(value.depth.saturating_add(1));
             if tree.is_merge_key(k) {
                 // Every merged entry comes through one more merge step.
-                Size {
+                Expansion {
                     cost: cost.saturating_add(value.entries),
                     entries: acc.entries.saturating_add(value.entries),
                     depth,
                 }
             } else {
-                Size {
+                Expansion {
                     cost,
                     entries: acc.entries.saturating_add(1),
                     depth,

@@ -54,6 +54,7 @@ pub fn parse_all(
         .map(|(id, _)| id)
         .partition(|id| is_prelude(sources, *id));
     let prelude_anchors = parse_preludes(sources, &preludes, &mut tree, diagnostics);
+    tree.expansion = budget::sizes(&tree);
     parse_others(sources, &others, &prelude_anchors, tree, diagnostics)
 }
 
@@ -129,7 +130,7 @@ fn parse_others(
             nodes.extend_from_slice(&tree.nodes);
             let mut local = Tree {
                 nodes,
-                documents: Vec::new(),
+                ..Tree::default()
             };
             let mut found = Vec::new();
             for &file in files {
@@ -142,6 +143,9 @@ fn parse_others(
                     &mut found,
                 );
             }
+            // What the group's nodes expand to, while they are at hand: their aliases reach only the
+            // group's own nodes and the preludes' (computed again here, and left out).
+            local.expansion = budget::sizes(&local).split_off(base);
             (local, found)
         })
         .collect();
@@ -165,9 +169,12 @@ fn parse_others(
     if let Some((first, mut found)) = parsed.next() {
         let mut documents = std::mem::take(&mut tree.documents);
         documents.extend(first.documents);
+        let mut expansion = std::mem::take(&mut tree.expansion);
+        expansion.extend(first.expansion);
         tree = Tree {
             nodes: first.nodes,
             documents,
+            expansion,
         };
         diagnostics.append(&mut found);
     }
@@ -177,8 +184,10 @@ fn parse_others(
         .map(|(local, _)| local.nodes.len() - base)
         .sum();
     tree.nodes.reserve_exact(added);
+    tree.expansion.reserve_exact(added);
     for (mut local, mut found) in parsed {
         tree.nodes.extend(local.nodes.drain(base..));
+        tree.expansion.append(&mut local.expansion);
         tree.documents.append(&mut local.documents);
         diagnostics.append(&mut found);
     }
@@ -301,6 +310,77 @@ mod tests {
             let again = text.find("k1: again").unwrap() as u32;
             let thrice = text.find("k1: thrice").unwrap() as u32;
             assert_eq!(found, [(again, first), (thrice, first)], "size {size}");
+        }
+    }
+
+    /// The parse groups compute what their nodes expand to while parsing; the budget reads that instead of
+    /// walking the tree again. It must be exactly what one walk over the whole tree finds: with preludes
+    /// and aliases into them, merges of mappings and sequences, alias chains, several documents a file,
+    /// empty files, files that do not parse, and enough files for several parse groups.
+    #[test]
+    fn the_expansion_computed_while_parsing_is_one_walks() {
+        let mut rng = crate::testing::Rng(0x5eed_b0d9);
+        for case in 0..60 {
+            let mut sources = SourceMap::new();
+            let fragments = 1 + rng.below(6);
+            let mut prelude = String::new();
+            for f in 0..fragments {
+                prelude.push_str(&format!(".f{f}: &f{f}\n  a{f}: [x, {{y: z}}]\n"));
+                if f > 0 && rng.chance(70) {
+                    prelude.push_str(&format!("  <<: *f{}\n", rng.below(f)));
+                }
+                if f > 0 && rng.chance(40) {
+                    prelude.push_str(&format!(
+                        "  copy: [*f{}, *f{}]\n",
+                        rng.below(f),
+                        rng.below(f)
+                    ));
+                }
+            }
+            if rng.chance(80) {
+                sources.add(crate::source::SourceFile::new(
+                    "_p.yaml", "_p.yaml", prelude,
+                ));
+            }
+            let files = 1 + rng.below(30);
+            for file in 0..files {
+                let mut text = String::new();
+                match rng.below(10) {
+                    0 => {}
+                    1 => text.push_str("a: [unclosed\n"),
+                    _ => {
+                        for e in 0..1 + rng.below(8) {
+                            let f = rng.below(fragments);
+                            let g = rng.below(fragments);
+                            text.push_str(&format!(
+                                "e{file}_{e}:\n  <<: [*f{f}, *f{g}]\n  own: &l{e} {{q: [1, 2]}}\n  again: *l{e}\n  both: [*l{e}, *f{f}]\n"
+                            ));
+                            if rng.chance(30) {
+                                // A chain of aliases, each doubling the one before.
+                                text.push_str(&format!("  c0_{e}: &c0_{e} [*l{e}, *l{e}]\n"));
+                                for c in 1..4 {
+                                    let p = c - 1;
+                                    text.push_str(&format!(
+                                        "  c{c}_{e}: &c{c}_{e} [*c{p}_{e}, *c{p}_{e}]\n"
+                                    ));
+                                }
+                            }
+                        }
+                        if rng.chance(20) {
+                            text.push_str("---\nsecond: {<<: {k: v}, w: [1]}\n");
+                        }
+                    }
+                }
+                let name = format!("f{file:02}.yaml");
+                sources.add(crate::source::SourceFile::new(
+                    name.as_str(),
+                    name.as_str(),
+                    text,
+                ));
+            }
+            let tree = parse_all(&sources, &vec![true; sources.len()], &mut Vec::new());
+            assert_eq!(tree.expansion.len(), tree.nodes.len(), "case {case}");
+            assert_eq!(tree.expansion, budget::sizes(&tree), "case {case}");
         }
     }
 }

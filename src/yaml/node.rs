@@ -73,6 +73,22 @@ pub struct Tree {
     pub nodes: Vec<Node>,
     /// Documents in load order: preludes first.
     pub documents: Vec<Document>,
+    /// What every node expands to, by node (see [`super::budget`]): computed by `parse_all` while it
+    /// parses, so that checking the run's budget does not walk the whole tree again on one core. Empty for
+    /// a tree put together otherwise (the budget then computes it).
+    pub(crate) expansion: Vec<Expansion>,
+}
+
+/// What one node expands to, once its aliases are replaced and its merges applied ([`super::budget`]
+/// computes it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Expansion {
+    /// Nodes after expanding aliases, plus the merge steps of every entry.
+    pub(crate) cost: u64,
+    /// Entries a mapping contributes when merged (for a sequence: the sum over its items).
+    pub(crate) entries: u64,
+    /// Nesting after expanding aliases, each merge step counting one.
+    pub(crate) depth: u32,
 }
 
 /// The YAML 1.1 merge tag.
