@@ -337,6 +337,10 @@ mod tests {
                     ));
                 }
             }
+            if rng.chance(25) {
+                // A prelude that breaks after its anchors.
+                prelude.push_str(".broken: &b {k: [*f0, *f0]}\nbad: [unclosed\n");
+            }
             if rng.chance(80) {
                 sources.add(crate::source::SourceFile::new(
                     "_p.yaml", "_p.yaml", prelude,
@@ -352,6 +356,9 @@ mod tests {
                         for e in 0..1 + rng.below(8) {
                             let f = rng.below(fragments);
                             let g = rng.below(fragments);
+                            if rng.chance(20) {
+                                text.push_str(&format!("x{file}_{e}: [*b, *b]\n"));
+                            }
                             text.push_str(&format!(
                                 "e{file}_{e}:\n  <<: [*f{f}, *f{g}]\n  own: &l{e} {{q: [1, 2]}}\n  again: *l{e}\n  both: [*l{e}, *f{f}]\n"
                             ));
