@@ -1,21 +1,25 @@
 //! `evdef check` on a generated catalog of 10,000 events in 100 files with 50 fragments and deep merges,
 //! against parsing the same files with `granit-parser` alone (the floor: no tree, no merges, no lint).
-//! Target: check ≤ 2× parse-only.
+//! Target: check ≤ 2× parse-only, as medians of interleaved runs.
 //!
-//! Like for like: both sides read the files inside the timing, both take the same number of samples, and
-//! both run on the same rayon pool: `check` parses files and resolves events on it, parse-only parses the
-//! files on it in parallel (`RAYON_NUM_THREADS=1` puts both on one thread). Each side is measured twice:
-//! returning what it built, which divan frees after the sample (`check`, `parse_only`: the CLI never frees
-//! its catalog), and freeing it inside the timing (`check_freed`, `parse_only_freed`). `benches/check.sh`
-//! runs it both ways and prints the ratios of each pair.
+//! Like for like: both sides read the files inside the timing, run on the same allocator and the same
+//! rayon pool (`check` parses files and resolves events on it, parse-only parses the files on it in
+//! parallel; `RAYON_NUM_THREADS=1` puts both on one thread), and take turns, A B A B, the same number of
+//! times, after one warm-up run each. Each pair is measured twice: each side returning what it built, freed
+//! after the timing (the CLI never frees its catalog: it exits), and each side freeing it inside the timing.
+//! Prints, for each pair, the median and fastest of each side, the median of the per-round ratios and the
+//! ratio of the medians. `benches/check.sh` runs it on every core and on one thread.
+//!
+//! Usage: `cargo bench --bench check -- [ROUNDS]` (default 20).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 #[path = "support/catalog.rs"]
 mod catalog;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -24,7 +28,75 @@ use rayon::prelude::*;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    divan::main();
+    // `cargo bench` passes `--bench`; the first number given is the rounds.
+    let rounds: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(20)
+        .max(1);
+    tree();
+    println!(
+        "{} rounds a side, interleaved; {} rayon thread(s)",
+        rounds,
+        rayon::current_num_threads()
+    );
+    // Results returned: what each side built is freed after its timing.
+    let (check, parse) = interleaved(rounds, || timed(checked).0, || timed(parsed).0);
+    report("check", "parse_only", &check, &parse);
+    // Results freed inside the timing.
+    let (check, parse) = interleaved(
+        rounds,
+        || timed(|| drop(checked())).0,
+        || timed(|| drop(parsed())).0,
+    );
+    report("check_freed", "parse_only_freed", &check, &parse);
+}
+
+/// How long `f` takes, and what it returned (freed by the caller, after the timing).
+fn timed<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let start = Instant::now();
+    let out = std::hint::black_box(f());
+    (start.elapsed(), out)
+}
+
+/// `rounds` timings of each side, taken in turns (A B A B ...) after one warm-up run of each.
+fn interleaved(
+    rounds: usize,
+    a: impl Fn() -> Duration,
+    b: impl Fn() -> Duration,
+) -> (Vec<Duration>, Vec<Duration>) {
+    a();
+    b();
+    (0..rounds).map(|_| (a(), b())).unzip()
+}
+
+/// One pair's figures, in ms.
+fn report(a_name: &str, b_name: &str, a: &[Duration], b: &[Duration]) {
+    let ms = |d: &Duration| d.as_secs_f64() * 1e3;
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        }
+    };
+    let mut a_ms: Vec<f64> = a.iter().map(ms).collect();
+    let mut b_ms: Vec<f64> = b.iter().map(ms).collect();
+    let mut ratios: Vec<f64> = a_ms.iter().zip(&b_ms).map(|(x, y)| x / y).collect();
+    let (a_fast, b_fast) = (
+        a_ms.iter().copied().fold(f64::INFINITY, f64::min),
+        b_ms.iter().copied().fold(f64::INFINITY, f64::min),
+    );
+    let (a_med, b_med, ratio_med) = (median(&mut a_ms), median(&mut b_ms), median(&mut ratios));
+    println!("  {a_name}: median {a_med:.1} ms, fastest {a_fast:.1} ms");
+    println!("  {b_name}: median {b_med:.1} ms, fastest {b_fast:.1} ms");
+    println!(
+        "    {a_name} / {b_name}: median of per-round ratios {ratio_med:.2}x, ratio of medians {:.2}x, of fastest {:.2}x (target <= 2x)",
+        a_med / b_med,
+        a_fast / b_fast
+    );
 }
 
 fn tree() -> &'static (tempfile::TempDir, Vec<PathBuf>) {
@@ -41,34 +113,6 @@ fn tree() -> &'static (tempfile::TempDir, Vec<PathBuf>) {
         files.sort();
         (dir, files)
     })
-}
-
-/// `evdef check` as the CLI runs it: the result (the catalog, its sources and its findings) is returned,
-/// and divan frees it after the sample, outside the timing, as the CLI never frees it (it exits). The
-/// YAML tree, which `check` frees itself, is freed inside.
-#[divan::bench(sample_count = 10)]
-fn check() -> evdef::Compiled {
-    checked()
-}
-
-/// [`check`] with its result freed inside the timing.
-#[divan::bench(sample_count = 10)]
-fn check_freed() -> usize {
-    checked().catalog.events.len()
-}
-
-/// Every file read and parsed into events (each dropped as the next comes, as a streaming parser's
-/// consumer does), the files in parallel on the pool; the texts are returned, like `check`'s sources, and
-/// freed by divan after the sample.
-#[divan::bench(sample_count = 10)]
-fn parse_only() -> Vec<String> {
-    parsed()
-}
-
-/// [`parse_only`] with its texts freed inside the timing.
-#[divan::bench(sample_count = 10)]
-fn parse_only_freed() -> usize {
-    parsed().len()
 }
 
 /// `evdef check` on the catalog, with the catalog's `evdef.toml` read as `evdef check` reads it (it
@@ -92,7 +136,8 @@ fn checked() -> evdef::Compiled {
     compiled
 }
 
-/// Every file's text, each parsed to the end.
+/// Every file read and parsed to the end, the files in parallel on the pool (each event dropped as the next
+/// comes, as a streaming parser's consumer does); returns the texts, as `check` returns its sources.
 fn parsed() -> Vec<String> {
     let (_, files) = tree();
     files
