@@ -131,15 +131,19 @@ pub fn url_escape(name: &str) -> String {
 /// `CON`, `con.txt`, `Lpt1.md`, `nul ` (Windows ignores trailing dots and spaces before the extension).
 fn is_windows_device(name: &str) -> bool {
     let base = name.split('.').next().unwrap_or(name);
-    let base = base.trim_end_matches([' ', '.']).to_ascii_uppercase();
-    match base.as_str() {
-        "CON" | "PRN" | "AUX" | "NUL" => true,
-        _ => {
-            let bytes = base.as_bytes();
-            bytes.len() == 4
-                && (base.starts_with("COM") || base.starts_with("LPT"))
-                && matches!(bytes[3], b'1'..=b'9')
+    // Compared without a copy: device names are ASCII, and `trim_end_matches` and the length check keep
+    // every longer base (nearly every event name) out at once.
+    let base = base.trim_end_matches([' ', '.']).as_bytes();
+    match base {
+        [a, b, c] => ["CON", "PRN", "AUX", "NUL"]
+            .iter()
+            .any(|d| d.as_bytes().eq_ignore_ascii_case(&[*a, *b, *c])),
+        [a, b, c, n] => {
+            (b"COM".eq_ignore_ascii_case(&[*a, *b, *c])
+                || b"LPT".eq_ignore_ascii_case(&[*a, *b, *c]))
+                && matches!(n, b'1'..=b'9')
         }
+        _ => false,
     }
 }
 
@@ -160,15 +164,24 @@ fn shown(name: &str) -> String {
     out
 }
 
-/// The key two output names collide under: case-insensitive file systems (macOS, Windows) fold case.
-fn collision_key(stem: &str) -> String {
-    stem.to_lowercase()
+/// The key two output names collide under: case-insensitive file systems (macOS, Windows) fold case. A
+/// name with nothing to fold (ASCII without capitals: nearly every event name) is its own key, uncopied.
+fn collision_key(stem: &str) -> std::borrow::Cow<'_, str> {
+    if stem
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        std::borrow::Cow::Borrowed(stem)
+    } else {
+        std::borrow::Cow::Owned(stem.to_lowercase())
+    }
 }
 
 /// Push an error for every event whose name is unsafe as a file name, and for every pair of events (or
 /// event and fixed output file) whose files would be the same on a case-insensitive file system.
 pub fn check(catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, &crate::model::Event> = HashMap::new();
+    let mut seen: HashMap<std::borrow::Cow<'_, str>, &crate::model::Event> =
+        HashMap::with_capacity(catalog.events.len());
     for event in catalog.events.values() {
         let stem = match event_file_stem(&event.name) {
             Ok(stem) => stem,
@@ -192,7 +205,7 @@ pub fn check(catalog: &Catalog, diagnostics: &mut Vec<Diagnostic>) {
             }
         };
         let key = collision_key(stem);
-        if let Some((reserved, what)) = RESERVED_STEMS.iter().find(|(r, _)| *r == key) {
+        if let Some((reserved, what)) = RESERVED_STEMS.iter().find(|(r, _)| *r == &*key) {
             diagnostics.push(
                 Diagnostic::error(
                     OUTPUT_NAME_COLLISION,
@@ -298,13 +311,28 @@ mod tests {
                     assert!(
                         RESERVED_STEMS
                             .iter()
-                            .any(|(r, _)| *r == collision_key(stem)),
+                            .any(|(r, _)| *r == &*collision_key(stem)),
                         "`{path}` could be overwritten by an event named `{stem}`"
                     );
                 }
             }
         }
         assert!(checked >= 1, "the bundle is checked");
+    }
+
+    #[test]
+    fn collision_keys_fold_case_and_borrow_names_with_nothing_to_fold() {
+        use std::borrow::Cow;
+        assert!(matches!(
+            collision_key("page_viewed"),
+            Cow::Borrowed("page_viewed")
+        ));
+        assert_eq!(collision_key("Page_Viewed"), "page_viewed");
+        assert_eq!(collision_key("EVENTS"), "events");
+        // Non-ASCII names fold too: `Éclair` and `éclair` are one file on macOS and Windows.
+        assert_eq!(collision_key("Éclair_Ü"), "éclair_ü");
+        assert!(matches!(collision_key("éclair"), Cow::Owned(_)));
+        assert_eq!(collision_key("éclair"), "éclair");
     }
 
     #[test]

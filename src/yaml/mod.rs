@@ -27,7 +27,7 @@ const BYTES_PER_NODE: usize = 3;
 
 /// Mappings up to this many entries are checked for repeated keys by comparing each key with the earlier
 /// ones, instead of building a set: nearly every mapping in definitions is that small.
-const SMALL_MAPPING: usize = 16;
+pub(crate) const SMALL_MAPPING: usize = 16;
 
 /// Maximum nesting of collections. Deeper input is rejected by the parser with a diagnostic.
 pub const NESTING_LIMIT: usize = 128;

@@ -17,7 +17,7 @@ use thin_vec::ThinVec;
 use super::Resolver;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Inherit, InheritChain, Origin, Parameter, Parameters};
-use crate::yaml::{Entry, Hop, NodeId, NodeKind, Overriding, overrides};
+use crate::yaml::{Entry, Hop, NodeId, NodeKind, Overriding, SMALL_MAPPING, overrides};
 
 /// One key of a mapping being merged: its definition, resolved (`None` when it could not be), and the
 /// definitions of the key it overrode.
@@ -40,11 +40,12 @@ impl Overriding for Slot {
 }
 
 /// A mapping being merged, inserted straight into its parameters (one hash a key): each position's
-/// definition and what it overrode are kept beside it until the end.
+/// definition, and what it overrode when it overrode anything (rarely: kept by position), are kept beside
+/// it until the end.
 struct Merge {
     out: Parameters,
     definitions: Vec<(NodeId, NodeId)>,
-    shadowed: Vec<Vec<Slot>>,
+    shadowed: FxHashMap<usize, Vec<Slot>>,
 }
 
 impl Merge {
@@ -52,7 +53,7 @@ impl Merge {
         Merge {
             out: Parameters::with_capacity_and_hasher(size, Default::default()),
             definitions: Vec::with_capacity(size),
-            shadowed: Vec::with_capacity(size),
+            shadowed: FxHashMap::default(),
         }
     }
 
@@ -66,9 +67,11 @@ impl Merge {
     ) {
         match self.out.entry(Arc::clone(key)) {
             indexmap::map::Entry::Vacant(slot) => {
+                if !shadowed.is_empty() {
+                    self.shadowed.insert(slot.index(), shadowed);
+                }
                 slot.insert(param);
                 self.definitions.push(definition);
-                self.shadowed.push(shadowed);
             }
             indexmap::map::Entry::Occupied(mut slot) => {
                 let i = slot.index();
@@ -76,7 +79,7 @@ impl Merge {
                     key: Arc::clone(key),
                     definition: self.definitions[i],
                     param: Some(slot.insert(param)),
-                    shadowed: std::mem::take(&mut self.shadowed[i]),
+                    shadowed: self.shadowed.remove(&i).unwrap_or_default(),
                 };
                 let mut winner = Slot {
                     key: Arc::clone(key),
@@ -86,15 +89,17 @@ impl Merge {
                 };
                 overrides(&mut winner, old);
                 self.definitions[i] = definition;
-                self.shadowed[i] = winner.shadowed;
+                if !winner.shadowed.is_empty() {
+                    self.shadowed.insert(i, winner.shadowed);
+                }
             }
         }
     }
 
     /// The parameters, each with the definitions it overrode, without the keys `left_out`.
     fn finish(mut self, left_out: &[Arc<str>]) -> Parameters {
-        for (p, shadowed) in self.out.values_mut().zip(self.shadowed) {
-            if !shadowed.is_empty() {
+        for (i, shadowed) in self.shadowed {
+            if let Some((_, p)) = self.out.get_index_mut(i) {
                 p.shadowed = shadowed.into_iter().filter_map(|s| s.param).collect();
             }
         }
@@ -243,10 +248,18 @@ impl Resolver<'_, '_> {
                 explicit.push(Entry::written(&scalar.value, key, value));
             }
         }
-        // A repeated key (a duplicate-key error) is left to the general path; checked with a set, since a
-        // mapping can have any number of keys.
-        let mut keys = FxHashSet::default();
-        if hops.is_empty() || !explicit.iter().all(|e| keys.insert(&*e.key)) {
+        // A repeated key (a duplicate-key error) is left to the general path. Nearly every mapping is small:
+        // its keys are compared with the earlier ones; a larger one (any number of keys) is checked with a set.
+        let distinct = if explicit.len() <= SMALL_MAPPING {
+            explicit
+                .iter()
+                .enumerate()
+                .all(|(i, e)| explicit[..i].iter().all(|earlier| earlier.key != e.key))
+        } else {
+            let mut keys = FxHashSet::default();
+            explicit.iter().all(|e| keys.insert(&*e.key))
+        };
+        if hops.is_empty() || !distinct {
             return None;
         }
         Some((hops, explicit))
