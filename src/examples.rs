@@ -27,7 +27,7 @@ pub fn check(catalog: &Catalog, envelope: &EnvelopeConfig, diagnostics: &mut Vec
                     Diagnostic::error(
                         "name-field-clash",
                         format!("parameter `{}` of `{}` clashes with the envelope's name field", p.name, event.name),
-                        p.origin.key,
+                        p.key_span,
                     )
                     .with_help("rename the parameter, or set `[envelope] name_field` / `payload_field` in evdef.toml"),
                 );

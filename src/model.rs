@@ -120,12 +120,15 @@ pub struct Fragment {
 ///
 /// The definition is shared: a fragment's parameter is resolved once, and every event that inherits it
 /// holds the same [`Definition`] with its own [`Origin`]. A parameter dereferences to its definition, so
-/// `p.name`, `p.schema` and `p.required` read through.
+/// `p.name`, `p.schema`, `p.required` and `p.key_span` read through.
+///
+/// A catalog holds one for every parameter of every event, inherited ones included (hundreds of thousands
+/// in a large one): four words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
-    /// What was written: name, type, constraints, description.
+    /// What was written, and where: name, type, constraints, description, spans.
     pub definition: Arc<Definition>,
-    /// Where it was written and how it arrived.
+    /// How it arrived.
     pub origin: Origin,
     /// Inherited definitions of the same key that this one overrides, in the order they were overridden.
     /// Lint uses them (`merge-conflict`, `override-type-change`); backends ignore them. Nearly always
@@ -134,7 +137,7 @@ pub struct Parameter {
 }
 
 impl Parameter {
-    /// A parameter written at `origin` with no overridden definitions.
+    /// A parameter that arrived by `origin`, with no overridden definitions.
     pub fn new(definition: Definition, origin: Origin) -> Self {
         Parameter {
             definition: Arc::new(definition),
@@ -152,11 +155,16 @@ impl std::ops::Deref for Parameter {
     }
 }
 
-/// A parameter's definition as written, independent of the event that uses it.
+/// A parameter's definition as written, independent of the event that uses it, and where it is written
+/// (in the fragment, for an inherited parameter: every event that inherits it shares it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Definition {
     /// The key, e.g. `user_id`.
     pub name: String,
+    /// The key as written.
+    pub key_span: Span,
+    /// The value as written.
+    pub value_span: Span,
     /// Type, nullability and constraints.
     pub schema: Schema,
     /// Whether the key must be present (default `true`; `string?` or `required: false` make it optional).
@@ -354,13 +362,10 @@ impl std::fmt::Debug for Constraints {
     }
 }
 
-/// Where a parameter was written and the aliases it arrived through.
+/// How a parameter arrived in its event: the aliases it came through. Where it is written is its
+/// definition's ([`Definition::key_span`], [`Definition::value_span`]), shared by every use.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Origin {
-    /// The key as written (in the fragment, for an inherited parameter).
-    pub key: Span,
-    /// The value as written.
-    pub value: Span,
     /// The merge steps from the event down to the definition, outermost first. Empty when the parameter is
     /// written in the event itself. Shared: every parameter that came through the same merges holds the
     /// same list, and every list that passes through a fragment shares that step.

@@ -143,7 +143,7 @@ fn write_parameters(out: &mut String, sources: &SourceMap, params: &Parameters, 
             None => {}
         }
         if p.origin.via.is_empty() {
-            let _ = writeln!(out, "{pad}    written at {}", sources.locate(p.origin.key));
+            let _ = writeln!(out, "{pad}    written at {}", sources.locate(p.key_span));
         } else {
             for step in p.origin.via.iter() {
                 let what = match (&step.fragment, &step.anchor_name) {
@@ -157,14 +157,14 @@ fn write_parameters(out: &mut String, sources: &SourceMap, params: &Parameters, 
                     sources.locate(step.alias)
                 );
             }
-            let _ = writeln!(out, "{pad}    defined at {}", sources.locate(p.origin.key));
+            let _ = writeln!(out, "{pad}    defined at {}", sources.locate(p.key_span));
         }
         for s in &p.shadowed {
             let _ = writeln!(
                 out,
                 "{pad}    overrides {} from {}",
                 s.schema.ty.display(),
-                sources.locate(s.origin.key)
+                sources.locate(s.key_span)
             );
         }
         if let Type::Object(props) = &p.schema.ty {

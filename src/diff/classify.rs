@@ -133,6 +133,8 @@ mod tests {
     fn def(ty: Type, required: bool) -> Definition {
         Definition {
             name: "p".into(),
+            key_span: crate::source::Span::default(),
+            value_span: crate::source::Span::default(),
             schema: Schema {
                 ty,
                 nullable: false,

@@ -228,7 +228,7 @@ impl Differ {
                     let breaks = classify::parameter_added(n, self.old_model);
                     let kind = if n.required { "required" } else { "optional" };
                     let message = format!("{kind} parameter `{}` added to `{event}`", shown(&path));
-                    let at = At::new_only(n.origin.key, via_of(n, false));
+                    let at = At::new_only(n.key_span, via_of(n, false));
                     self.push(Rule::ParameterAdded, Some(&path), breaks, message, at);
                 }
             }
@@ -243,7 +243,7 @@ impl Differ {
             let message = format!("{kind} parameter `{}` removed from `{event}`", shown(&path));
             let at = At {
                 anchor: Some(anchor),
-                ..At::old_only(o.origin.key, via_of(o, true))
+                ..At::old_only(o.key_span, via_of(o, true))
             };
             self.push(Rule::ParameterRemoved, Some(&path), breaks, message, at);
         }
@@ -251,7 +251,7 @@ impl Differ {
 
     fn parameter(&mut self, path: &str, o: &Parameter, n: &Parameter) {
         let via = via_of(n, false).or_else(|| via_of(o, true));
-        let at = At::both(o.origin.key, n.origin.key, via);
+        let at = At::both(o.key_span, n.key_span, via);
         let name = self.shown(path);
         if o.required != n.required {
             let (rule, breaks, message) = if n.required {

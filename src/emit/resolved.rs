@@ -91,7 +91,7 @@ fn parameter(sources: &SourceMap, p: &Parameter) -> Value {
         o.insert("classification".into(), json!(c));
     }
     let mut origin = Map::new();
-    origin.insert("at".into(), json!(location(sources, p.origin.key)));
+    origin.insert("at".into(), json!(location(sources, p.key_span)));
     if p.origin.is_inherited() {
         origin.insert(
             "via".into(),

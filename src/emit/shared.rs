@@ -188,7 +188,7 @@ impl<'c> TypeSpace<'c> {
 
     /// [`Self::named`] as an index into [`Self::named`] (names may collide; indexes do not).
     pub fn named_index(&self, p: &Parameter, path: &str) -> Option<usize> {
-        self.by_site.get(&(p.origin.key, path.to_string())).copied()
+        self.by_site.get(&(p.key_span, path.to_string())).copied()
     }
 
     /// Keep the shared fragments and named types some event reaches, renumbering references.
@@ -210,7 +210,7 @@ impl<'c> TypeSpace<'c> {
             let mut schemas: Vec<(&Schema, Site)> = shape
                 .own
                 .iter()
-                .map(|p| (&p.schema, (p.origin.key, String::new())))
+                .map(|p| (&p.schema, (p.key_span, String::new())))
                 .collect();
             while let Some((schema, site)) = schemas.pop() {
                 if let Some(&i) = by_site.get(&site) {
@@ -354,7 +354,7 @@ impl<'c> Builder<'c> {
             } else {
                 format!("{owner}{own}")
             };
-            let site = (p.origin.key, String::new());
+            let site = (p.key_span, String::new());
             self.name_schema(&p.schema, name, p.description.as_deref(), site);
         }
     }
@@ -425,7 +425,7 @@ impl<'c> Shaper<'_, 'c> {
                     self.shared[i]
                         .parameters
                         .get(key)
-                        .is_some_and(|q| q.origin.key == p.origin.key)
+                        .is_some_and(|q| q.key_span == p.key_span)
                 });
             match cover {
                 Some(i) => match covered.iter_mut().find(|(j, _)| *j == i) {

@@ -86,13 +86,13 @@ fn token_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<Item<'_>
 /// items and values.
 fn parameter_at(parameters: &Parameters, file: FileId, offset: usize) -> Option<&Parameter> {
     for p in parameters.values() {
-        if holds(p.origin.key, file, offset) {
+        if holds(p.key_span, file, offset) {
             return Some(p);
         }
         // Anywhere in a long-form definition (`type:`, `enum:` ...) is the parameter, or a property in it.
-        if p.origin.key.file == file
-            && p.origin.value.file == file
-            && (p.origin.key.start as usize..=p.origin.value.end as usize).contains(&offset)
+        if p.key_span.file == file
+            && p.value_span.file == file
+            && (p.key_span.start as usize..=p.value_span.end as usize).contains(&offset)
         {
             let inner = nested(&p.schema.ty).and_then(|inner| parameter_at(inner, file, offset));
             return Some(inner.unwrap_or(p));

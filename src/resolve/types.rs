@@ -233,10 +233,7 @@ impl<'m, 't> Resolver<'m, 't> {
         let key = (entry.key_node, entry.value, depth);
         // What a use takes from the definition; the parameter is then built with its own provenance
         // (rather than cloned and its provenance replaced: one reference count less to touch).
-        let taken = |hit: &Option<Parameter>| {
-            hit.as_ref()
-                .map(|p| (Arc::clone(&p.definition), p.origin.key, p.origin.value))
-        };
+        let taken = |hit: &Option<Parameter>| hit.as_ref().map(|p| Arc::clone(&p.definition));
         let cached = match self.memo.get(&key) {
             Some((hit, found)) => {
                 diagnostics.extend(found.iter().cloned());
@@ -251,12 +248,9 @@ impl<'m, 't> Resolver<'m, 't> {
                 taken
             }
         };
-        let (definition, key, value) = cached?;
         Some(Parameter {
-            definition,
+            definition: cached?,
             origin: Origin {
-                key,
-                value,
                 via: self.inherit_chain(entry),
             },
             // A definition resolved by `parameter_body` overrides nothing: `parameter` adds what it does.
@@ -272,12 +266,12 @@ impl<'m, 't> Resolver<'m, 't> {
     ) -> Option<Parameter> {
         let tree = self.tree();
         let origin = Origin {
-            key: tree.get(entry.key_node).span,
-            value: tree.get(entry.value).span,
             via: Arc::clone(&self.no_via),
         };
         let mut p = Definition {
             name: String::from(&*entry.key),
+            key_span: tree.get(entry.key_node).span,
+            value_span: tree.get(entry.value).span,
             schema: Schema {
                 ty: Type::Json,
                 nullable: false,

@@ -271,7 +271,7 @@ impl<'a> Generator<'a> {
                     Diagnostic::error(
                         "rust-name-collision",
                         format!("parameter `{}` has the name of the envelope's name field", p.name),
-                        p.origin.key,
+                        p.key_span,
                     )
                     .with_label("the event name is read from this key")
                     .with_help("rename the parameter, or set `[envelope] name_field` or `payload_field` in evdef.toml"),
@@ -283,7 +283,7 @@ impl<'a> Generator<'a> {
             if !namespace.claim(
                 &ident,
                 short,
-                Some(p.origin.key),
+                Some(p.key_span),
                 "field",
                 &mut self.diagnostics,
             ) {
@@ -292,7 +292,7 @@ impl<'a> Generator<'a> {
             let site = Site {
                 name: format!("{owner}{}", names::type_name(&p.name)),
                 what,
-                span: p.origin.key,
+                span: p.key_span,
                 description: p.description.as_deref(),
                 param: Some(p),
                 path: String::new(),

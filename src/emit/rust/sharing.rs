@@ -85,11 +85,10 @@ impl<'a> Generator<'a> {
                 .filter(|p| !(skip_name_field && p.name == self.options.name_field))
                 .collect();
             let carries = |parameters: &Parameters| {
-                f.fragment.parameters.iter().all(|(k, q)| {
-                    parameters
-                        .get(k)
-                        .is_some_and(|p| p.origin.key == q.origin.key)
-                })
+                f.fragment
+                    .parameters
+                    .iter()
+                    .all(|(k, q)| parameters.get(k).is_some_and(|p| p.key_span == q.key_span))
             };
             // Events, then nested structs (the properties of an object may merge the fragment too).
             let mut implementors: Vec<String> = self
@@ -131,7 +130,7 @@ impl<'a> Generator<'a> {
             let site = Site {
                 name: format!("{name}{}", names::type_name(&p.name)),
                 what: format!("parameter `{}` of fragment `{fragment}`", p.name),
-                span: p.origin.key,
+                span: p.key_span,
                 description: p.description.as_deref(),
                 param: Some(p),
                 path: String::new(),

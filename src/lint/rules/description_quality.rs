@@ -112,7 +112,7 @@ impl DescriptionQuality {
             out.push(Self::report(
                 format!("`{}`", located.path()),
                 problem,
-                p.origin.key,
+                p.key_span,
             ));
         }
     }

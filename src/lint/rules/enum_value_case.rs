@@ -131,7 +131,7 @@ impl EnumValueCase {
                             located.path(),
                             off.join(", ")
                         ),
-                        p.origin.key,
+                        p.key_span,
                     )
                     .with_label(format!("most values are {style}"))
                     .with_help(

@@ -26,7 +26,7 @@ struct Site<'c> {
     event: &'c str,
     /// The parameter as that event holds it.
     param: &'c Parameter,
-    /// Where it is written (`param.origin.key`), and a summary of its variant: copied while the walk has
+    /// Where it is written (`param.key_span`), and a summary of its variant: copied while the walk has
     /// the parameter at hand, so that comparing the places of a path does not fetch each parameter
     /// again from wherever its event lies in memory.
     key: Span,
@@ -236,7 +236,7 @@ impl<'c> Paths<'c> {
                 Site {
                     event,
                     param: p,
-                    key: p.origin.key,
+                    key: p.key_span,
                     shape: Shape::of(&p.schema),
                 },
             );
@@ -346,7 +346,7 @@ fn report(
                 .iter()
                 .take(PLACES_SHOWN)
                 .map(|s| {
-                    let at = catalog.sources.locate(s.param.origin.key);
+                    let at = catalog.sources.locate(s.param.key_span);
                     format!("`{}` ({at})", s.owner())
                 })
                 .collect();
@@ -358,7 +358,7 @@ fn report(
         .collect();
     let all = variants
         .iter()
-        .flat_map(|(v, places)| places.iter().map(move |p| (v, p.param.origin.key)));
+        .flat_map(|(v, places)| places.iter().map(move |p| (v, p.param.key_span)));
     let (primary_variant, primary) = all
         .clone()
         .find(|(_, span)| !primaries.contains(span))
@@ -376,7 +376,7 @@ fn report(
     .with_label(format!("`{primary_variant}` here"));
     for (variant, places) in variants {
         if variant != primary_variant {
-            d = d.with_secondary(places[0].param.origin.key, format!("`{variant}` here"));
+            d = d.with_secondary(places[0].param.key_span, format!("`{variant}` here"));
         }
     }
     Some(d.with_help(

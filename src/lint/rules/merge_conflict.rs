@@ -67,7 +67,7 @@ fn conflict(path: &str, winner: &Parameter, loser: &Parameter) -> Diagnostic {
             super::super::describe(loser)
         ),
     )
-    .with_secondary(winner.origin.key, "winning definition")
-    .with_secondary(loser.origin.key, "overridden definition")
+    .with_secondary(winner.key_span, "winning definition")
+    .with_secondary(loser.key_span, "overridden definition")
     .with_help("make the fragments agree, or write the parameter explicitly in the event")
 }

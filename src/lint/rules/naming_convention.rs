@@ -129,11 +129,11 @@ impl NameOffConvention {
                     p.name,
                     located.path()
                 ),
-                p.origin.key,
+                p.key_span,
             )
             .with_label(self.label(&p.name))
             .with_help(self.help());
-            d.suggestion = self.fix(catalog, &p.name, p.origin.key);
+            d.suggestion = self.fix(catalog, &p.name, p.key_span);
             out.push(d);
         }
     }

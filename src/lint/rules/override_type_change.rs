@@ -40,11 +40,11 @@ impl OverrideTypeChange {
                         old.schema.ty.display(),
                         p.schema.ty.display()
                     ),
-                    p.origin.key,
+                    p.key_span,
                 )
                 .with_label(format!("now `{}`", p.schema.ty.display()))
                 .with_secondary(
-                    old.origin.key,
+                    old.key_span,
                     format!("inherited as `{}` here", old.schema.ty.display()),
                 )
                 .with_secondary(hop.alias, "merged here")

@@ -166,7 +166,7 @@ impl PiiParameter {
                         "`{}` looks like personal data ({why}) but has no `pii:` key",
                         located.path()
                     ),
-                    p.origin.key,
+                    p.key_span,
                 )
                 .with_label("add `pii: true` or `pii: false`")
                 .with_help(format!(

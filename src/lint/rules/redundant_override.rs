@@ -41,10 +41,10 @@ impl RedundantOverride {
                     "`{}` repeats the definition it inherits from `{from}`",
                     located.path()
                 ),
-                p.origin.key,
+                p.key_span,
             )
             .with_label("identical to the inherited definition")
-            .with_secondary(old.origin.key, "inherited definition")
+            .with_secondary(old.key_span, "inherited definition")
             .with_secondary(hop.alias, "merged here")
             .with_help("delete the explicit key: the merge already provides it"),
         );

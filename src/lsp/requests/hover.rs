@@ -120,7 +120,7 @@ fn parameter(analysis: &Analysis, p: &Parameter) -> String {
     if let Some(chain) = chain(p) {
         let _ = write!(text, "inherited through {chain}\n\n");
     }
-    let _ = write!(text, "defined at {}", at(analysis, p.origin.key));
+    let _ = write!(text, "defined at {}", at(analysis, p.key_span));
     text
 }
 

@@ -103,10 +103,10 @@ fn parameter_symbols(
 ) -> Vec<DocumentSymbol> {
     parameters
         .values()
-        .filter(|p| !p.origin.is_inherited() && p.origin.key.file == file)
+        .filter(|p| !p.origin.is_inherited() && p.key_span.file == file)
         .map(|p| {
-            let key = p.origin.key;
-            let value = p.origin.value;
+            let key = p.key_span;
+            let value = p.value_span;
             let end = if value.file == file {
                 value.end.max(key.end)
             } else {

@@ -165,11 +165,7 @@ impl Prepended {
         let via = self.chain(&p.origin.via);
         Parameter {
             definition: Arc::clone(&p.definition),
-            origin: Origin {
-                key: p.origin.key,
-                value: p.origin.value,
-                via,
-            },
+            origin: Origin { via },
             shadowed: ThinVec::new(),
         }
     }
