@@ -34,22 +34,29 @@ pub struct Budget {
 /// Compute the run's expansion and check it against the budget. `false` (with an error diagnostic) when
 /// the definitions expand too far or too deep: nothing should be expanded then.
 pub fn check(tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> bool {
-    let sizes = expansion(tree);
-    let sizes = &*sizes;
-    let budget = budget(tree, sizes);
-    let roots = || tree.documents.iter().filter_map(|d| d.root);
+    let documents = expansion(tree);
+    let documents = &*documents;
+    let budget = budget(tree, documents);
+    // The documents with a root, each with what it expands to, in order.
+    let roots = || {
+        tree.documents
+            .iter()
+            .zip(documents)
+            .filter_map(|(d, e)| d.root.map(|r| (r, *e)))
+    };
     if budget.expanded > budget.limit {
-        let largest = roots().max_by_key(|&r| sizes[r as usize].cost);
-        if let Some(root) = largest {
+        if let Some((root, _)) = roots().max_by_key(|(_, e)| e.cost) {
+            // Where to point needs every node's expansion: walked again, on this failing run only.
+            let sizes = sizes(tree);
             let at = descend(tree, root, |id| sizes[id as usize].cost);
             diagnostics.push(over_budget(tree, &budget, at, sizes[at as usize].cost));
         }
         return false;
     }
-    let deepest = roots().max_by_key(|&r| sizes[r as usize].depth);
-    if let Some(root) = deepest
-        && sizes[root as usize].depth > EXPANDED_DEPTH_LIMIT
+    if let Some((root, e)) = roots().max_by_key(|(_, e)| e.depth)
+        && e.depth > EXPANDED_DEPTH_LIMIT
     {
+        let sizes = sizes(tree);
         let at = descend(tree, root, |id| u64::from(sizes[id as usize].depth));
         diagnostics.push(too_deep(tree, at));
         return false;
@@ -62,23 +69,32 @@ pub fn measure(tree: &Tree) -> Budget {
     budget(tree, &expansion(tree))
 }
 
-/// Every node's expansion: as `yaml::parse_all` computed it while parsing (each parse group for its own
-/// files), or computed here for a tree put together otherwise.
+/// What each document expands to: as `yaml::parse_all` computed it while parsing (each parse group for its
+/// own files), or computed here for a tree put together otherwise.
 fn expansion(tree: &Tree) -> std::borrow::Cow<'_, [Expansion]> {
-    if tree.expansion.len() == tree.nodes.len() {
+    if tree.expansion.len() == tree.documents.len() {
         std::borrow::Cow::Borrowed(&tree.expansion)
     } else {
-        std::borrow::Cow::Owned(sizes(tree))
+        std::borrow::Cow::Owned(by_document(tree, &sizes(tree)))
     }
 }
 
-fn budget(tree: &Tree, sizes: &[Expansion]) -> Budget {
-    let written = tree.nodes.len() as u64;
-    let expanded = tree
-        .documents
+/// What each document expands to, from every node's expansion (nothing for a document without a root).
+pub(crate) fn by_document(tree: &Tree, sizes: &[Expansion]) -> Vec<Expansion> {
+    tree.documents
         .iter()
-        .filter_map(|d| d.root)
-        .fold(0u64, |sum, r| sum.saturating_add(sizes[r as usize].cost));
+        .map(|d| {
+            d.root
+                .map_or_else(Expansion::default, |r| sizes[r as usize])
+        })
+        .collect()
+}
+
+fn budget(tree: &Tree, documents: &[Expansion]) -> Budget {
+    let written = tree.nodes.len() as u64;
+    let expanded = documents
+        .iter()
+        .fold(0u64, |sum, e| sum.saturating_add(e.cost));
     Budget {
         written,
         limit: MIN_BUDGET.max(NODES_FACTOR.saturating_mul(written)),

@@ -54,7 +54,7 @@ pub fn parse_all(
         .map(|(id, _)| id)
         .partition(|id| is_prelude(sources, *id));
     let prelude_anchors = parse_preludes(sources, &preludes, &mut tree, diagnostics);
-    tree.expansion = budget::sizes(&tree);
+    tree.expansion = budget::by_document(&tree, &budget::sizes(&tree));
     parse_others(sources, &others, &prelude_anchors, tree, diagnostics)
 }
 
@@ -143,9 +143,9 @@ fn parse_others(
                     &mut found,
                 );
             }
-            // What the group's nodes expand to, while they are at hand: their aliases reach only the
-            // group's own nodes and the preludes' (computed again here, and left out).
-            local.expansion = budget::sizes(&local).split_off(base);
+            // What the group's documents expand to, while their nodes are at hand: their aliases reach
+            // only the group's own nodes and the preludes'.
+            local.expansion = budget::by_document(&local, &budget::sizes(&local));
             (local, found)
         })
         .collect();
@@ -386,8 +386,17 @@ mod tests {
                 ));
             }
             let tree = parse_all(&sources, &vec![true; sources.len()], &mut Vec::new());
-            assert_eq!(tree.expansion.len(), tree.nodes.len(), "case {case}");
-            assert_eq!(tree.expansion, budget::sizes(&tree), "case {case}");
+            assert_eq!(tree.expansion.len(), tree.documents.len(), "case {case}");
+            let walked = budget::by_document(&tree, &budget::sizes(&tree));
+            assert_eq!(tree.expansion, walked, "case {case}");
+            // And the budget's verdict and measure are those of one walk.
+            let mut put_together = tree.clone();
+            put_together.expansion.clear();
+            assert_eq!(
+                budget::measure(&tree),
+                budget::measure(&put_together),
+                "case {case}"
+            );
         }
     }
 }

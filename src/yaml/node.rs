@@ -73,9 +73,10 @@ pub struct Tree {
     pub nodes: Vec<Node>,
     /// Documents in load order: preludes first.
     pub documents: Vec<Document>,
-    /// What every node expands to, by node (see [`super::budget`]): computed by `parse_all` while it
-    /// parses, so that checking the run's budget does not walk the whole tree again on one core. Empty for
-    /// a tree put together otherwise (the budget then computes it).
+    /// What each document expands to, by document (see [`super::budget`]; a document without a root
+    /// counts nothing): computed by `parse_all` while it parses, so that checking the run's budget does not
+    /// walk the whole tree again on one core, and kept a document at a time rather than a node at a time.
+    /// Empty for a tree put together otherwise (the budget then computes it).
     pub(crate) expansion: Vec<Expansion>,
 }
 
