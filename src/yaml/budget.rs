@@ -72,7 +72,7 @@ pub fn measure(tree: &Tree) -> Budget {
 /// What each document expands to: as `yaml::parse_all` computed it while parsing (each parse group for its
 /// own files), or computed here for a tree put together otherwise.
 fn expansion(tree: &Tree) -> std::borrow::Cow<'_, [Expansion]> {
-    if tree.expansion.len() == tree.documents.len() {
+    if tree.expansion.len() == tree.documents.len() && tree.expansion_nodes == tree.nodes.len() {
         std::borrow::Cow::Borrowed(&tree.expansion)
     } else {
         std::borrow::Cow::Owned(by_document(tree, &sizes(tree)))
@@ -331,6 +331,19 @@ mod tests {
         let mut diagnostics = Vec::new();
         assert!(!check(&tree, &mut diagnostics));
         assert_eq!(diagnostics[0].code, "merge-too-large");
+    }
+
+    /// A parsed tree carries what its documents expand to; a tree whose nodes were changed afterwards (the
+    /// fields are public) is measured afresh, not by the stale figures.
+    #[test]
+    fn a_tree_changed_after_parsing_is_measured_again() {
+        let (mut tree, _) = crate::yaml::load_str("t.yaml", "a: 1\n");
+        let (bomb, _) = crate::yaml::load_str("b.yaml", "b: &x [1, 2]\nc: [*x, *x, *x]\n");
+        assert_eq!(tree.documents.len(), bomb.documents.len());
+        tree.nodes = bomb.nodes.clone();
+        tree.documents[0].root = bomb.documents[0].root;
+        assert_eq!(measure(&tree), measure(&bomb));
+        assert!(measure(&tree).expanded > 3);
     }
 
     #[test]

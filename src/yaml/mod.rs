@@ -175,6 +175,8 @@ fn parse_others(
             nodes: first.nodes,
             documents,
             expansion,
+            // Set once every group is in.
+            expansion_nodes: 0,
         };
         diagnostics.append(&mut found);
     }
@@ -184,13 +186,13 @@ fn parse_others(
         .map(|(local, _)| local.nodes.len() - base)
         .sum();
     tree.nodes.reserve_exact(added);
-    tree.expansion.reserve_exact(added);
     for (mut local, mut found) in parsed {
         tree.nodes.extend(local.nodes.drain(base..));
         tree.expansion.append(&mut local.expansion);
         tree.documents.append(&mut local.documents);
         diagnostics.append(&mut found);
     }
+    tree.expansion_nodes = tree.nodes.len();
     tree
 }
 
@@ -313,8 +315,8 @@ mod tests {
         }
     }
 
-    /// The parse groups compute what their nodes expand to while parsing; the budget reads that instead of
-    /// walking the tree again. It must be exactly what one walk over the whole tree finds: with preludes
+    /// The parse groups compute what their documents expand to while parsing; the budget reads that
+    /// instead of walking the tree again. It must be exactly what one walk over the whole tree finds: with preludes
     /// and aliases into them, merges of mappings and sequences, alias chains, several documents a file,
     /// empty files, files that do not parse, and enough files for several parse groups.
     #[test]

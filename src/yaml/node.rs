@@ -78,6 +78,9 @@ pub struct Tree {
     /// walk the whole tree again on one core, and kept a document at a time rather than a node at a time.
     /// Empty for a tree put together otherwise (the budget then computes it).
     pub(crate) expansion: Vec<Expansion>,
+    /// How many nodes the tree had when `expansion` was computed: a tree whose nodes or documents changed
+    /// since (they are public) has the budget compute it again rather than trust it.
+    pub(crate) expansion_nodes: usize,
 }
 
 /// What one node expands to, once its aliases are replaced and its merges applied ([`super::budget`]
