@@ -88,7 +88,7 @@ struct FragmentNode {
 }
 
 /// An event found at the top level of a document: its name, the name's span, and its definition.
-type EventNode = (String, Span, NodeId);
+type EventNode = (Arc<str>, Span, NodeId);
 
 /// The top-level keys of every document, sorted into fragments and events.
 struct TopLevel {
@@ -112,7 +112,8 @@ fn top_level(
         fragments: Vec::new(),
         events: Vec::new(),
     };
-    let mut event_spans: FxHashMap<String, Span> = FxHashMap::default();
+    // Keyed by the names the tree holds (shared, not copied).
+    let mut event_spans: FxHashMap<Arc<str>, Span> = FxHashMap::default();
     for doc in &tree.documents {
         let Some(root) = doc.root else {
             if sources.get(doc.file).text.trim().is_empty()
@@ -158,7 +159,7 @@ impl TopLevel {
         tree: &Tree,
         prelude: bool,
         entry: &Entry,
-        event_spans: &mut FxHashMap<String, Span>,
+        event_spans: &mut FxHashMap<Arc<str>, Span>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let key_span = tree.get(entry.key_node).span;
@@ -194,9 +195,9 @@ impl TopLevel {
                 .with_help("event names must be unique across all definitions files"),
             );
         } else {
-            event_spans.insert(String::from(&*entry.key), key_span);
+            event_spans.insert(Arc::clone(&entry.key), key_span);
             self.events
-                .push((String::from(&*entry.key), key_span, entry.value));
+                .push((Arc::clone(&entry.key), key_span, entry.value));
         }
     }
 }
@@ -235,7 +236,7 @@ fn resolve_events(
                             fragment_by_node,
                         ));
                     }
-                    (name.clone(), event)
+                    (String::from(&**name), event)
                 })
                 .collect();
             (out, found, unresolved_uses)

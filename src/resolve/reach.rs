@@ -14,9 +14,12 @@ pub(super) fn fragments_used(
     fragments: &FxHashMap<NodeId, String>,
 ) -> Vec<String> {
     let mut used = Vec::new();
-    let mut seen_fragments = FxHashSet::default();
-    let mut seen_nodes = FxHashSet::default();
-    let mut stack = vec![node];
+    // Nearly every definition refers to a few fragments and holds no anchor: sets that stay lists until
+    // they grow spare the allocations and hashing of a set for every event.
+    let mut seen_fragments = Seen::default();
+    let mut seen_nodes = Seen::default();
+    let mut stack = Vec::with_capacity(32);
+    stack.push(node);
     while let Some(id) = stack.pop() {
         // Only an anchored node can be reached twice (through an alias): remember just those.
         if tree.get(id).anchor.is_some() && !seen_nodes.insert(id) {
@@ -35,7 +38,7 @@ pub(super) fn fragments_used(
                 target: Some(t), ..
             } => match fragments.get(t) {
                 Some(name) => {
-                    if seen_fragments.insert(name) {
+                    if seen_fragments.insert(name.as_str()) {
                         used.push(name.clone());
                     }
                 }
@@ -45,4 +48,36 @@ pub(super) fn fragments_used(
         }
     }
     used
+}
+
+/// What was already met: a list while it is short, a set beyond.
+struct Seen<T> {
+    few: Vec<T>,
+    many: FxHashSet<T>,
+}
+
+impl<T> Default for Seen<T> {
+    fn default() -> Self {
+        Seen {
+            few: Vec::new(),
+            many: FxHashSet::default(),
+        }
+    }
+}
+
+/// Items [`Seen`] keeps in its list before it uses a set.
+const FEW: usize = 16;
+
+impl<T: Eq + std::hash::Hash> Seen<T> {
+    /// Whether `item` is new (and remember it).
+    fn insert(&mut self, item: T) -> bool {
+        if self.few.contains(&item) {
+            return false;
+        }
+        if self.few.len() < FEW {
+            self.few.push(item);
+            return true;
+        }
+        self.many.insert(item)
+    }
 }

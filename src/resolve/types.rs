@@ -41,6 +41,10 @@ pub struct Resolver<'m, 't> {
     /// Anchored mappings of parameters resolved once, by (node, depth); `None` for one with a problem
     /// (see [`inherited`]).
     resolved_templates: FxHashMap<(NodeId, usize), Option<inherited::Template>>,
+    /// Merges of templates shared by the mappings that merge the same ones ([`inherited`]).
+    shared_merges: inherited::SharedMerges,
+    /// The key [`Self::shared_merges`] is asked with, kept to be reused.
+    merge_key: Vec<NodeId>,
     /// Whether mappings that merge fragments are built from the fragments' templates (else always by the
     /// general path).
     pub templates: bool,
@@ -62,6 +66,8 @@ impl<'m, 't> Resolver<'m, 't> {
             last: None,
             no_via: Arc::from([]),
             resolved_templates: FxHashMap::default(),
+            shared_merges: Default::default(),
+            merge_key: Vec::new(),
             templates: true,
         }
     }

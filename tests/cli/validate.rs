@@ -450,7 +450,8 @@ fn max_errors_is_refused_with_split_outputs() {
     assert!(!dir.path().join("bad").exists());
 }
 
-/// The files in `dir`, sorted.
+/// The files in `dir`, sorted (used by the debug-only test below).
+#[cfg(debug_assertions)]
 fn files_in(dir: &std::path::Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()

@@ -1,7 +1,9 @@
 //! Merging resolved parameters. A mapping of parameters whose `<<` keys merge anchored fragments is built
 //! from each fragment's parameters resolved once (its [`Template`]), instead of flattening the fragment's
 //! entries again and resolving each of them for every event that merges it: an inherited parameter then
-//! costs a copy of a resolved one with one more merge step in front of its provenance.
+//! costs a copy of a resolved one with one more merge step in front of its provenance. Mappings that merge
+//! the same fragments in the same order (most events: `<<: [*user, *device]`) share the merge of their
+//! templates too ([`Resolver::shared_merge`]): each copies it whole and puts its own steps in front.
 //!
 //! The result is the general path's ([`Resolver::parameters`] over [`crate::yaml::Merger`]): the same keys
 //! in the same order (a later definition of a key replaces the earlier by the same [`overrides`]), the
@@ -42,6 +44,7 @@ impl Overriding for Slot {
 /// A mapping being merged, inserted straight into its parameters (one hash a key): each position's
 /// definition, and what it overrode when it overrode anything (rarely: kept by position), are kept beside
 /// it until the end.
+#[derive(Clone)]
 struct Merge {
     out: Parameters,
     definitions: Vec<(NodeId, NodeId)>,
@@ -58,20 +61,23 @@ impl Merge {
     }
 
     /// The next key of PyYAML's merged list: a new key is appended, a known one replaced in place.
+    /// Returns its position.
     fn add(
         &mut self,
         key: &Arc<str>,
         definition: (NodeId, NodeId),
         param: Parameter,
         shadowed: Vec<Slot>,
-    ) {
+    ) -> usize {
         match self.out.entry(Arc::clone(key)) {
             indexmap::map::Entry::Vacant(slot) => {
+                let i = slot.index();
                 if !shadowed.is_empty() {
-                    self.shadowed.insert(slot.index(), shadowed);
+                    self.shadowed.insert(i, shadowed);
                 }
                 slot.insert(param);
                 self.definitions.push(definition);
+                i
             }
             indexmap::map::Entry::Occupied(mut slot) => {
                 let i = slot.index();
@@ -92,6 +98,7 @@ impl Merge {
                 if !winner.shadowed.is_empty() {
                     self.shadowed.insert(i, winner.shadowed);
                 }
+                i
             }
         }
     }
@@ -113,23 +120,51 @@ impl Merge {
 /// An anchored mapping's parameters, resolved once, their provenance starting at the mapping.
 pub(super) type Template = Rc<[Slot]>;
 
+/// The templates of a list of merge steps merged ([`Resolver::shared_merge`]): the parameters with their
+/// provenance starting at the mapping each came from, and by position the step that brought it.
+pub(super) struct SharedMerge {
+    merge: Merge,
+    step_of: Vec<usize>,
+}
+
+/// Lists of merge steps by their depth and targets ([`Resolver::shared_merge`]).
+pub(super) type SharedMerges = FxHashMap<Box<[NodeId]>, Shared>;
+
+/// What is known of one list of merge steps.
+#[derive(Clone)]
+pub(super) enum Shared {
+    /// Met once: its merge is made when it is met again.
+    SeenOnce,
+    /// Its merge, shared.
+    Made(Rc<SharedMerge>),
+    /// Its merge overrides different definitions of a key: not shared.
+    Not,
+}
+
 /// Provenance chains with one more step in front, each made once per merge step: the parameters of a
 /// fragment share a few chains, so copies of them share a few too.
 struct Prepended {
     step: Arc<Inherit>,
     /// The chain made last: a fragment's parameters that came through the same merges come in a row.
     last: Option<(*const Arc<Inherit>, InheritChain)>,
-    /// Every chain made, by the chain it extends (which the template keeps alive). A map, not a list: a
-    /// fragment can merge thousands of others, each a chain of its own.
-    made: FxHashMap<*const Arc<Inherit>, InheritChain>,
+    /// Every chain made, by the chain it extends (which the template keeps alive): a list while short
+    /// (nearly always: a fragment's parameters arrive by a few chains, and a map would be allocated for
+    /// every merge of every event), a map beyond (a fragment can merge thousands of others, each a
+    /// chain of its own).
+    made: Vec<(*const Arc<Inherit>, InheritChain)>,
+    made_many: FxHashMap<*const Arc<Inherit>, InheritChain>,
 }
+
+/// Chains [`Prepended`] keeps in its list before it uses a map.
+const FEW_CHAINS: usize = 8;
 
 impl Prepended {
     fn new(step: Arc<Inherit>) -> Self {
         Prepended {
             step,
             last: None,
-            made: FxHashMap::default(),
+            made: Vec::new(),
+            made_many: FxHashMap::default(),
         }
     }
 
@@ -142,12 +177,20 @@ impl Prepended {
             return Arc::clone(chain);
         }
         let step = &self.step;
-        let chain = self.made.entry(id).or_insert_with(|| {
+        let make = || -> InheritChain {
             std::iter::once(Arc::clone(step))
                 .chain(inner.iter().cloned())
                 .collect()
-        });
-        let chain = Arc::clone(chain);
+        };
+        let chain = if let Some((_, chain)) = self.made.iter().find(|(made, _)| *made == id) {
+            Arc::clone(chain)
+        } else if self.made.len() < FEW_CHAINS {
+            let chain = make();
+            self.made.push((id, Arc::clone(&chain)));
+            chain
+        } else {
+            Arc::clone(self.made_many.entry(id).or_insert_with(make))
+        };
         self.last = Some((id, Arc::clone(&chain)));
         chain
     }
@@ -182,32 +225,124 @@ impl Resolver<'_, '_> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Parameters> {
         let (hops, explicit) = self.merge_plan(node)?;
-        let mut templates = Vec::with_capacity(hops.len());
-        for hop in hops {
-            templates.push((hop, self.template(hop.target, depth, diagnostics)?));
-        }
-        let size = templates.iter().map(|(_, t)| t.len()).sum::<usize>() + explicit.len();
-        let mut merge = Merge::with_capacity(size);
-        for (hop, template) in &templates {
-            let mut prepended = Prepended::new(self.inherit(*hop));
-            for slot in template.iter() {
-                // A template holds only parameters that resolved.
-                let param = prepended.param(slot.param.as_ref()?);
-                let shadowed = slot.shadowed.iter().map(|s| prepended.slot(s)).collect();
-                merge.add(&slot.key, slot.definition, param, shadowed);
+        let mut merge = match self.shared_merge(&hops, depth, diagnostics)? {
+            Some(shared) => {
+                // The shared merge's parameters, each with its merge step in front of its provenance.
+                let mut merge = shared.merge.clone();
+                let mut steps: Vec<Prepended> = hops
+                    .iter()
+                    .map(|hop| Prepended::new(self.inherit(*hop)))
+                    .collect();
+                for (p, &step) in merge.out.values_mut().zip(&shared.step_of) {
+                    p.origin.via = steps[step].chain(&p.origin.via);
+                }
+                merge
             }
-        }
+            None => {
+                let mut templates = Vec::with_capacity(hops.len());
+                for hop in hops {
+                    templates.push((hop, self.template(hop.target, depth, diagnostics)?));
+                }
+                let size = templates.iter().map(|(_, t)| t.len()).sum::<usize>() + explicit.len();
+                let mut merge = Merge::with_capacity(size);
+                for (hop, template) in &templates {
+                    let mut prepended = Prepended::new(self.inherit(*hop));
+                    for slot in template.iter() {
+                        // A template holds only parameters that resolved.
+                        let param = prepended.param(slot.param.as_ref()?);
+                        let shadowed = slot.shadowed.iter().map(|s| prepended.slot(s)).collect();
+                        merge.add(&slot.key, slot.definition, param, shadowed);
+                    }
+                }
+                merge
+            }
+        };
         // Explicit keys come last and win; one that does not resolve leaves its key out.
         let mut left_out = Vec::new();
         for entry in explicit {
             match self.memoized(&entry, depth, diagnostics) {
                 Some(param) => {
-                    merge.add(&entry.key, (entry.key_node, entry.value), param, Vec::new())
+                    merge.add(&entry.key, (entry.key_node, entry.value), param, Vec::new());
                 }
                 None => left_out.push(entry.key),
             }
         }
         Some(merge.finish(&left_out))
+    }
+
+    /// The templates of `hops` merged once, for every mapping (in this chunk of events) that merges the same
+    /// anchored mappings in the same order at the same depth, as most events do (`<<: [*user, *device]`):
+    /// each of them then copies the merge and puts its own merge steps in front of the provenance, instead
+    /// of merging the templates again key by key. Made when a list of steps is met the second time (a list
+    /// met once costs one hash); `Some(None)` when it is not shared (met once so far, or the merge overrides
+    /// a different definition of a key: the overridden definitions need their own steps in front); `None`,
+    /// having reported what the first user of a template reports, when a template has a problem.
+    fn shared_merge(
+        &mut self,
+        hops: &[Hop],
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Option<Rc<SharedMerge>>> {
+        let mut key = std::mem::take(&mut self.merge_key);
+        key.clear();
+        // Depth first: the depth of nesting is small, and no node id is read as one.
+        key.push(NodeId::try_from(depth).unwrap_or(NodeId::MAX));
+        key.extend(hops.iter().map(|hop| hop.target));
+        let state = self.shared_merges.get(key.as_slice()).cloned();
+        let shared = match state {
+            Some(Shared::Made(shared)) => Some(Some(shared)),
+            Some(Shared::Not) => Some(None),
+            None => {
+                self.shared_merges
+                    .insert(key.as_slice().into(), Shared::SeenOnce);
+                Some(None)
+            }
+            Some(Shared::SeenOnce) => match self.make_shared_merge(hops, depth, diagnostics) {
+                Some(made) => {
+                    let state = made.clone().map_or(Shared::Not, Shared::Made);
+                    self.shared_merges.insert(key.as_slice().into(), state);
+                    Some(made)
+                }
+                None => None,
+            },
+        };
+        self.merge_key = key;
+        shared
+    }
+
+    /// The merge [`Self::shared_merge`] shares, when there is one to share.
+    fn make_shared_merge(
+        &mut self,
+        hops: &[Hop],
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<Option<Rc<SharedMerge>>> {
+        let mut templates = Vec::with_capacity(hops.len());
+        for hop in hops {
+            templates.push(self.template(hop.target, depth, diagnostics)?);
+        }
+        let size = templates.iter().map(|t| t.len()).sum::<usize>();
+        let mut merge = Merge::with_capacity(size);
+        let mut step_of = Vec::with_capacity(size);
+        for (step, template) in templates.iter().enumerate() {
+            for slot in template.iter() {
+                if !slot.shadowed.is_empty() {
+                    return Some(None);
+                }
+                // A template holds only parameters that resolved.
+                let param = slot.param.clone()?;
+                let i = merge.add(&slot.key, slot.definition, param, Vec::new());
+                if i == step_of.len() {
+                    step_of.push(step);
+                } else {
+                    step_of[i] = step;
+                }
+            }
+        }
+        if !merge.shadowed.is_empty() {
+            return Some(None);
+        }
+        Some(Some(Rc::new(SharedMerge { merge, step_of })))
     }
 
     /// The merge steps of a mapping in PyYAML's order (a sequence's mappings in reverse) and its explicit
