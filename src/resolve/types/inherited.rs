@@ -44,7 +44,6 @@ impl Overriding for Slot {
 /// A mapping being merged, inserted straight into its parameters (one hash a key): each position's
 /// definition, and what it overrode when it overrode anything (rarely: kept by position), are kept beside
 /// it until the end.
-#[derive(Clone)]
 struct Merge {
     out: Parameters,
     definitions: Vec<(NodeId, NodeId)>,
@@ -125,6 +124,23 @@ pub(super) type Template = Rc<[Slot]>;
 pub(super) struct SharedMerge {
     merge: Merge,
     step_of: Vec<usize>,
+}
+
+impl SharedMerge {
+    /// A copy, with room for `more` keys. (`IndexMap::clone` would give its list of entries as much room
+    /// as its table, up to twice what it holds: a copy per event.)
+    fn copy(&self, more: usize) -> Merge {
+        let size = self.merge.out.len() + more;
+        let mut out = Parameters::with_capacity_and_hasher(size, Default::default());
+        out.clone_from(&self.merge.out);
+        let mut definitions = Vec::with_capacity(size);
+        definitions.extend_from_slice(&self.merge.definitions);
+        Merge {
+            out,
+            definitions,
+            shadowed: FxHashMap::default(),
+        }
+    }
 }
 
 /// Lists of merge steps by their depth and targets ([`Resolver::shared_merge`]).
@@ -225,10 +241,10 @@ impl Resolver<'_, '_> {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Parameters> {
         let (hops, explicit) = self.merge_plan(node)?;
-        let mut merge = match self.shared_merge(&hops, depth, diagnostics)? {
+        let mut merge = match self.shared_merge(&hops, depth, explicit.len(), diagnostics)? {
             Some(shared) => {
                 // The shared merge's parameters, each with its merge step in front of its provenance.
-                let mut merge = shared.merge.clone();
+                let mut merge = shared.copy(explicit.len());
                 let mut steps: Vec<Prepended> = hops
                     .iter()
                     .map(|hop| Prepended::new(self.inherit(*hop)))
@@ -281,6 +297,7 @@ impl Resolver<'_, '_> {
         &mut self,
         hops: &[Hop],
         depth: usize,
+        room: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Option<Rc<SharedMerge>>> {
         let mut key = std::mem::take(&mut self.merge_key);
@@ -297,14 +314,16 @@ impl Resolver<'_, '_> {
                     .insert(key.as_slice().into(), Shared::SeenOnce);
                 Some(None)
             }
-            Some(Shared::SeenOnce) => match self.make_shared_merge(hops, depth, diagnostics) {
-                Some(made) => {
-                    let state = made.clone().map_or(Shared::Not, Shared::Made);
-                    self.shared_merges.insert(key.as_slice().into(), state);
-                    Some(made)
+            Some(Shared::SeenOnce) => {
+                match self.make_shared_merge(hops, depth, room, diagnostics) {
+                    Some(made) => {
+                        let state = made.clone().map_or(Shared::Not, Shared::Made);
+                        self.shared_merges.insert(key.as_slice().into(), state);
+                        Some(made)
+                    }
+                    None => None,
                 }
-                None => None,
-            },
+            }
         };
         self.merge_key = key;
         shared
@@ -315,6 +334,7 @@ impl Resolver<'_, '_> {
         &mut self,
         hops: &[Hop],
         depth: usize,
+        room: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Option<Rc<SharedMerge>>> {
         let mut templates = Vec::with_capacity(hops.len());
@@ -342,6 +362,10 @@ impl Resolver<'_, '_> {
         if !merge.shadowed.is_empty() {
             return Some(None);
         }
+        // A copy's table has as many buckets as this one's: room for what it holds and `room` more keys
+        // (the explicit keys of the mapping that made it; its users mostly have as many), not for every
+        // template's keys, which overlap.
+        merge.out.shrink_to(merge.out.len() + room);
         Some(Some(Rc::new(SharedMerge { merge, step_of })))
     }
 
