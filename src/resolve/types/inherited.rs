@@ -127,6 +127,38 @@ pub(super) struct SharedMerge {
 }
 
 impl SharedMerge {
+    /// The templates merged in order, with room for `room` more keys; `None` when the merge is not to be
+    /// shared: it overrides a different definition of a key (its overridden definitions would need their
+    /// own steps in front).
+    fn make(templates: &[Template], room: usize) -> Option<Rc<SharedMerge>> {
+        let size = templates.iter().map(|t| t.len()).sum::<usize>();
+        let mut merge = Merge::with_capacity(size);
+        let mut step_of = Vec::with_capacity(size);
+        for (step, template) in templates.iter().enumerate() {
+            for slot in template.iter() {
+                if !slot.shadowed.is_empty() {
+                    return None;
+                }
+                // A template holds only parameters that resolved.
+                let param = slot.param.clone()?;
+                let i = merge.add(&slot.key, slot.definition, param, Vec::new());
+                if i == step_of.len() {
+                    step_of.push(step);
+                } else {
+                    step_of[i] = step;
+                }
+            }
+        }
+        if !merge.shadowed.is_empty() {
+            return None;
+        }
+        // A copy's table has as many buckets as this one's: room for what it holds and `room` more keys
+        // (the explicit keys of the mapping that made it; its users mostly have as many), not for every
+        // template's keys, which overlap.
+        merge.out.shrink_to(merge.out.len() + room);
+        Some(Rc::new(SharedMerge { merge, step_of }))
+    }
+
     /// A copy, with room for `more` keys. (`IndexMap::clone` would give its list of entries as much room
     /// as its table, up to twice what it holds: a copy per event.)
     fn copy(&self, more: usize) -> Merge {
@@ -255,13 +287,10 @@ impl Resolver<'_, '_> {
                 merge
             }
             None => {
-                let mut templates = Vec::with_capacity(hops.len());
-                for hop in hops {
-                    templates.push((hop, self.template(hop.target, depth, diagnostics)?));
-                }
-                let size = templates.iter().map(|(_, t)| t.len()).sum::<usize>() + explicit.len();
+                let templates = self.templates(&hops, depth, diagnostics)?;
+                let size = templates.iter().map(|t| t.len()).sum::<usize>() + explicit.len();
                 let mut merge = Merge::with_capacity(size);
-                for (hop, template) in &templates {
+                for (hop, template) in hops.iter().zip(&templates) {
                     let mut prepended = Prepended::new(self.inherit(*hop));
                     for slot in template.iter() {
                         // A template holds only parameters that resolved.
@@ -314,59 +343,30 @@ impl Resolver<'_, '_> {
                     .insert(key.as_slice().into(), Shared::SeenOnce);
                 Some(None)
             }
-            Some(Shared::SeenOnce) => {
-                match self.make_shared_merge(hops, depth, room, diagnostics) {
-                    Some(made) => {
-                        let state = made.clone().map_or(Shared::Not, Shared::Made);
-                        self.shared_merges.insert(key.as_slice().into(), state);
-                        Some(made)
-                    }
-                    None => None,
+            Some(Shared::SeenOnce) => match self.templates(hops, depth, diagnostics) {
+                Some(templates) => {
+                    let made = SharedMerge::make(&templates, room);
+                    let state = made.clone().map_or(Shared::Not, Shared::Made);
+                    self.shared_merges.insert(key.as_slice().into(), state);
+                    Some(made)
                 }
-            }
+                None => None,
+            },
         };
         self.merge_key = key;
         shared
     }
 
-    /// The merge [`Self::shared_merge`] shares, when there is one to share.
-    fn make_shared_merge(
+    /// The templates of `hops`, in order; `None` when one has a problem (see [`Self::template`]).
+    fn templates(
         &mut self,
         hops: &[Hop],
         depth: usize,
-        room: usize,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Option<Rc<SharedMerge>>> {
-        let mut templates = Vec::with_capacity(hops.len());
-        for hop in hops {
-            templates.push(self.template(hop.target, depth, diagnostics)?);
-        }
-        let size = templates.iter().map(|t| t.len()).sum::<usize>();
-        let mut merge = Merge::with_capacity(size);
-        let mut step_of = Vec::with_capacity(size);
-        for (step, template) in templates.iter().enumerate() {
-            for slot in template.iter() {
-                if !slot.shadowed.is_empty() {
-                    return Some(None);
-                }
-                // A template holds only parameters that resolved.
-                let param = slot.param.clone()?;
-                let i = merge.add(&slot.key, slot.definition, param, Vec::new());
-                if i == step_of.len() {
-                    step_of.push(step);
-                } else {
-                    step_of[i] = step;
-                }
-            }
-        }
-        if !merge.shadowed.is_empty() {
-            return Some(None);
-        }
-        // A copy's table has as many buckets as this one's: room for what it holds and `room` more keys
-        // (the explicit keys of the mapping that made it; its users mostly have as many), not for every
-        // template's keys, which overlap.
-        merge.out.shrink_to(merge.out.len() + room);
-        Some(Some(Rc::new(SharedMerge { merge, step_of })))
+    ) -> Option<Vec<Template>> {
+        hops.iter()
+            .map(|hop| self.template(hop.target, depth, diagnostics))
+            .collect()
     }
 
     /// The merge steps of a mapping in PyYAML's order (a sequence's mappings in reverse) and its explicit
