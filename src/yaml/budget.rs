@@ -145,44 +145,61 @@ pub(crate) fn sizes(tree: &Tree) -> Vec<Expansion> {
 /// One node's expansion from its children's (a child not computed yet, which only a cycle could cause,
 /// counts as a scalar).
 fn size_of(tree: &Tree, id: NodeId, sizes: &[Expansion]) -> Expansion {
-    let scalar = Expansion {
+    let of = |c: NodeId| sizes.get(c as usize).copied().unwrap_or(Expansion::SCALAR);
+    match &tree.get(id).kind {
+        NodeKind::Scalar(_) | NodeKind::Alias { target: None, .. } => Expansion::SCALAR,
+        NodeKind::Alias {
+            target: Some(t), ..
+        } => of(*t),
+        NodeKind::Sequence(items) => items
+            .iter()
+            .fold(Expansion::SCALAR, |acc, &c| acc.with_item(of(c))),
+        NodeKind::Mapping(pairs) => pairs.iter().fold(Expansion::SCALAR, |acc, &(k, v)| {
+            acc.with_entry(of(k), of(v), tree.is_merge_key(k))
+        }),
+    }
+}
+
+/// How a collection's expansion grows child by child: the walk here and the parser's builder (which
+/// measures each document as it builds it) both compute it so.
+impl Expansion {
+    /// A scalar, an alias to nothing, and an empty collection: one node.
+    pub(crate) const SCALAR: Expansion = Expansion {
         cost: 1,
         entries: 0,
         depth: 1,
     };
-    let of = |c: NodeId| sizes.get(c as usize).copied().unwrap_or(scalar);
-    match &tree.get(id).kind {
-        NodeKind::Scalar(_) | NodeKind::Alias { target: None, .. } => scalar,
-        NodeKind::Alias {
-            target: Some(t), ..
-        } => of(*t),
-        NodeKind::Sequence(items) => items.iter().fold(scalar, |acc, &c| {
-            let s = of(c);
+
+    /// A sequence's expansion with one more item.
+    pub(crate) fn with_item(self, item: Expansion) -> Expansion {
+        Expansion {
+            cost: self.cost.saturating_add(item.cost),
+            entries: self.entries.saturating_add(item.entries),
+            depth: self.depth.max(item.depth.saturating_add(1)),
+        }
+    }
+
+    /// A mapping's expansion with one more entry; `merge` when its key is a merge key.
+    pub(crate) fn with_entry(self, key: Expansion, value: Expansion, merge: bool) -> Expansion {
+        let cost = self
+            .cost
+            .saturating_add(key.cost)
+            .saturating_add(value.cost);
+        let depth = self.depth.max(value.depth.saturating_add(1));
+        if merge {
+            // Every merged entry comes through one more merge step.
             Expansion {
-                cost: acc.cost.saturating_add(s.cost),
-                entries: acc.entries.saturating_add(s.entries),
-                depth: acc.depth.max(s.depth.saturating_add(1)),
+                cost: cost.saturating_add(value.entries),
+                entries: self.entries.saturating_add(value.entries),
+                depth,
             }
-        }),
-        NodeKind::Mapping(pairs) => pairs.iter().fold(scalar, |acc, &(k, v)| {
-            let (key, value) = (of(k), of(v));
-            let cost = acc.cost.saturating_add(key.cost).saturating_add(value.cost);
-            let depth = acc.depth.max(value.depth.saturating_add(1));
-            if tree.is_merge_key(k) {
-                // Every merged entry comes through one more merge step.
-                Expansion {
-                    cost: cost.saturating_add(value.entries),
-                    entries: acc.entries.saturating_add(value.entries),
-                    depth,
-                }
-            } else {
-                Expansion {
-                    cost,
-                    entries: acc.entries.saturating_add(1),
-                    depth,
-                }
+        } else {
+            Expansion {
+                cost,
+                entries: self.entries.saturating_add(1),
+                depth,
             }
-        }),
+        }
     }
 }
 

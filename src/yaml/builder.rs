@@ -1,26 +1,34 @@
 //! Building a file's part of the [`Tree`] from `granit-parser` events: nodes with spans, anchors,
 //! aliases (to this document's anchors or a prelude's), duplicate keys and alias cycles diagnosed on the
-//! way. [`parse_file`] is the entry point; [`super::parse_all`] calls it for every file.
+//! way, and what each document expands to ([`super::budget`]) measured as its nodes close. [`parse_file`]
+//! is the entry point; [`super::parse_all`] calls it for every file.
 
 use std::collections::HashMap;
 
 use granit_parser::{Event, Parser};
 
+use super::node::Expansion;
 use super::{Anchor, Document, NESTING_LIMIT, Node, NodeId, NodeKind, SMALL_MAPPING, Scalar, Tree};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::source::{FileId, SourceMap, Span};
 
 /// An open collection while building. Its children so far are the tail of the builder's `items` or
-/// `pairs` from `start` on; closing it moves them into an exactly sized slice.
+/// `pairs` from `start` on; closing it moves them into an exactly sized slice. `size` is what its children
+/// so far expand to, `anchored` whether it carries an anchor (an alias may then take its size).
 enum Frame {
     Sequence {
         id: NodeId,
         start: usize,
+        size: Expansion,
+        anchored: bool,
     },
     Mapping {
         id: NodeId,
         start: usize,
-        key: Option<NodeId>,
+        /// The key waiting for its value, and what it expands to.
+        key: Option<(NodeId, Expansion)>,
+        size: Expansion,
+        anchored: bool,
     },
 }
 
@@ -52,6 +60,14 @@ struct Builder<'a> {
     prelude_anchors: &'a HashMap<String, (NodeId, Span)>,
     last_node: Option<NodeId>,
     root: Option<NodeId>,
+    /// What the root expands to.
+    root_size: Expansion,
+    /// What each node parsed before this file expands to (the preludes'), by id: given when this file's
+    /// documents are to be measured as they are built (pushed to the tree's `expansion`), `None` when a
+    /// walk measures them afterwards (preludes: their aliases reach earlier preludes' nodes).
+    measure: Option<&'a [Expansion]>,
+    /// What each anchored node of this document expands to, for its aliases.
+    anchored_sizes: rustc_hash::FxHashMap<NodeId, Expansion>,
 }
 
 impl Builder<'_> {
@@ -66,12 +82,30 @@ impl Builder<'_> {
         id
     }
 
-    /// Attach a finished node to its parent (or make it the root).
-    fn attach(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) {
+    /// Attach a finished node that expands to `size` (and carries an anchor if `anchored`) to its parent, or
+    /// make it the root.
+    fn attach(
+        &mut self,
+        id: NodeId,
+        size: Expansion,
+        anchored: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        if anchored {
+            self.anchored_sizes.insert(id, size);
+        }
         match self.stack.last_mut() {
-            None => self.root = Some(id),
-            Some(Frame::Sequence { .. }) => self.items.push(id),
-            Some(Frame::Mapping { key, .. }) => match key.take() {
+            None => {
+                self.root = Some(id);
+                self.root_size = size;
+            }
+            Some(Frame::Sequence { size: so_far, .. }) => {
+                *so_far = so_far.with_item(size);
+                self.items.push(id);
+            }
+            Some(Frame::Mapping {
+                key, size: so_far, ..
+            }) => match key.take() {
                 None => {
                     if !matches!(
                         self.tree.get(id).kind,
@@ -86,9 +120,12 @@ impl Builder<'_> {
                             .with_label("a collection used as a key"),
                         );
                     }
-                    *key = Some(id);
+                    *key = Some((id, size));
                 }
-                Some(k) => self.pairs.push((k, id)),
+                Some((k, key_size)) => {
+                    *so_far = so_far.with_entry(key_size, size, self.tree.is_merge_key(k));
+                    self.pairs.push((k, id));
+                }
             },
         }
     }
@@ -98,20 +135,32 @@ impl Builder<'_> {
             return;
         };
         let id = frame.id();
-        let kind = match frame {
-            Frame::Sequence { start, .. } => {
-                NodeKind::Sequence(self.items.drain(start..).collect())
-            }
-            Frame::Mapping { start, .. } => {
+        let (kind, size, anchored) = match frame {
+            Frame::Sequence {
+                start,
+                size,
+                anchored,
+                ..
+            } => (
+                NodeKind::Sequence(self.items.drain(start..).collect()),
+                size,
+                anchored,
+            ),
+            Frame::Mapping {
+                start,
+                size,
+                anchored,
+                ..
+            } => {
                 let entries: Box<[(NodeId, NodeId)]> = self.pairs.drain(start..).collect();
                 self.check_duplicate_keys(&entries, diagnostics);
-                NodeKind::Mapping(entries)
+                (NodeKind::Mapping(entries), size, anchored)
             }
         };
         let node = &mut self.tree.nodes[id as usize];
         node.kind = kind;
         node.span.end = node.span.end.max(u32::try_from(end).unwrap_or(u32::MAX));
-        self.attach(id, diagnostics);
+        self.attach(id, size, anchored, diagnostics);
     }
 
     /// Two ordinary keys with the same text in one mapping: an error pointing at both. Merge keys may repeat.
@@ -183,6 +232,17 @@ impl Builder<'_> {
             }
             other => other,
         };
+        // An alias expands to what its target does: a prelude's node, else an anchored node of this
+        // document (closed: an open one is a cycle, refused above).
+        let size = match (target, self.measure) {
+            (Some(t), Some(before)) if (t as usize) < before.len() => before[t as usize],
+            (Some(t), _) => self
+                .anchored_sizes
+                .get(&t)
+                .copied()
+                .unwrap_or(Expansion::SCALAR),
+            (None, _) => Expansion::SCALAR,
+        };
         let id = self.push_node(
             NodeKind::Alias {
                 name: name.into_boxed_str(),
@@ -190,7 +250,7 @@ impl Builder<'_> {
             },
             span,
         );
-        self.attach(id, diagnostics);
+        self.attach(id, size, false, diagnostics);
     }
 }
 
@@ -202,6 +262,7 @@ pub(super) fn parse_file(
     file: FileId,
     prelude: bool,
     prelude_anchors: &HashMap<String, (NodeId, Span)>,
+    measure: Option<&[Expansion]>,
     tree: &mut Tree,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -226,6 +287,9 @@ pub(super) fn parse_file(
         prelude_anchors,
         last_node: None,
         root: None,
+        root_size: Expansion::default(),
+        measure,
+        anchored_sizes: rustc_hash::FxHashMap::default(),
     };
     for next in Parser::new_from_str_with_options(text, options) {
         match next {
@@ -247,6 +311,9 @@ pub(super) fn parse_file(
             file,
             prelude,
         });
+        if b.measure.is_some() {
+            b.tree.expansion.push(Expansion::default());
+        }
     }
 }
 
@@ -291,8 +358,14 @@ impl Builder<'_> {
             Event::DocumentStart(..) => self.start_document(),
             Event::DocumentEnd => {
                 self.any_document = true;
+                let root = self.root.take();
+                if self.measure.is_some() {
+                    // What a document without a root expands to: nothing.
+                    let size = root.map_or_else(Expansion::default, |_| self.root_size);
+                    self.tree.expansion.push(size);
+                }
                 self.tree.documents.push(Document {
-                    root: self.root.take(),
+                    root,
                     file: self.file,
                     prelude: self.prelude,
                 });
@@ -305,7 +378,7 @@ impl Builder<'_> {
                 };
                 let id = self.push_node(NodeKind::Scalar(scalar), sp);
                 self.anchor(anchor_id, id);
-                self.attach(id, diagnostics);
+                self.attach(id, Expansion::SCALAR, anchor_id != 0, diagnostics);
             }
             Event::SequenceStart(_, anchor_id, _) => {
                 let id = self.push_node(NodeKind::Sequence(Box::default()), sp);
@@ -313,6 +386,8 @@ impl Builder<'_> {
                 self.stack.push(Frame::Sequence {
                     id,
                     start: self.items.len(),
+                    size: Expansion::SCALAR,
+                    anchored: anchor_id != 0,
                 });
             }
             Event::MappingStart(_, anchor_id, _) => {
@@ -322,6 +397,8 @@ impl Builder<'_> {
                     id,
                     start: self.pairs.len(),
                     key: None,
+                    size: Expansion::SCALAR,
+                    anchored: anchor_id != 0,
                 });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -364,6 +441,7 @@ impl Builder<'_> {
         self.anchors.clear();
         self.anchor_names.clear();
         self.root = None;
+        self.anchored_sizes.clear();
         self.stack.clear();
         self.items.clear();
         self.pairs.clear();

@@ -54,8 +54,16 @@ pub fn parse_all(
         .map(|(id, _)| id)
         .partition(|id| is_prelude(sources, *id));
     let prelude_anchors = parse_preludes(sources, &preludes, &mut tree, diagnostics);
-    tree.expansion = budget::by_document(&tree, &budget::sizes(&tree));
-    parse_others(sources, &others, &prelude_anchors, tree, diagnostics)
+    let prelude_sizes = budget::sizes(&tree);
+    tree.expansion = budget::by_document(&tree, &prelude_sizes);
+    parse_others(
+        sources,
+        &others,
+        &prelude_anchors,
+        &prelude_sizes,
+        tree,
+        diagnostics,
+    )
 }
 
 /// Parse the preludes, one after the other, into `tree`; returns their anchors (visible in every later
@@ -69,7 +77,16 @@ fn parse_preludes(
     let mut prelude_anchors: HashMap<String, (NodeId, Span)> = HashMap::new();
     for &file in preludes {
         let before = tree.documents.len();
-        parse_file(sources, file, true, &prelude_anchors, tree, diagnostics);
+        // Measured afterwards, by one walk over every prelude.
+        parse_file(
+            sources,
+            file,
+            true,
+            &prelude_anchors,
+            None,
+            tree,
+            diagnostics,
+        );
         // Anchors defined in this prelude become visible to every later file.
         for doc in &tree.documents[before..] {
             let Some(root) = doc.root else { continue };
@@ -92,11 +109,13 @@ fn parse_preludes(
     prelude_anchors
 }
 
-/// Parse the files other than preludes after `tree`'s prelude nodes and return the whole tree.
+/// Parse the files other than preludes after `tree`'s prelude nodes and return the whole tree, with what
+/// each document expands to (`prelude_sizes`: what each prelude node expands to).
 fn parse_others(
     sources: &SourceMap,
     others: &[FileId],
     prelude_anchors: &HashMap<String, (NodeId, Span)>,
+    prelude_sizes: &[node::Expansion],
     mut tree: Tree,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Tree {
@@ -139,13 +158,13 @@ fn parse_others(
                     file,
                     false,
                     prelude_anchors,
+                    // Each document is measured as it is built: its aliases reach only its own nodes and
+                    // the preludes'.
+                    Some(prelude_sizes),
                     &mut local,
                     &mut found,
                 );
             }
-            // What the group's documents expand to, while their nodes are at hand: their aliases reach
-            // only the group's own nodes and the preludes'.
-            local.expansion = budget::by_document(&local, &budget::sizes(&local));
             (local, found)
         })
         .collect();
