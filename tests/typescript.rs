@@ -32,8 +32,13 @@ fn tsc() -> Option<PathBuf> {
         }
         let prefix = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/npm");
         let bin = prefix.join("node_modules/.bin/tsc");
-        if !bin.exists() || !prefix.join("node_modules/@types/node").exists() {
-            let _ = std::fs::create_dir_all(&prefix);
+        let installed = || bin.exists() && prefix.join("node_modules/@types/node").exists();
+        let _ = std::fs::create_dir_all(&prefix);
+        // nextest runs each test in a process of its own: one installs while the others wait on the lock
+        // (several `npm install`s into one prefix at once leave it broken), then find it installed.
+        let lock = std::fs::File::create(prefix.join(".install.lock"))
+            .and_then(|f| f.lock().map(|()| f));
+        if !installed() {
             let status = Command::new("npm")
                 .args(["install", "--no-audit", "--no-fund", "--prefix"])
                 .arg(&prefix)
@@ -46,6 +51,7 @@ fn tsc() -> Option<PathBuf> {
                 return None;
             }
         }
+        drop(lock);
         Some(bin)
     })
     .clone()
