@@ -5,7 +5,7 @@
 //! per node, saturating arithmetic, so a billion-laughs file costs as much as its text): the nodes it
 //! becomes with every alias replaced by its target, plus one per merge step an entry comes through (the
 //! provenance each parameter carries). The parser's builder adds it up as each node closes (an alias
-//! takes its target's); [`sizes`] computes it by one walk over the alias DAG where the builder did not
+//! takes its target's); `sizes` computes it by one walk over the alias DAG where the builder did not
 //! (preludes, a tree put together otherwise, and finding where to point). The whole run may expand to at most
 //! [`Budget::limit`]: the larger of [`MIN_BUDGET`] and [`NODES_FACTOR`] × the nodes written. A run over it
 //! is rejected with one diagnostic at the alias that expands the most, whatever the number of cores: the
