@@ -22,7 +22,7 @@ pub fn check(catalog: &Catalog, envelope: &EnvelopeConfig, diagnostics: &mut Vec
     let compile = jsonschema_options();
     if envelope.payload_field.is_empty() {
         for event in catalog.events.values() {
-            if let Some(p) = event.parameters.get(envelope.name_field.as_str()) {
+            if let Some(p) = event.parameters.definition(envelope.name_field.as_str()) {
                 diagnostics.push(
                     Diagnostic::error(
                         "name-field-clash",

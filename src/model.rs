@@ -9,6 +9,11 @@ use thin_vec::ThinVec;
 
 use crate::source::{SourceMap, Span};
 
+mod event_parameters;
+
+pub use event_parameters::EventParameters;
+pub(crate) use event_parameters::{Prepended, SharedParameters};
+
 /// Every event and fragment of a definitions tree, resolved.
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -44,9 +49,9 @@ impl Catalog {
 const PARALLEL_DROP: usize = 2048;
 
 impl Drop for Catalog {
-    /// A large catalog holds hundreds of thousands of parameters (every event its own copy of each one it
-    /// inherits): free its events on the rayon pool, a chunk per task, rather than on one thread. The
-    /// language server drops one on every edit.
+    /// A large catalog holds hundreds of thousands of parameters (once its events' maps are put together,
+    /// every event its own copy of each one it inherits): free its events on the rayon pool, a chunk per
+    /// task, rather than on one thread. The language server drops one on every edit.
     fn drop(&mut self) {
         if self.events.len() < PARALLEL_DROP {
             return;
@@ -77,8 +82,9 @@ pub struct Event {
     pub owner: Option<String>,
     /// `tags:`.
     pub tags: Vec<String>,
-    /// Parameters in resolved order (merged keys first, in merge order, then explicit keys).
-    pub parameters: Parameters,
+    /// Parameters in resolved order (merged keys first, in merge order, then explicit keys). Reads as
+    /// [`Parameters`]; see [`EventParameters`] for when the map is put together.
+    pub parameters: EventParameters,
     /// Sample payloads, checked against the event by `evdef check`.
     pub examples: Vec<Example>,
     /// Fragments the definition refers to anywhere inside it (merge keys and plain aliases, event-level
@@ -122,8 +128,8 @@ pub struct Fragment {
 /// holds the same [`Definition`] with its own [`Origin`]. A parameter dereferences to its definition, so
 /// `p.name`, `p.schema`, `p.required` and `p.key_span` read through.
 ///
-/// A catalog holds one for every parameter of every event, inherited ones included (hundreds of thousands
-/// in a large one): four words.
+/// A catalog's events hold one for every parameter, inherited ones included, once their maps are put
+/// together (hundreds of thousands in a large one; see [`EventParameters`]): four words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Parameter {
     /// What was written, and where: name, type, constraints, description, spans.

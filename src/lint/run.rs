@@ -17,7 +17,7 @@ use super::{
     PiiParameter, RedundantOverride, Rule, TooManyParameters, UnusedFragment, codes,
 };
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::model::{Catalog, Definition, Event, Parameters, Type};
+use crate::model::{Catalog, Definition, Event, EventParameters, Parameter, Parameters, Type};
 
 /// A parameter rule's look at one parameter.
 pub(crate) type Visit<'c, 'r> = dyn for<'p> Fn(&Located<'c, 'p>, &mut Vec<Diagnostic>) + Sync + 'r;
@@ -188,10 +188,13 @@ fn finish(rule: Rule, severity: Severity, found: &mut Vec<Diagnostic>) {
 /// paths of every event's parameters are collected in the same walk, for `inconsistent-parameter` (each
 /// event's parameters are then read while at hand). Events are visited in parallel chunks.
 ///
-/// Two shortcuts keep the visits linear in what is written rather than in what merges copy (every event
-/// holds its own copy of each inherited parameter):
+/// Three shortcuts keep the visits linear in what is written rather than in what merges bring in (an event
+/// can inherit dozens of parameters, and most events inherit the same ones):
 /// - an inherited parameter that overrides nothing is not shown to the visits: no parameter rule reports
 ///   on one (they look at what is written in place, or at what a merge overrode);
+/// - an event that holds a shared merge ([`EventParameters`]) is read without putting its map together,
+///   and once an event that replaces none of the merge's parameters has been walked, the next events
+///   that hold it show only the parameters written in them: the merge's have all been met;
 /// - the properties of a shared definition (an `Arc` held by every event that inherits it) are walked once
 ///   per chunk: they are the same parameters each time, so the visits would find the same things at the
 ///   same places, which `finish` drops anyway (keeping the first, which this keeps).
@@ -212,7 +215,7 @@ pub(crate) fn walk<'c>(
             let mut walker = Walker::default();
             let mut chunk_paths = paths.then(Paths::default);
             for (name, e) in chunk {
-                walker.params(name, &e.parameters, visits, &mut found);
+                walker.event(name, &e.parameters, visits, &mut found);
                 if let Some(p) = &mut chunk_paths {
                     p.event(name, e);
                 }
@@ -246,9 +249,40 @@ pub(crate) fn walk<'c>(
 struct Walker<'c> {
     parents: Vec<&'c str>,
     walked: FxHashSet<*const Definition>,
+    /// Shared merges whose parameters have all been walked (at an event that replaces none of them).
+    merges: FxHashSet<usize>,
 }
 
 impl<'c> Walker<'c> {
+    /// An event's parameters, as [`EventParameters::each`] gives them (a parameter held in a shared merge
+    /// is inherited, whatever its provenance there says).
+    fn event(
+        &mut self,
+        owner: &'c str,
+        params: &'c EventParameters,
+        visits: &[&Visit<'c, '_>],
+        out: &mut [Vec<Diagnostic>],
+    ) {
+        if let Some(parts) = params.parts() {
+            let merge = Arc::as_ptr(parts.shared).addr();
+            if self.merges.contains(&merge) {
+                // Every parameter of the merge has been walked (none is shown to the visits: they are
+                // inherited and override nothing): only what is written here is new.
+                for p in parts.own() {
+                    self.param(owner, p, p.origin.is_inherited(), visits, out);
+                }
+                return;
+            }
+            if parts.replaced.is_empty() {
+                self.merges.insert(merge);
+            }
+        }
+        for (p, step) in params.each() {
+            let inherited = step.is_some() || p.origin.is_inherited();
+            self.param(owner, p, inherited, visits, out);
+        }
+    }
+
     fn params(
         &mut self,
         owner: &'c str,
@@ -257,29 +291,201 @@ impl<'c> Walker<'c> {
         out: &mut [Vec<Diagnostic>],
     ) {
         for p in params.values() {
-            if !p.origin.is_inherited() || !p.shadowed.is_empty() {
-                let located = Located {
-                    owner,
-                    parents: &self.parents,
-                    param: p,
+            self.param(owner, p, p.origin.is_inherited(), visits, out);
+        }
+    }
+
+    fn param(
+        &mut self,
+        owner: &'c str,
+        p: &'c Parameter,
+        inherited: bool,
+        visits: &[&Visit<'c, '_>],
+        out: &mut [Vec<Diagnostic>],
+    ) {
+        if !inherited || !p.shadowed.is_empty() {
+            let located = Located {
+                owner,
+                parents: &self.parents,
+                param: p,
+            };
+            for (visit, out) in visits.iter().zip(out.iter_mut()) {
+                visit(&located, out);
+            }
+        }
+        let mut schema = &p.schema;
+        while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
+            schema = inner;
+        }
+        if let Type::Object(props) = &schema.ty {
+            let shared = Arc::strong_count(&p.definition) > 1;
+            if shared && !self.walked.insert(Arc::as_ptr(&p.definition)) {
+                return;
+            }
+            self.parents.push(&p.name);
+            self.params(owner, props, visits, out);
+            self.parents.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Lint reads events that hold a shared merge without putting their maps together
+    //! ([`EventParameters::each`], [`EventParameters::parts`]), and skips a merge it has walked: it must
+    //! find what it finds on the same catalog with every event's map put together.
+
+    #![allow(clippy::unwrap_used)]
+
+    use std::fmt::Write as _;
+
+    use super::*;
+    use crate::testing::Rng;
+
+    /// Fragments (nested objects that merge other fragments, enums, PII and off-convention names, the
+    /// same name with different types) and events that merge them in a few shared ways, with keys of
+    /// their own that add to, override or change the type of merged ones.
+    fn definitions(seed: u64) -> (String, String) {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let names = [
+            "user_id",
+            "email",
+            "phoneNumber",
+            "tier",
+            "lat",
+            "amount",
+            "event",
+        ];
+        let objects = ["user", "geo"];
+        let types = [
+            "string",
+            "integer",
+            "uuid?",
+            "{type: string, enum: [Gold, silver]}",
+            "{type: string, enum: [a, b], description: Ok}",
+            "number[]",
+        ];
+        let mut prelude = String::new();
+        let fragments = 3 + rng.below(5);
+        for f in 0..fragments {
+            let _ = writeln!(prelude, ".f{f}: &f{f}");
+            if f > 0 && rng.chance(40) {
+                let _ = writeln!(prelude, "  <<: *f{}", rng.below(f));
+            }
+            for _ in 0..1 + rng.below(4) {
+                let name = rng.pick(&names);
+                if f > 0 && rng.chance(40) {
+                    let _ = writeln!(
+                        prelude,
+                        "  {}:\n    type: object\n    properties:\n      <<: *f{}\n      inner: {}",
+                        rng.pick(&objects),
+                        rng.below(f),
+                        rng.pick(&types)
+                    );
+                } else {
+                    let _ = writeln!(prelude, "  {name}: {}", rng.pick(&types));
+                }
+            }
+        }
+        // A few merge lists, each used by several events.
+        let lists: Vec<String> = (0..1 + rng.below(3))
+            .map(|_| match rng.below(3) {
+                0 => format!("    <<: *f{}\n", rng.below(fragments)),
+                1 => format!(
+                    "    <<: [*f{}, *f{}]\n",
+                    rng.below(fragments),
+                    rng.below(fragments)
+                ),
+                _ => format!(
+                    "    <<: *f{}\n    <<: [*f{}]\n",
+                    rng.below(fragments),
+                    rng.below(fragments)
+                ),
+            })
+            .collect();
+        let mut events = String::new();
+        for e in 0..4 + rng.below(16) {
+            let _ = writeln!(
+                events,
+                "e{e}:\n  description: Event {e} of the lint test\n  parameters:"
+            );
+            events.push_str(&lists[rng.below(lists.len())]);
+            for _ in 0..rng.below(3) {
+                // Some replace a merged object parameter.
+                let name = if rng.chance(40) {
+                    rng.pick(&objects)
+                } else {
+                    rng.pick(&names)
                 };
-                for (visit, out) in visits.iter().zip(out.iter_mut()) {
-                    visit(&located, out);
-                }
+                let _ = writeln!(events, "    {name}: {}", rng.pick(&types));
             }
-            let mut schema = &p.schema;
-            while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
-                schema = inner;
+        }
+        (prelude, events)
+    }
+
+    /// Lint and the examples' checks, sorted, as text.
+    fn findings(catalog: &Catalog, config: &crate::Config) -> String {
+        let mut found = Vec::new();
+        check(catalog, &config.lint, &mut found);
+        crate::examples::check(catalog, &config.envelope, &mut found);
+        crate::diagnostics::sort_and_dedup(&mut found);
+        format!("{found:#?}")
+    }
+
+    #[test]
+    fn lint_finds_on_shared_merges_what_it_finds_on_the_maps() {
+        let mut config = crate::Config::default();
+        config.lint.too_many_parameters.max = Some(4);
+        let (mut held, mut codes) = (0, std::collections::BTreeSet::new());
+        // First a case where a merge's object parameter is replaced in the first events that hold the
+        // merge and inherited by a later one, which must still walk its properties.
+        let fixed = (
+            ".f0: &f0\n  a: string\n  user:\n    type: object\n    properties:\n      inner: {type: string, enum: [Gold, silver]}\n"
+                .to_string(),
+            "e0:\n  parameters:\n    <<: *f0\n    user: string\n\
+             e1:\n  parameters:\n    <<: *f0\n    user: string\n\
+             e2:\n  parameters:\n    <<: *f0\n\
+             e3:\n  parameters:\n    user: {type: object, properties: {inner: integer}}\n"
+                .to_string(),
+        );
+        let cases = std::iter::once((u64::MAX, fixed)).chain((0..300).map(|s| (s, definitions(s))));
+        for (seed, (prelude, events)) in cases {
+            let compiled = crate::check_texts(
+                &[("_frags.yaml", &prelude), ("events.yaml", &events)],
+                &config,
+            );
+            let catalog = &compiled.catalog;
+            held += catalog
+                .events
+                .values()
+                .filter(|e| e.parameters.parts().is_some())
+                .count();
+            let deferred = findings(catalog, &config);
+            let mut built = catalog.clone();
+            for event in built.events.values_mut() {
+                event.parameters = EventParameters::from((*event.parameters).clone());
+                assert!(event.parameters.parts().is_none());
             }
-            if let Type::Object(props) = &schema.ty {
-                let shared = Arc::strong_count(&p.definition) > 1;
-                if shared && !self.walked.insert(Arc::as_ptr(&p.definition)) {
-                    continue;
-                }
-                self.parents.push(&p.name);
-                self.params(owner, props, visits, out);
-                self.parents.pop();
-            }
+            let maps = findings(&built, &config);
+            assert!(
+                deferred == maps,
+                "seed {seed}\n{prelude}\n{events}\n--- shared merges:\n{deferred}\n--- maps:\n{maps}"
+            );
+            codes.extend(compiled.diagnostics.iter().map(|d| d.code));
+        }
+        // The cases hold shared merges, and the rules that read parameters find things in them.
+        assert!(held > 500, "{held}");
+        for code in [
+            "merge-conflict",
+            "override-type-change",
+            "naming-convention",
+            "inconsistent-parameter",
+            "pii-parameter",
+            "enum-value-case",
+            "too-many-parameters",
+            "name-field-clash",
+        ] {
+            assert!(codes.contains(code), "{code} never found: {codes:?}");
         }
     }
 }

@@ -50,7 +50,7 @@ pub fn item_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<Item<
         .fragments
         .values()
         .map(|f| &f.parameters)
-        .chain(catalog.events.values().map(|e| &e.parameters));
+        .chain(catalog.events.values().map(|e| &*e.parameters));
     for parameters in written {
         if let Some(p) = parameter_at(parameters, file, offset) {
             return Some(Item::Parameter(p));

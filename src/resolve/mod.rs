@@ -349,7 +349,7 @@ fn resolve_event(
             Some(EventKey::Deprecated) => event.deprecated = r.deprecation(entry, &mut local),
             Some(EventKey::Tags) => event.tags = r.string_list(entry, &mut local),
             Some(EventKey::Parameters) => {
-                if let Some(params) = r.parameters(entry.value, 0, &mut local) {
+                if let Some(params) = r.event_parameters(entry.value, &mut local) {
                     event.parameters = params;
                 }
             }

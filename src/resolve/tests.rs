@@ -100,14 +100,26 @@ fn random_definitions(seed: u64) -> Vec<(String, String)> {
         ".t: &t\n  owner: team\n  parameters:\n    <<: *f{}\n    pt: string",
         rng.below(fragments)
     );
+    // Most events merge one of a few lists, as in a real catalog (the later ones then hold a shared merge).
+    let lists: Vec<String> = (0..2)
+        .map(|_| {
+            let mut list = String::new();
+            merges(&mut rng, fragments, &mut list, "    ");
+            list
+        })
+        .collect();
     let mut events = String::new();
-    for e in 0..1 + rng.below(8) {
+    for e in 0..1 + rng.below(16) {
         let _ = writeln!(events, "e{e}:\n  description: Event {e}");
         if rng.chance(15) {
             events.push_str("  <<: *t\n");
         }
         events.push_str("  parameters:\n");
-        merges(&mut rng, fragments, &mut events, "    ");
+        if rng.chance(75) {
+            events.push_str(&lists[rng.below(lists.len())]);
+        } else {
+            merges(&mut rng, fragments, &mut events, "    ");
+        }
         for _ in 0..rng.below(4) {
             let _ = write!(events, "    p{}: ", rng.below(7));
             value(&mut rng, fragments, values, &mut events, "    ");
@@ -119,8 +131,15 @@ fn random_definitions(seed: u64) -> Vec<(String, String)> {
     ]
 }
 
-/// The catalog and the diagnostics, as text: spans, provenance chains and overridden definitions included.
+/// The catalog and the diagnostics, as text: spans, provenance chains and overridden definitions included
+/// (an event that holds a shared merge puts its map together to be printed).
 fn resolved(files: &[(String, String)], merging: Merging) -> String {
+    resolved_holding(files, merging).0
+}
+
+/// [`resolved`], and how many events hold a shared merge, and of those how many replace a merged key
+/// and how many add keys.
+fn resolved_holding(files: &[(String, String)], merging: Merging) -> (String, [usize; 3]) {
     let mut sources = SourceMap::new();
     for (name, text) in files {
         sources.add(SourceFile::new(name, name, text.as_str()));
@@ -129,19 +148,30 @@ fn resolved(files: &[(String, String)], merging: Merging) -> String {
     let tree = crate::yaml::parse_all(&sources, &vec![true; files.len()], &mut diagnostics);
     let catalog = resolve_with(Arc::new(sources), &tree, &mut diagnostics, merging);
     sort_and_dedup(&mut diagnostics);
-    format!(
+    let mut holding = [0; 3];
+    for parts in catalog.events.values().filter_map(|e| e.parameters.parts()) {
+        holding[0] += 1;
+        holding[1] += usize::from(!parts.replaced.is_empty());
+        holding[2] += usize::from(!parts.added.is_empty());
+    }
+    let text = format!(
         "{:#?}\n{:#?}\n{:#?}\n{:#?}",
         catalog.events, catalog.fragments, catalog.unresolved_uses, diagnostics
-    )
+    );
+    (text, holding)
 }
 
 #[test]
 fn templates_resolve_as_the_general_path_does() {
     let mut merged_fragments = 0;
+    let mut holding = [0; 3];
     for seed in 0..400 {
         let files = random_definitions(seed);
         let general = resolved(&files, Merging::General);
-        let templates = resolved(&files, Merging::Templates);
+        let (templates, held) = resolved_holding(&files, Merging::Templates);
+        for (all, held) in holding.iter_mut().zip(held) {
+            *all += held;
+        }
         assert!(
             general == templates,
             "seed {seed}: the two paths differ\n{}\n{}\n--- general:\n{general}\n--- templates:\n{templates}",
@@ -150,8 +180,10 @@ fn templates_resolve_as_the_general_path_does() {
         );
         merged_fragments += usize::from(general.contains("fragment: Some("));
     }
-    // The cases do exercise merges that resolve (not only broken ones).
+    // The cases do exercise merges that resolve (not only broken ones), and events that hold a shared
+    // merge, replacing merged keys and adding their own.
     assert!(merged_fragments > 200, "{merged_fragments}");
+    assert!(holding.iter().all(|&n| n > 50), "{holding:?}");
 }
 
 #[test]
@@ -181,4 +213,62 @@ fn wide_merges_and_many_keys_resolve_as_the_general_path_does() {
     let general = resolved(&files, Merging::General);
     assert_eq!(general, resolved(&files, Merging::Templates));
     assert!(general.contains("own299") && general.contains("k299"));
+}
+
+/// A problem of merging a fragment (`<<: 5` in it) is reported whoever asks for the fragment first: for a
+/// fragment no event uses, and for every event that merges it, however the events are split into chunks
+/// (the number of cores decides), through an object's properties or a template that fails first.
+#[test]
+fn merge_problems_reach_every_user_on_any_number_of_cores() {
+    let prelude = ".unused: &unused\n  <<: 5\n  a: string\n\
+                   .broken: &broken\n  <<: 6\n  b: string\n\
+                   .holder: &holder\n  c: {type: object, properties: {<<: *broken}}\n  d: strng\n";
+    let mut events = String::new();
+    for e in 0..3000 {
+        let merges = if e % 2 == 0 {
+            "[*holder, *broken]"
+        } else {
+            "*broken"
+        };
+        let _ = writeln!(
+            events,
+            "e{e}:\n  parameters:\n    <<: {merges}\n    d: string"
+        );
+    }
+    events.push_str("clean:\n  parameters:\n    d: string\n");
+    let files = vec![
+        ("_frags.yaml".to_string(), prelude.to_string()),
+        ("events.yaml".to_string(), events),
+    ];
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            let general = resolved(&files, Merging::General);
+            assert_eq!(general, resolved(&files, Merging::Templates));
+            general
+        })
+    };
+    let one = on(1);
+    assert_eq!(one, on(2));
+    assert_eq!(one, on(7));
+    // Only the event that merges nothing resolves; both merges of a scalar are reported.
+    assert!(
+        one.starts_with("{\n    \"clean\": Event"),
+        "{}",
+        &one[..200]
+    );
+    assert!(!one.contains("\"e0\": Event") && !one.contains("\"e2999\": Event"));
+    assert_eq!(
+        one.matches("can only merge mappings, not the scalar `5`")
+            .count(),
+        1
+    );
+    assert_eq!(
+        one.matches("can only merge mappings, not the scalar `6`")
+            .count(),
+        1
+    );
 }

@@ -8,7 +8,8 @@ use rustc_hash::FxHashMap;
 
 use crate::diagnostics::{Diagnostic, Suggestion, did_you_mean};
 use crate::model::{
-    Constraints, Definition, Inherit, InheritChain, Origin, Parameter, Parameters, Schema, Type,
+    Constraints, Definition, EventParameters, Inherit, InheritChain, Origin, Parameter, Parameters,
+    Schema, Type,
 };
 use crate::source::{SourceMap, Span};
 use crate::yaml::{Entry, Hop, Merger, NodeId, NodeKind, Tree, Via};
@@ -167,14 +168,35 @@ impl<'m, 't> Resolver<'m, 't> {
         depth: usize,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Parameters> {
+        self.parameters_of(node, depth, false, diagnostics)
+            .map(EventParameters::into_map)
+    }
+
+    /// An event's `parameters:`: as [`Self::parameters`], but holding a merge that other events share
+    /// rather than a copy of it (see [`EventParameters`]).
+    pub fn event_parameters(
+        &mut self,
+        node: NodeId,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<EventParameters> {
+        self.parameters_of(node, 0, true, diagnostics)
+    }
+
+    fn parameters_of(
+        &mut self,
+        node: NodeId,
+        depth: usize,
+        defer: bool,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<EventParameters> {
         let tree = self.tree();
         let resolved = tree.resolved(node);
         if matches!(&resolved.kind, NodeKind::Scalar(s) if s.plain && (s.value.is_empty() || &*s.value == "null"))
         {
-            return Some(Parameters::default());
+            return Some(EventParameters::default());
         }
         if self.templates
-            && let Some(merged) = self.merged_parameters(node, depth, diagnostics)
+            && let Some(merged) = self.merged_parameters(node, depth, defer, diagnostics)
         {
             return Some(merged);
         }
@@ -202,7 +224,7 @@ impl<'m, 't> Resolver<'m, 't> {
             self.add_inherited_labels(entry, &mut local);
             diagnostics.append(&mut local);
         }
-        Some(out)
+        Some(out.into())
     }
 
     /// One parameter from its entry, with overridden definitions resolved into `shadowed`.

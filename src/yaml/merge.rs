@@ -119,7 +119,10 @@ pub const SHADOW_LIMIT: usize = 8;
 /// Flattens mappings, memoizing each one.
 pub struct Merger<'t> {
     tree: &'t Tree,
-    memo: FxHashMap<NodeId, Rc<Merged>>,
+    /// Anchored mappings flattened, with the problems of merging them (their merges' included), given to
+    /// every caller: whoever asks first, every definition that merges a broken mapping hears of it.
+    #[allow(clippy::type_complexity)]
+    memo: FxHashMap<NodeId, (Rc<Merged>, Rc<[Diagnostic]>)>,
     in_progress: Vec<NodeId>,
 }
 
@@ -140,7 +143,9 @@ impl<'t> Merger<'t> {
     }
 
     /// The flattened mapping at `id` (after following an alias), or `None` if it is not a mapping.
-    /// Problems (merging a non-mapping) are pushed once per mapping.
+    /// Problems (merging a non-mapping, here or in a mapping merged) are pushed on every call, so that
+    /// what a definition reports does not depend on what was asked before it; copies are merged away when
+    /// diagnostics are deduplicated.
     pub fn mapping(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Option<Rc<Merged>> {
         let id = self.tree.deref(id);
         if !matches!(self.tree.get(id).kind, NodeKind::Mapping(_)) {
@@ -150,13 +155,15 @@ impl<'t> Merger<'t> {
     }
 
     fn flatten(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Rc<Merged> {
-        if let Some(done) = self.memo.get(&id) {
+        if let Some((done, problems)) = self.memo.get(&id) {
+            diagnostics.extend(problems.iter().cloned());
             return Rc::clone(done);
         }
         let tree = self.tree;
         let NodeKind::Mapping(pairs) = &tree.get(id).kind else {
             return Rc::default();
         };
+        let mut problems = Vec::new();
         if self.in_progress.contains(&id) {
             // Unreachable for trees built by `yaml::parse_all`, which cuts alias cycles; kept as a guard.
             return Rc::default();
@@ -166,7 +173,7 @@ impl<'t> Merger<'t> {
         let mut explicit: Vec<Entry> = Vec::new();
         for &(key, value) in pairs {
             if tree.is_merge_key(key) {
-                self.merge_value(value, &mut merged, diagnostics);
+                self.merge_value(value, &mut merged, &mut problems);
             } else if let Some(scalar) = tree.scalar(key) {
                 explicit.push(Entry::written(&scalar.value, key, value));
             }
@@ -183,8 +190,10 @@ impl<'t> Merger<'t> {
         };
         // Only an anchored mapping can be reached again (through an alias): remember just those.
         if tree.get(id).anchor.is_some() {
-            self.memo.insert(id, Rc::clone(&result));
+            self.memo
+                .insert(id, (Rc::clone(&result), Rc::from(problems.as_slice())));
         }
+        diagnostics.append(&mut problems);
         result
     }
 

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use rustc_hash::FxHashSet;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{Catalog, Parameter, Parameters, Schema, Type};
+use crate::model::{Catalog, Inherit, Parameter, Parameters, Schema, Type};
 use crate::source::Span;
 
 #[doc = include_str!("inconsistent_parameter.md")]
@@ -24,8 +24,10 @@ const PLACES_SHOWN: usize = 3;
 struct Site<'c> {
     /// The first event that reaches it.
     event: &'c str,
-    /// The parameter as that event holds it.
+    /// The parameter as that event holds it (for one held in a shared merge, without the event's step).
     param: &'c Parameter,
+    /// The last merge step it came through, if it was inherited: its fragment or anchor owns it.
+    step: Option<&'c Inherit>,
     /// Where it is written (`param.key_span`), and a summary of its variant: copied while the walk has
     /// the parameter at hand, so that comparing the places of a path does not fetch each parameter
     /// again from wherever its event lies in memory.
@@ -96,10 +98,7 @@ fn enumeration(schema: &Schema) -> Option<&Vec<serde_json::Value>> {
 impl Site<'_> {
     /// The event or fragment it is written in.
     fn owner(&self) -> String {
-        self.param
-            .origin
-            .via
-            .last()
+        self.step
             .and_then(|h| {
                 h.fragment
                     .clone()
@@ -161,6 +160,9 @@ pub(crate) struct Paths<'c> {
     seen: FxHashSet<(u32, Span)>,
     /// (parent id, address of a shared definition) already walked.
     shared: FxHashSet<(u32, usize)>,
+    /// Shared merges whose parameters have all been met at the top level (at an event that replaces
+    /// none of them).
+    merges: FxHashSet<usize>,
     /// A direct-mapped cache of `shared` (the same few hundred definitions are met hundreds of thousands
     /// of times): a hit means "in `shared`" without hashing; a miss asks `shared`.
     recent: Box<[(u32, usize); RECENT]>,
@@ -177,6 +179,7 @@ impl Default for Paths<'_> {
             sites: Vec::new(),
             seen: Default::default(),
             shared: Default::default(),
+            merges: Default::default(),
             // Address 0 is no definition's: an empty slot matches nothing.
             recent: Box::new([(0, 0); RECENT]),
         }
@@ -219,34 +222,63 @@ impl<'c> Paths<'c> {
     /// Walk one event's parameters (events are walked in catalog order, or in chunks that are then
     /// appended in that order).
     pub(crate) fn event(&mut self, name: &'c str, event: &'c crate::model::Event) {
-        self.walk(name, 0, &event.parameters);
+        if let Some(parts) = event.parameters.parts() {
+            let merge = Arc::as_ptr(parts.shared).addr();
+            if self.merges.contains(&merge) {
+                // Every parameter of the merge has been met at the top level: only what is written
+                // here can be new.
+                for p in parts.own() {
+                    self.param(name, 0, p, None);
+                }
+                return;
+            }
+            if parts.replaced.is_empty() {
+                self.merges.insert(merge);
+            }
+        }
+        for (p, step) in event.parameters.each() {
+            self.param(name, 0, p, step);
+        }
     }
 
     fn walk(&mut self, event: &'c str, parent: u32, params: &'c Parameters) {
         for p in params.values() {
-            // A shared definition (inherited by many events) met again under the same parent adds nothing:
-            // same name, same place (a definition is resolved once per written key), same properties.
-            // Checked by pointer, before hashing any name.
-            if Arc::strong_count(&p.definition) > 1 && !self.first_walk(parent, &p.definition) {
-                continue;
-            }
-            let id = self.id(parent, p.name.as_str());
-            self.keep(
-                id,
-                Site {
-                    event,
-                    param: p,
-                    key: p.key_span,
-                    shape: Shape::of(&p.schema),
-                },
-            );
-            let mut schema = &p.schema;
-            while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
-                schema = inner;
-            }
-            if let Type::Object(props) = &schema.ty {
-                self.walk(event, id, props);
-            }
+            self.param(event, parent, p, None);
+        }
+    }
+
+    /// One parameter under `parent`; `step` is the merge step in front of its provenance when the event
+    /// holds it in a shared merge (see [`crate::model::EventParameters::each`]).
+    fn param(
+        &mut self,
+        event: &'c str,
+        parent: u32,
+        p: &'c Parameter,
+        step: Option<&'c Arc<Inherit>>,
+    ) {
+        // A shared definition (inherited by many events) met again under the same parent adds nothing:
+        // same name, same place (a definition is resolved once per written key), same properties.
+        // Checked by pointer, before hashing any name.
+        if Arc::strong_count(&p.definition) > 1 && !self.first_walk(parent, &p.definition) {
+            return;
+        }
+        let id = self.id(parent, p.name.as_str());
+        self.keep(
+            id,
+            Site {
+                event,
+                param: p,
+                step: p.origin.via.last().or(step).map(|s| &**s),
+                key: p.key_span,
+                shape: Shape::of(&p.schema),
+            },
+        );
+        let mut schema = &p.schema;
+        while let Type::Array(inner) | Type::Map(inner) = &schema.ty {
+            schema = inner;
+        }
+        if let Type::Object(props) = &schema.ty {
+            self.walk(event, id, props);
         }
     }
 

@@ -32,8 +32,8 @@ impl TooManyParameters {
             }
             let inherited = event
                 .parameters
-                .values()
-                .filter(|p| p.origin.is_inherited())
+                .each()
+                .filter(|(p, step)| step.is_some() || p.origin.is_inherited())
                 .count();
             out.push(
                 Diagnostic::warning(

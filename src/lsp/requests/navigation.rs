@@ -59,10 +59,15 @@ pub fn symbols(analysis: &Analysis, file: FileId) -> Vec<DocumentSymbol> {
         return Vec::new();
     };
     let catalog = &analysis.compiled.catalog;
-    let events = catalog
-        .events
-        .values()
-        .map(|e| (&e.name, e.name_span, &e.parameters, SymbolKind::EVENT, None));
+    let events = catalog.events.values().map(|e| {
+        (
+            &e.name,
+            e.name_span,
+            &*e.parameters,
+            SymbolKind::EVENT,
+            None,
+        )
+    });
     let fragments = catalog.fragments.values().map(|f| {
         let detail = f.anchor.as_ref().map(|a| format!("&{a}"));
         (

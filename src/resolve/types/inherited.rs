@@ -14,11 +14,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use thin_vec::ThinVec;
 
 use super::Resolver;
 use crate::diagnostics::Diagnostic;
-use crate::model::{Inherit, InheritChain, Origin, Parameter, Parameters};
+use crate::model::{EventParameters, Inherit, Parameter, Parameters, Prepended, SharedParameters};
 use crate::yaml::{Entry, Hop, NodeId, NodeKind, Overriding, SMALL_MAPPING, overrides};
 
 /// One key of a mapping being merged: its definition, resolved (`None` when it could not be), and the
@@ -120,10 +119,11 @@ impl Merge {
 pub(super) type Template = Rc<[Slot]>;
 
 /// The templates of a list of merge steps merged ([`Resolver::shared_merge`]): the parameters with their
-/// provenance starting at the mapping each came from, and by position the step that brought it.
+/// provenance starting at the mapping each came from and by position the step that brought it (held by
+/// the events that use the merge, see [`EventParameters`]), and by position where each is written.
 pub(super) struct SharedMerge {
-    merge: Merge,
-    step_of: Vec<usize>,
+    shared: Arc<SharedParameters>,
+    definitions: Vec<(NodeId, NodeId)>,
 }
 
 impl SharedMerge {
@@ -156,17 +156,23 @@ impl SharedMerge {
         // (the explicit keys of the mapping that made it; its users mostly have as many), not for every
         // template's keys, which overlap.
         merge.out.shrink_to(merge.out.len() + room);
-        Some(Rc::new(SharedMerge { merge, step_of }))
+        Some(Rc::new(SharedMerge {
+            shared: Arc::new(SharedParameters {
+                params: merge.out,
+                step_of,
+            }),
+            definitions: merge.definitions,
+        }))
     }
 
     /// A copy, with room for `more` keys. (`IndexMap::clone` would give its list of entries as much room
     /// as its table, up to twice what it holds: a copy per event.)
     fn copy(&self, more: usize) -> Merge {
-        let size = self.merge.out.len() + more;
+        let size = self.shared.params.len() + more;
         let mut out = Parameters::with_capacity_and_hasher(size, Default::default());
-        out.clone_from(&self.merge.out);
+        out.clone_from(&self.shared.params);
         let mut definitions = Vec::with_capacity(size);
-        definitions.extend_from_slice(&self.merge.definitions);
+        definitions.extend_from_slice(&self.definitions);
         Merge {
             out,
             definitions,
@@ -189,76 +195,17 @@ pub(super) enum Shared {
     Not,
 }
 
-/// Provenance chains with one more step in front, each made once per merge step: the parameters of a
-/// fragment share a few chains, so copies of them share a few too.
-struct Prepended {
-    step: Arc<Inherit>,
-    /// The chain made last: a fragment's parameters that came through the same merges come in a row.
-    last: Option<(*const Arc<Inherit>, InheritChain)>,
-    /// Every chain made, by the chain it extends (which the template keeps alive): a list while short
-    /// (nearly always: a fragment's parameters arrive by a few chains, and a map would be allocated for
-    /// every merge of every event), a map beyond (a fragment can merge thousands of others, each a
-    /// chain of its own).
-    made: Vec<(*const Arc<Inherit>, InheritChain)>,
-    made_many: FxHashMap<*const Arc<Inherit>, InheritChain>,
-}
-
-/// Chains [`Prepended`] keeps in its list before it uses a map.
-const FEW_CHAINS: usize = 8;
-
-impl Prepended {
-    fn new(step: Arc<Inherit>) -> Self {
-        Prepended {
-            step,
-            last: None,
-            made: Vec::new(),
-            made_many: FxHashMap::default(),
-        }
-    }
-
-    /// `inner` with this merge step in front.
-    fn chain(&mut self, inner: &InheritChain) -> InheritChain {
-        let id = inner.as_ptr();
-        if let Some((last, chain)) = &self.last
-            && *last == id
-        {
-            return Arc::clone(chain);
-        }
-        let step = &self.step;
-        let make = || -> InheritChain {
-            std::iter::once(Arc::clone(step))
-                .chain(inner.iter().cloned())
-                .collect()
-        };
-        let chain = if let Some((_, chain)) = self.made.iter().find(|(made, _)| *made == id) {
-            Arc::clone(chain)
-        } else if self.made.len() < FEW_CHAINS {
-            let chain = make();
-            self.made.push((id, Arc::clone(&chain)));
-            chain
-        } else {
-            Arc::clone(self.made_many.entry(id).or_insert_with(make))
-        };
-        self.last = Some((id, Arc::clone(&chain)));
-        chain
-    }
-
-    fn slot(&mut self, slot: &Slot) -> Slot {
-        Slot {
-            key: Arc::clone(&slot.key),
-            definition: slot.definition,
-            param: slot.param.as_ref().map(|p| self.param(p)),
-            shadowed: slot.shadowed.iter().map(|s| self.slot(s)).collect(),
-        }
-    }
-
-    fn param(&mut self, p: &Parameter) -> Parameter {
-        let via = self.chain(&p.origin.via);
-        Parameter {
-            definition: Arc::clone(&p.definition),
-            origin: Origin { via },
-            shadowed: ThinVec::new(),
-        }
+/// `slot` with `step`'s merge step in front of its provenance and of what it overrode.
+fn prepended_slot(step: &mut Prepended, slot: &Slot) -> Slot {
+    Slot {
+        key: Arc::clone(&slot.key),
+        definition: slot.definition,
+        param: slot.param.as_ref().map(|p| step.param(p)),
+        shadowed: slot
+            .shadowed
+            .iter()
+            .map(|s| prepended_slot(step, s))
+            .collect(),
     }
 }
 
@@ -266,14 +213,20 @@ impl Resolver<'_, '_> {
     /// The parameters of a mapping that merges anchored fragments, built from their templates; `None`,
     /// having reported nothing, when the mapping must take the general path: it merges nothing, merges
     /// something other than an anchored mapping, repeats a key, or a fragment it merges has a problem.
+    /// With `defer` (an event's `parameters:`), a mapping that uses a shared merge holds it instead of a
+    /// copy ([`EventParameters`]).
     pub(super) fn merged_parameters(
         &mut self,
         node: NodeId,
         depth: usize,
+        defer: bool,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Parameters> {
+    ) -> Option<EventParameters> {
         let (hops, explicit) = self.merge_plan(node)?;
-        let mut merge = match self.shared_merge(&hops, depth, explicit.len(), diagnostics)? {
+        let mut merge = match self.shared_merge(&hops, depth, explicit.len())? {
+            Some(shared) if defer => {
+                return Some(self.deferred(&shared, &hops, explicit, depth, diagnostics));
+            }
             Some(shared) => {
                 // The shared merge's parameters, each with its merge step in front of its provenance.
                 let mut merge = shared.copy(explicit.len());
@@ -281,13 +234,13 @@ impl Resolver<'_, '_> {
                     .iter()
                     .map(|hop| Prepended::new(self.inherit(*hop)))
                     .collect();
-                for (p, &step) in merge.out.values_mut().zip(&shared.step_of) {
+                for (p, &step) in merge.out.values_mut().zip(&shared.shared.step_of) {
                     p.origin.via = steps[step].chain(&p.origin.via);
                 }
                 merge
             }
             None => {
-                let templates = self.templates(&hops, depth, diagnostics)?;
+                let templates = self.templates(&hops, depth)?;
                 let size = templates.iter().map(|t| t.len()).sum::<usize>() + explicit.len();
                 let mut merge = Merge::with_capacity(size);
                 for (hop, template) in hops.iter().zip(&templates) {
@@ -295,7 +248,11 @@ impl Resolver<'_, '_> {
                     for slot in template.iter() {
                         // A template holds only parameters that resolved.
                         let param = prepended.param(slot.param.as_ref()?);
-                        let shadowed = slot.shadowed.iter().map(|s| prepended.slot(s)).collect();
+                        let shadowed = slot
+                            .shadowed
+                            .iter()
+                            .map(|s| prepended_slot(&mut prepended, s))
+                            .collect();
                         merge.add(&slot.key, slot.definition, param, shadowed);
                     }
                 }
@@ -312,7 +269,67 @@ impl Resolver<'_, '_> {
                 None => left_out.push(entry.key),
             }
         }
-        Some(merge.finish(&left_out))
+        Some(merge.finish(&left_out).into())
+    }
+
+    /// The parameters of a mapping that uses `shared` through `hops`, holding the shared merge: its
+    /// explicit keys resolved as [`Merge::add`] adds them after a copy of the merge (one that replaces a
+    /// merged key takes its position and overrides it, with the mapping's step in front of its provenance;
+    /// a new one goes last), and the mapping's steps.
+    fn deferred(
+        &mut self,
+        shared: &SharedMerge,
+        hops: &[Hop],
+        explicit: Vec<Entry>,
+        depth: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> EventParameters {
+        let steps: Vec<Arc<Inherit>> = hops.iter().map(|hop| self.inherit(*hop)).collect();
+        let merged = &shared.shared;
+        let mut replaced = Vec::new();
+        let mut added = Vec::new();
+        let mut left_out = Vec::new();
+        for entry in explicit {
+            let Some(mut param) = self.memoized(&entry, depth, diagnostics) else {
+                left_out.push(entry.key);
+                continue;
+            };
+            let Some(i) = merged.params.get_index_of(&*entry.key) else {
+                added.push((entry.key, param));
+                continue;
+            };
+            let mut step = Prepended::new(Arc::clone(&steps[merged.step_of[i]]));
+            let old = Slot {
+                key: Arc::clone(&entry.key),
+                definition: shared.definitions[i],
+                param: Some(step.param(&merged.params[i])),
+                shadowed: Vec::new(),
+            };
+            let mut winner = Slot {
+                key: Arc::clone(&entry.key),
+                definition: (entry.key_node, entry.value),
+                param: None,
+                shadowed: Vec::new(),
+            };
+            overrides(&mut winner, old);
+            param.shadowed = winner
+                .shadowed
+                .into_iter()
+                .filter_map(|s| s.param)
+                .collect();
+            replaced.push((i, param));
+        }
+        replaced.sort_by_key(|(i, _)| *i);
+        let params = EventParameters::merged(Arc::clone(merged), steps, replaced, added);
+        if left_out.is_empty() {
+            return params;
+        }
+        // A key that does not resolve is left out, inherited or not, as `Merge::finish` leaves it out.
+        let mut map = params.into_map();
+        for key in &left_out {
+            map.shift_remove(&**key);
+        }
+        map.into()
     }
 
     /// The templates of `hops` merged once, for every mapping (in this chunk of events) that merges the same
@@ -320,14 +337,13 @@ impl Resolver<'_, '_> {
     /// each of them then copies the merge and puts its own merge steps in front of the provenance, instead
     /// of merging the templates again key by key. Made when a list of steps is met the second time (a list
     /// met once costs one hash); `Some(None)` when it is not shared (met once so far, or the merge overrides
-    /// a different definition of a key: the overridden definitions need their own steps in front); `None`,
-    /// having reported what the first user of a template reports, when a template has a problem.
+    /// a different definition of a key: the overridden definitions need their own steps in front); `None`
+    /// when a template has a problem (the general path reports it).
     fn shared_merge(
         &mut self,
         hops: &[Hop],
         depth: usize,
         room: usize,
-        diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Option<Rc<SharedMerge>>> {
         let mut key = std::mem::take(&mut self.merge_key);
         key.clear();
@@ -343,7 +359,7 @@ impl Resolver<'_, '_> {
                     .insert(key.as_slice().into(), Shared::SeenOnce);
                 Some(None)
             }
-            Some(Shared::SeenOnce) => match self.templates(hops, depth, diagnostics) {
+            Some(Shared::SeenOnce) => match self.templates(hops, depth) {
                 Some(templates) => {
                     let made = SharedMerge::make(&templates, room);
                     let state = made.clone().map_or(Shared::Not, Shared::Made);
@@ -358,14 +374,9 @@ impl Resolver<'_, '_> {
     }
 
     /// The templates of `hops`, in order; `None` when one has a problem (see [`Self::template`]).
-    fn templates(
-        &mut self,
-        hops: &[Hop],
-        depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Vec<Template>> {
+    fn templates(&mut self, hops: &[Hop], depth: usize) -> Option<Vec<Template>> {
         hops.iter()
-            .map(|hop| self.template(hop.target, depth, diagnostics))
+            .map(|hop| self.template(hop.target, depth))
             .collect()
     }
 
@@ -421,15 +432,10 @@ impl Resolver<'_, '_> {
     }
 
     /// An anchored mapping's parameters resolved once (per chunk of events), or `None` when it has a
-    /// problem. The problems of merging it are reported here, to its first user, as the merger reports
-    /// them once; a problem in one of its parameters is left to the general path, which reports it for
-    /// every event that inherits the parameter.
-    fn template(
-        &mut self,
-        target: NodeId,
-        depth: usize,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Template> {
+    /// problem. Nothing is reported here: a mapping that merges one with a problem takes the general
+    /// path, which reports it to every user (the merger gives the problems of merging a mapping to every
+    /// caller, and a problem in a parameter is reported for every event that inherits it).
+    fn template(&mut self, target: NodeId, depth: usize) -> Option<Template> {
         if let Some(done) = self.resolved_templates.get(&(target, depth)) {
             return done.clone();
         }
@@ -463,7 +469,6 @@ impl Resolver<'_, '_> {
                 }
                 problems.is_empty().then(|| Template::from(slots))
             });
-        diagnostics.append(&mut merge_problems);
         self.resolved_templates
             .insert((target, depth), made.clone());
         made
