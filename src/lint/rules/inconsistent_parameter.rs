@@ -154,9 +154,10 @@ pub(crate) struct Paths<'c> {
     ids: rustc_hash::FxHashMap<(u32, &'c str), u32>,
     /// (parent id, name) by id - 1.
     names: Vec<(u32, &'c str)>,
-    /// Places by id - 1.
+    /// Places by id - 1. A place is kept once per path by one walk; walks appended one after another
+    /// can each have kept it ([`Paths::append`]): [`InconsistentParameter::report`] keeps the first.
     sites: Vec<Vec<Site<'c>>>,
-    /// (path id, key span) already kept.
+    /// (path id, key span) already kept by this walk.
     seen: FxHashSet<(u32, Span)>,
     /// (parent id, address of a shared definition) already walked.
     shared: FxHashSet<(u32, usize)>,
@@ -282,9 +283,10 @@ impl<'c> Paths<'c> {
         }
     }
 
-    /// Append what a walk over later events found: its sites go after this walk's, each place still
-    /// kept once per path, so walking the events in chunks and appending the chunks in order keeps what
-    /// one walk over all of them would.
+    /// Append what a walk over later events found: its sites go after this walk's, so walking the events
+    /// in chunks and appending the chunks in order keeps what one walk over all of them would, but for
+    /// places met in more than one chunk, which are dropped when reported (the first is kept). Not
+    /// hashing every place again here keeps this step, which runs on one core, short.
     pub(crate) fn append(&mut self, later: Paths<'c>) {
         // A parent's id is smaller than its children's: ids are given in the order paths are met.
         let mut here = Vec::with_capacity(later.names.len());
@@ -297,18 +299,12 @@ impl<'c> Paths<'c> {
             };
             here.push(self.id(parent, name));
         }
-        self.seen
-            .reserve(later.sites.iter().map(Vec::len).sum::<usize>());
-        for (sites, &id) in later.sites.into_iter().zip(&here) {
+        for (mut sites, &id) in later.sites.into_iter().zip(&here) {
             let kept = &mut self.sites[id as usize - 1];
             if kept.is_empty() {
-                // A path new here: every place is new to it, and the chunk's list is taken as it is.
-                self.seen.extend(sites.iter().map(|site| (id, site.key)));
                 *kept = sites;
-                continue;
-            }
-            for site in sites {
-                self.keep(id, site);
+            } else {
+                kept.append(&mut sites);
             }
         }
     }
@@ -342,10 +338,14 @@ impl InconsistentParameter {
             let Some((first, rest)) = sites.split_first() else {
                 continue;
             };
-            // Most paths have one variant: tell so without formatting one.
+            // Most paths have one variant: tell so without formatting one (a place listed twice does not
+            // change that).
             if rest.iter().all(|s| Shape::same_variant(first, s)) {
                 continue;
             }
+            // Each place once (the first: walks appended in order can each have kept it).
+            let mut places = FxHashSet::default();
+            let sites: Vec<&Site> = sites.iter().filter(|s| places.insert(s.key)).collect();
             // Variants in order of first appearance, each with its places.
             let mut variants: IndexMap<String, Vec<&Site>> = IndexMap::new();
             for site in sites {
