@@ -169,8 +169,8 @@ impl EventParameters {
 
 impl Merged {
     /// The map: the shared merge copied with the event's steps in front of each provenance, then the
-    /// event's own parameters (as [`Merge`](crate::resolve) adds explicit keys: a replaced key keeps its
-    /// position, a new one goes last).
+    /// event's own parameters, as the resolver adds explicit keys to a merge: a replaced key keeps its
+    /// position, a new one goes last.
     fn build(&self) -> Parameters {
         let size = self.shared.params.len() + self.added.len();
         let mut out = Parameters::with_capacity_and_hasher(size, Default::default());
