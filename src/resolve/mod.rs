@@ -76,6 +76,7 @@ fn resolve_with(
         &mut catalog,
         diagnostics,
     );
+    diagnostics.append(&mut merger.take_problems());
     catalog
 }
 
@@ -239,6 +240,8 @@ fn resolve_events(
                     (String::from(&**name), event)
                 })
                 .collect();
+            drop(resolver);
+            found.append(&mut merger.take_problems());
             (out, found, unresolved_uses)
         })
         .collect();

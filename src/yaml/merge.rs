@@ -119,11 +119,14 @@ pub const SHADOW_LIMIT: usize = 8;
 /// Flattens mappings, memoizing each one.
 pub struct Merger<'t> {
     tree: &'t Tree,
-    /// Anchored mappings flattened, with the problems of merging them (their merges' included), given to
-    /// every caller: whoever asks first, every definition that merges a broken mapping hears of it.
-    #[allow(clippy::type_complexity)]
-    memo: FxHashMap<NodeId, (Rc<Merged>, Rc<[Diagnostic]>)>,
+    /// Anchored mappings flattened, each with the first problem of merging it (its merges' included),
+    /// given to every later caller: whoever asks first, every definition that merges a broken mapping
+    /// hears of it.
+    memo: FxHashMap<NodeId, (Rc<Merged>, Option<Rc<Diagnostic>>)>,
     in_progress: Vec<NodeId>,
+    /// Every problem found, once: what a caller that threw its list away (or heard only the first
+    /// problem of a mapping) did not report ([`Merger::take_problems`]).
+    problems: Vec<Diagnostic>,
 }
 
 impl<'t> Merger<'t> {
@@ -134,7 +137,14 @@ impl<'t> Merger<'t> {
             tree,
             memo: FxHashMap::default(),
             in_progress: Vec::new(),
+            problems: Vec::new(),
         }
+    }
+
+    /// Every problem found so far, each once, and forget them: to be reported with the run's diagnostics
+    /// (copies of those the callers reported are merged away when diagnostics are deduplicated).
+    pub fn take_problems(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.problems)
     }
 
     /// The tree.
@@ -144,8 +154,10 @@ impl<'t> Merger<'t> {
 
     /// The flattened mapping at `id` (after following an alias), or `None` if it is not a mapping.
     /// Problems (merging a non-mapping, here or in a mapping merged) are pushed on every call, so that
-    /// what a definition reports does not depend on what was asked before it; copies are merged away when
-    /// diagnostics are deduplicated.
+    /// whether a definition fails does not depend on what was asked before it: the first time a mapping
+    /// is flattened, its own problems and the first of each mapping it merges; later, its first problem.
+    /// Every problem is also kept for [`Merger::take_problems`]. Work and memory stay linear in the
+    /// merges, however many definitions merge a broken mapping.
     pub fn mapping(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Option<Rc<Merged>> {
         let id = self.tree.deref(id);
         if !matches!(self.tree.get(id).kind, NodeKind::Mapping(_)) {
@@ -155,8 +167,10 @@ impl<'t> Merger<'t> {
     }
 
     fn flatten(&mut self, id: NodeId, diagnostics: &mut Vec<Diagnostic>) -> Rc<Merged> {
-        if let Some((done, problems)) = self.memo.get(&id) {
-            diagnostics.extend(problems.iter().cloned());
+        if let Some((done, first)) = self.memo.get(&id) {
+            if let Some(first) = first {
+                diagnostics.push(Diagnostic::clone(first));
+            }
             return Rc::clone(done);
         }
         let tree = self.tree;
@@ -190,11 +204,17 @@ impl<'t> Merger<'t> {
         };
         // Only an anchored mapping can be reached again (through an alias): remember just those.
         if tree.get(id).anchor.is_some() {
-            self.memo
-                .insert(id, (Rc::clone(&result), Rc::from(problems.as_slice())));
+            let first = problems.first().cloned().map(Rc::new);
+            self.memo.insert(id, (Rc::clone(&result), first));
         }
         diagnostics.append(&mut problems);
         result
+    }
+
+    /// A problem of the mapping being flattened: for its callers, and kept.
+    fn problem(&mut self, problem: Diagnostic, diagnostics: &mut Vec<Diagnostic>) {
+        self.problems.push(problem.clone());
+        diagnostics.push(problem);
     }
 
     /// Append the entries a `<<` value contributes, in PyYAML's order.
@@ -214,7 +234,7 @@ impl<'t> Merger<'t> {
                     if matches!(tree.resolved(item).kind, NodeKind::Mapping(_)) {
                         ok.push(item);
                     } else {
-                        diagnostics.push(non_mapping(tree, item));
+                        self.problem(non_mapping(tree, item), diagnostics);
                     }
                 }
                 // Earlier mappings of the sequence win: they come later in the list.
@@ -224,7 +244,7 @@ impl<'t> Merger<'t> {
             }
             _ => {
                 if !matches!(tree.get(target).kind, NodeKind::Alias { target: None, .. }) {
-                    diagnostics.push(non_mapping(tree, value));
+                    self.problem(non_mapping(tree, value), diagnostics);
                 }
             }
         }
@@ -237,7 +257,10 @@ impl<'t> Merger<'t> {
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let target = self.tree.deref(value);
-        let sub = self.flatten(target, diagnostics);
+        // The merged mapping's problems are kept whole (`Merger::problems`); the caller hears the first.
+        let mut found = Vec::new();
+        let sub = self.flatten(target, &mut found);
+        diagnostics.extend(found.into_iter().next());
         let hop = Hop {
             alias: self.tree.get(value).span,
             target,
@@ -365,4 +388,59 @@ fn non_mapping(tree: &Tree, value: NodeId) -> Diagnostic {
         d = d.with_secondary(anchor.span, format!("`&{name}` is defined here"));
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::fmt::Write as _;
+
+    use super::*;
+
+    /// A chain of fragments, each merging a scalar (a problem) and the one before it: whoever asks first,
+    /// every caller hears of a problem, each problem is kept once, and what the callers hear stays linear
+    /// in the merges (not each caller every problem of the chain).
+    #[test]
+    fn every_caller_hears_of_a_broken_chain_and_the_work_stays_linear() {
+        const CHAIN: usize = 300;
+        const USERS: usize = 1000;
+        let mut text = String::from(".f0: &f0\n  <<: 0\n  k0: string\n");
+        for f in 1..CHAIN {
+            let _ = writeln!(
+                text,
+                ".f{f}: &f{f}\n  <<: [*f{}, {f}]\n  k{f}: string",
+                f - 1
+            );
+        }
+        for u in 0..USERS {
+            let _ = writeln!(text, "u{u}:\n  <<: *f{}", CHAIN - 1);
+        }
+        let (tree, parse_problems) = crate::yaml::load_str("chain.yaml", &text);
+        assert!(parse_problems.is_empty(), "{parse_problems:?}");
+        let root = tree.documents[0].root.unwrap();
+        let NodeKind::Mapping(pairs) = &tree.get(root).kind else {
+            panic!("not a mapping")
+        };
+        let mut merger = Merger::new(&tree);
+        let mut heard = 0;
+        // The users first (the first of them flattens the whole chain, top down), then the fragments.
+        for &(_, value) in pairs.iter().rev() {
+            let mut found = Vec::new();
+            let merged = merger.mapping(value, &mut found).unwrap();
+            assert!(!found.is_empty(), "a caller heard of no problem");
+            assert!(found.iter().all(|d| d.code == "merge-non-mapping"));
+            heard += found.len();
+            assert!(merged.entries.len() <= CHAIN + 1);
+        }
+        // Every `<<` of a scalar is kept once.
+        let kept = merger.take_problems();
+        assert_eq!(kept.len(), CHAIN);
+        let mut spans: Vec<_> = kept.iter().map(|d| d.span()).collect();
+        spans.dedup();
+        assert_eq!(spans.len(), CHAIN);
+        // Each caller heard its mapping's own problems and one of each mapping it merges: a few each,
+        // not the chain's 300.
+        assert!(heard <= 3 * (CHAIN + USERS), "{heard}");
+    }
 }

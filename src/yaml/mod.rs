@@ -278,13 +278,27 @@ pub fn documents_to_json(
         return vec![None; tree.documents.len()];
     }
     let mut merger = Merger::new(tree);
-    tree.documents
+    let documents = tree
+        .documents
         .iter()
         .map(|doc| match doc.root {
             Some(root) => value::to_json(&mut merger, root, diagnostics),
             None => Some(serde_json::Value::Null),
         })
-        .collect()
+        .collect();
+    // The merger's problems that no document reported already (a mapping merged twice reports its
+    // problems once).
+    let reported: std::collections::HashSet<_> = diagnostics
+        .iter()
+        .map(|d| (d.code, d.span(), d.message.clone()))
+        .collect();
+    diagnostics.extend(
+        merger
+            .take_problems()
+            .into_iter()
+            .filter(|p| !reported.contains(&(p.code, p.span(), p.message.clone()))),
+    );
+    documents
 }
 
 /// Every anchor in the subtree under `root` (aliases not followed), in document order.
