@@ -184,6 +184,39 @@ pub(crate) fn parameter_paths(catalog: &Catalog) -> rules::inconsistent_paramete
     run::walk(catalog, &[], true).1.unwrap_or_default()
 }
 
+/// The shared merges a walk has met whole ([`crate::model::EventParameters::parts`]), so that the next
+/// events that hold one show only what is written in them.
+#[derive(Default)]
+pub(crate) struct WalkedMerges(rustc_hash::FxHashSet<usize>);
+
+impl WalkedMerges {
+    /// What a walk over `params` has not met yet, in order, each with the merge step its provenance
+    /// lacks (as [`crate::model::EventParameters::each`] gives them): every parameter, or only those
+    /// written in the event when it holds a merge met whole before. A merge is met whole at an event
+    /// that replaces none of its parameters.
+    pub(crate) fn unmet<'c>(
+        &mut self,
+        params: &'c crate::model::EventParameters,
+    ) -> impl Iterator<
+        Item = (
+            &'c Parameter,
+            Option<&'c std::sync::Arc<crate::model::Inherit>>,
+        ),
+    > + use<'c> {
+        use rayon::iter::Either;
+        if let Some(parts) = params.parts() {
+            let merge = std::sync::Arc::as_ptr(parts.shared).addr();
+            if self.0.contains(&merge) {
+                return Either::Left(parts.own().map(|p| (p, None)));
+            }
+            if parts.replaced.is_empty() {
+                self.0.insert(merge);
+            }
+        }
+        Either::Right(params.each())
+    }
+}
+
 /// How closely [`same_parameter`] compares two definitions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Likeness {

@@ -14,7 +14,7 @@ use super::rules::inconsistent_parameter::Paths;
 use super::{
     DEFAULT_NAMING, DescriptionQuality, EnumValueCase, EventWithoutDescription,
     InconsistentParameter, Located, MergeConflict, NameOffConvention, OverrideTypeChange,
-    PiiParameter, RedundantOverride, Rule, TooManyParameters, UnusedFragment, codes,
+    PiiParameter, RedundantOverride, Rule, TooManyParameters, UnusedFragment, WalkedMerges, codes,
 };
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{Catalog, Definition, Event, EventParameters, Parameter, Parameters, Type};
@@ -249,8 +249,8 @@ pub(crate) fn walk<'c>(
 struct Walker<'c> {
     parents: Vec<&'c str>,
     walked: FxHashSet<*const Definition>,
-    /// Shared merges whose parameters have all been walked (at an event that replaces none of them).
-    merges: FxHashSet<usize>,
+    /// Shared merges whose parameters have all been walked.
+    merges: WalkedMerges,
 }
 
 impl<'c> Walker<'c> {
@@ -263,21 +263,9 @@ impl<'c> Walker<'c> {
         visits: &[&Visit<'c, '_>],
         out: &mut [Vec<Diagnostic>],
     ) {
-        if let Some(parts) = params.parts() {
-            let merge = Arc::as_ptr(parts.shared).addr();
-            if self.merges.contains(&merge) {
-                // Every parameter of the merge has been walked (none is shown to the visits: they are
-                // inherited and override nothing): only what is written here is new.
-                for p in parts.own() {
-                    self.param(owner, p, p.origin.is_inherited(), visits, out);
-                }
-                return;
-            }
-            if parts.replaced.is_empty() {
-                self.merges.insert(merge);
-            }
-        }
-        for (p, step) in params.each() {
+        // A merge met whole before: its parameters have been walked (none was shown to the visits: they
+        // are inherited and override nothing).
+        for (p, step) in self.merges.unmet(params) {
             let inherited = step.is_some() || p.origin.is_inherited();
             self.param(owner, p, inherited, visits, out);
         }

@@ -161,9 +161,8 @@ pub(crate) struct Paths<'c> {
     seen: FxHashSet<(u32, Span)>,
     /// (parent id, address of a shared definition) already walked.
     shared: FxHashSet<(u32, usize)>,
-    /// Shared merges whose parameters have all been met at the top level (at an event that replaces
-    /// none of them).
-    merges: FxHashSet<usize>,
+    /// Shared merges whose parameters have all been met at the top level.
+    merges: super::super::WalkedMerges,
     /// A direct-mapped cache of `shared` (the same few hundred definitions are met hundreds of thousands
     /// of times): a hit means "in `shared`" without hashing; a miss asks `shared`.
     recent: Box<[(u32, usize); RECENT]>,
@@ -223,21 +222,8 @@ impl<'c> Paths<'c> {
     /// Walk one event's parameters (events are walked in catalog order, or in chunks that are then
     /// appended in that order).
     pub(crate) fn event(&mut self, name: &'c str, event: &'c crate::model::Event) {
-        if let Some(parts) = event.parameters.parts() {
-            let merge = Arc::as_ptr(parts.shared).addr();
-            if self.merges.contains(&merge) {
-                // Every parameter of the merge has been met at the top level: only what is written
-                // here can be new.
-                for p in parts.own() {
-                    self.param(name, 0, p, None);
-                }
-                return;
-            }
-            if parts.replaced.is_empty() {
-                self.merges.insert(merge);
-            }
-        }
-        for (p, step) in event.parameters.each() {
+        // A merge met whole before: its parameters have been met at the top level.
+        for (p, step) in self.merges.unmet(&event.parameters) {
             self.param(name, 0, p, step);
         }
     }
