@@ -174,14 +174,17 @@ pub(crate) fn for_each_parameter<'c, F>(catalog: &'c Catalog, out: &mut Vec<Diag
 where
     F: Fn(&Located<'c, '_>, &mut Vec<Diagnostic>) + Sync,
 {
-    let (mut found, _) = run::walk(catalog, &[&f], false);
+    let (mut found, _) = run::walk(catalog, &[&f], None);
     out.extend(found.pop().into_iter().flatten());
 }
 
-/// The paths of every event's parameters, as `inconsistent-parameter` compares them (collected in
-/// parallel chunks, in catalog order: see `run::walk`).
+/// The paths of every event's parameters with every place, as `inconsistent-parameter` compares them
+/// (collected in parallel chunks, in catalog order: see `run::walk`).
 pub(crate) fn parameter_paths(catalog: &Catalog) -> rules::inconsistent_parameter::Paths<'_> {
-    run::walk(catalog, &[], true).1.unwrap_or_default()
+    use rules::inconsistent_parameter::Paths;
+    run::walk(catalog, &[], Some(Paths::default))
+        .1
+        .unwrap_or_default()
 }
 
 /// The shared merges a walk has met whole ([`crate::model::EventParameters::parts`]), so that the next

@@ -61,7 +61,13 @@ pub(crate) fn check(catalog: &Catalog, config: &LintConfig, diagnostics: &mut Ve
         .collect();
     let collect_paths = plans.iter().any(|p| matches!(p, Plan::Paths));
     let ((walked, paths), whole) = rayon::join(
-        || walk(catalog, &visits, collect_paths),
+        || {
+            walk(
+                catalog,
+                &visits,
+                collect_paths.then_some(Paths::first_places),
+            )
+        },
         || {
             enabled
                 .par_iter()
@@ -184,9 +190,10 @@ fn finish(rule: Rule, severity: Severity, found: &mut Vec<Diagnostic>) {
 }
 
 /// Visit every parameter of the catalog (events and fragments, nested properties included) once, showing
-/// each to every visit; what each visit reports is collected apart, in catalog order. With `paths`, the
-/// paths of every event's parameters are collected in the same walk, for `inconsistent-parameter` (each
-/// event's parameters are then read while at hand). Events are visited in parallel chunks.
+/// each to every visit; what each visit reports is collected apart, in catalog order. With `paths` (what
+/// makes an empty [`Paths`]), the paths of every event's parameters are collected in the same walk, for
+/// `inconsistent-parameter` (each event's parameters are then read while at hand). Events are visited in
+/// parallel chunks.
 ///
 /// Three shortcuts keep the visits linear in what is written rather than in what merges bring in (an event
 /// can inherit dozens of parameters, and most events inherit the same ones):
@@ -201,7 +208,7 @@ fn finish(rule: Rule, severity: Severity, found: &mut Vec<Diagnostic>) {
 pub(crate) fn walk<'c>(
     catalog: &'c Catalog,
     visits: &[&Visit<'c, '_>],
-    paths: bool,
+    paths: Option<fn() -> Paths<'c>>,
 ) -> (Vec<Vec<Diagnostic>>, Option<Paths<'c>>) {
     // A few chunks per core (so that a core that falls behind does not hold the others up), as resolve
     // makes them: each chunk walks the shared definitions again, and its paths are appended one by one.
@@ -213,7 +220,7 @@ pub(crate) fn walk<'c>(
         .map(|chunk| {
             let mut found = vec![Vec::new(); visits.len()];
             let mut walker = Walker::default();
-            let mut chunk_paths = paths.then(Paths::default);
+            let mut chunk_paths = paths.map(|new| new());
             for (name, e) in chunk {
                 walker.event(name, &e.parameters, visits, &mut found);
                 if let Some(p) = &mut chunk_paths {
@@ -240,7 +247,7 @@ pub(crate) fn walk<'c>(
     for (name, fragment) in &catalog.fragments {
         walker.params(name, &fragment.parameters, visits, &mut out);
     }
-    (out, all_paths.or_else(|| paths.then(Paths::default)))
+    (out, all_paths.or_else(|| paths.map(|new| new())))
 }
 
 /// The state of one walk: the object parameters above the current one, and the shared definitions whose

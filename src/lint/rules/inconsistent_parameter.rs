@@ -148,7 +148,8 @@ fn same_variant(a: &Schema, b: &Schema) -> bool {
 
 /// Parameter paths, interned: each is its parent's id (0 for the top level) and its last name, so that
 /// visiting a parameter allocates nothing. Every written definition reached from an event is kept once
-/// per path, in catalog order.
+/// per path, in catalog order; or, for a walk that only asks whether the rule has anything to report
+/// ([`Paths::first_places`]), the first of each path.
 pub(crate) struct Paths<'c> {
     /// Id by (parent id, name); ids start at 1.
     ids: rustc_hash::FxHashMap<(u32, &'c str), u32>,
@@ -156,9 +157,12 @@ pub(crate) struct Paths<'c> {
     names: Vec<(u32, &'c str)>,
     /// Places by id - 1. A place is kept once per path by one walk; walks appended one after another
     /// can each have kept it ([`Paths::append`]): [`InconsistentParameter::report`] keeps the first.
+    /// Only the first place of each path when `seen` is `None`.
     sites: Vec<Vec<Site<'c>>>,
-    /// (path id, key span) already kept by this walk.
-    seen: FxHashSet<(u32, Span)>,
+    /// (path id, key span) already kept by this walk; `None` when only first places are kept.
+    seen: Option<FxHashSet<(u32, Span)>>,
+    /// Whether a place met after a path's first may have another variant (only first places kept).
+    differs: bool,
     /// (parent id, address of a shared definition) already walked.
     shared: FxHashSet<(u32, usize)>,
     /// Shared merges whose parameters have all been met at the top level.
@@ -172,12 +176,14 @@ pub(crate) struct Paths<'c> {
 const RECENT: usize = 1024;
 
 impl Default for Paths<'_> {
+    /// Every place of every path.
     fn default() -> Self {
         Paths {
             ids: Default::default(),
             names: Vec::new(),
             sites: Vec::new(),
-            seen: Default::default(),
+            seen: Some(Default::default()),
+            differs: false,
             shared: Default::default(),
             merges: Default::default(),
             // Address 0 is no definition's: an empty slot matches nothing.
@@ -187,6 +193,17 @@ impl Default for Paths<'_> {
 }
 
 impl<'c> Paths<'c> {
+    /// Paths that keep only the first place of each, and whether any later place may have another
+    /// variant than its path's first: the rule reports nothing unless one may (most catalogs), and
+    /// keeping every place of every path is most of what its walk costs (tens of thousands of places in
+    /// a large catalog). [`InconsistentParameter::report`] walks again for every place when one may.
+    pub(crate) fn first_places() -> Self {
+        Paths {
+            seen: None,
+            ..Paths::default()
+        }
+    }
+
     /// The id of `name` under `parent`, interned on first use.
     fn id(&mut self, parent: u32, name: &'c str) -> u32 {
         let next = self.names.len() as u32 + 1;
@@ -198,10 +215,20 @@ impl<'c> Paths<'c> {
         id
     }
 
-    /// Keep `site` at path `id` unless its place is kept there already.
+    /// Keep `site` at path `id` unless its place is kept there already; or, keeping first places only,
+    /// note whether it may have another variant than the first.
     fn keep(&mut self, id: u32, site: Site<'c>) {
-        if self.seen.insert((id, site.key)) {
-            self.sites[id as usize - 1].push(site);
+        let kept = &mut self.sites[id as usize - 1];
+        match (&mut self.seen, kept.first()) {
+            (Some(seen), _) => {
+                if seen.insert((id, site.key)) {
+                    kept.push(site);
+                }
+            }
+            (None, None) => kept.push(site),
+            (None, Some(first)) => {
+                self.differs = self.differs || !Shape::same_variant(first, &site);
+            }
         }
     }
 
@@ -272,7 +299,8 @@ impl<'c> Paths<'c> {
     /// Append what a walk over later events found: its sites go after this walk's, so walking the events
     /// in chunks and appending the chunks in order keeps what one walk over all of them would, but for
     /// places met in more than one chunk, which are dropped when reported (the first is kept). Not
-    /// hashing every place again here keeps this step, which runs on one core, short.
+    /// hashing every place again here keeps this step, which runs on one core, short. Keeping first
+    /// places only, the later walk's first of a path is compared with this one's.
     pub(crate) fn append(&mut self, later: Paths<'c>) {
         // A parent's id is smaller than its children's: ids are given in the order paths are met.
         let mut here = Vec::with_capacity(later.names.len());
@@ -287,12 +315,18 @@ impl<'c> Paths<'c> {
         }
         for (mut sites, &id) in later.sites.into_iter().zip(&here) {
             let kept = &mut self.sites[id as usize - 1];
-            if kept.is_empty() {
-                *kept = sites;
-            } else {
-                kept.append(&mut sites);
+            match (&self.seen, kept.first(), sites.first()) {
+                (_, None, _) => *kept = sites,
+                (Some(_), Some(_), _) => kept.append(&mut sites),
+                (None, Some(first), Some(later_first)) => {
+                    // Certainly having the same variant is an equivalence (equal type names and the
+                    // same enum): places like the later walk's first are like this one's.
+                    self.differs = self.differs || !Shape::same_variant(first, later_first);
+                }
+                (None, Some(_), None) => {}
             }
         }
+        self.differs = self.differs || later.differs;
     }
 
     /// `location.lat` for an id.
@@ -316,7 +350,14 @@ impl InconsistentParameter {
 
     /// The rule's findings from the paths of every event (`lint::check` collects them in the walk
     /// that the parameter rules share).
-    pub(crate) fn report(catalog: &Catalog, paths: Paths<'_>, out: &mut Vec<Diagnostic>) {
+    pub(crate) fn report<'c>(catalog: &'c Catalog, paths: Paths<'c>, out: &mut Vec<Diagnostic>) {
+        let paths = match &paths.seen {
+            Some(_) => paths,
+            // Only first places were kept: nothing to report when every later place has its path's
+            // first's variant; otherwise every place is needed.
+            None if !paths.differs => return,
+            None => super::super::parameter_paths(catalog),
+        };
         // Two paths can share a written place (a fragment merged at the top and inside an object): give
         // each finding its own primary place, since findings are deduplicated by rule and place.
         let mut primaries: FxHashSet<Span> = FxHashSet::default();
@@ -443,6 +484,12 @@ mod tests {
                 _ => "integer",
             };
             events.push_str(&format!("    amount: {amount}\n"));
+            // One place in the first chunk and one in the last, each its chunk's first.
+            match n {
+                3 => events.push_str("    far: integer\n"),
+                1400 => events.push_str("    far: string\n"),
+                _ => {}
+            }
         }
         let compiled = crate::check_texts(
             &[("_prelude.yaml", prelude), ("events.yaml", &events)],
@@ -458,8 +505,62 @@ mod tests {
         InconsistentParameter::report(catalog, in_order, &mut expected);
         let mut found = Vec::new();
         InconsistentParameter::check(catalog, &mut found);
-        // `user_id`, `tier`, `loc.lat` and `amount`.
-        assert_eq!(expected.len(), 4, "{expected:#?}");
+        // `user_id`, `tier`, `loc.lat`, `amount` and `far`.
+        assert_eq!(expected.len(), 5, "{expected:#?}");
         assert_eq!(format!("{found:#?}"), format!("{expected:#?}"));
+        // Lint's shared walk keeps only the first place of each path, and walks again for every place
+        // when a later one may differ: the same findings, also when a path's places differ only between
+        // the first places of two chunks (`far`).
+        let mut linted = Vec::new();
+        crate::lint::check(catalog, &crate::Config::default().lint, &mut linted);
+        linted.retain(|d| d.code == "inconsistent-parameter");
+        expected.sort_by_key(|d| d.span());
+        assert_eq!(format!("{linted:#?}"), format!("{expected:#?}"));
+        // A catalog with one variant a path: the first-places walk finds nothing to report when the
+        // places are certainly alike, and walks every place when they may not be (an enum written in
+        // another order), which finds nothing either.
+        let consistent = events.replace("user_id: string", "user_id: integer");
+        let consistent: String = consistent
+            .lines()
+            .filter(|l| !l.contains("enum: [a, c]") && !l.contains("lat: string"))
+            .map(|l| {
+                l.replace("integer[]", "integer")
+                    .replace("amount: number", "amount: integer")
+                    .replace("far: string", "far: integer")
+                    + "\n"
+            })
+            .collect();
+        let alike: String = consistent
+            .lines()
+            .filter(|l| !l.contains("enum: [b, a]"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        // And one whose only difference is between the first places of two chunks.
+        let far: String = alike.replacen("far: integer", "far: string", 2).replacen(
+            "far: string",
+            "far: integer",
+            1,
+        );
+        assert_eq!(far.matches("far: string").count(), 1);
+        for (text, differs, found) in [(&consistent, true, 0), (&alike, false, 0), (&far, true, 1)]
+        {
+            let compiled = crate::check_texts(
+                &[("_prelude.yaml", prelude), ("events.yaml", text)],
+                &crate::Config::default(),
+            );
+            let mut first = Paths::first_places();
+            for (name, event) in &compiled.catalog.events {
+                first.event(name, event);
+            }
+            assert_eq!(first.differs, differs);
+            let mut linted = Vec::new();
+            crate::lint::check(
+                &compiled.catalog,
+                &crate::Config::default().lint,
+                &mut linted,
+            );
+            linted.retain(|d| d.code == "inconsistent-parameter");
+            assert_eq!(linted.len(), found, "{linted:#?}");
+        }
     }
 }
