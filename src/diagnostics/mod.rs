@@ -101,6 +101,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// What makes two diagnostics repeats of each other: the code, the place and the message
+    /// ([`sort_and_dedup`] keeps one of each).
+    pub fn identity(&self) -> (&'static str, Option<Span>, String) {
+        (self.code, self.span(), self.message.clone())
+    }
+
     /// An error at a span.
     pub fn error(code: &'static str, message: impl Into<String>, span: Span) -> Self {
         Self::new(Severity::Error, code, message, span)
@@ -193,10 +199,9 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 /// Sort diagnostics by file and position (stable for equal positions) and drop exact repeats, which arise
 /// when one fragment is reached through several aliases.
 pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
-    let key = |d: &Diagnostic| d.span().map(|s| (s.file, s.start, s.end));
-    diagnostics.sort_by_key(key);
+    diagnostics.sort_by_key(|d| d.span().map(|s| (s.file, s.start, s.end)));
     let mut seen = std::collections::HashSet::new();
-    diagnostics.retain(|d| seen.insert((d.code, key(d), d.message.clone())));
+    diagnostics.retain(|d| seen.insert(d.identity()));
 }
 
 /// The best suggestion for a misspelt word among known ones, if one is close enough.

@@ -177,12 +177,12 @@ impl<'t> Merger<'t> {
         let NodeKind::Mapping(pairs) = &tree.get(id).kind else {
             return Rc::default();
         };
-        let mut problems = Vec::new();
         if self.in_progress.contains(&id) {
             // Unreachable for trees built by `yaml::parse_all`, which cuts alias cycles; kept as a guard.
             return Rc::default();
         }
         self.in_progress.push(id);
+        let mut problems = Vec::new();
         let mut merged: Vec<Entry> = Vec::new();
         let mut explicit: Vec<Entry> = Vec::new();
         for &(key, value) in pairs {
@@ -437,6 +437,7 @@ mod tests {
         let kept = merger.take_problems();
         assert_eq!(kept.len(), CHAIN);
         let mut spans: Vec<_> = kept.iter().map(|d| d.span()).collect();
+        spans.sort();
         spans.dedup();
         assert_eq!(spans.len(), CHAIN);
         // Each caller heard its mapping's own problems and one of each mapping it merges: a few each,

@@ -288,15 +288,13 @@ pub fn documents_to_json(
         .collect();
     // The merger's problems that no document reported already (a mapping merged twice reports its
     // problems once).
-    let reported: std::collections::HashSet<_> = diagnostics
-        .iter()
-        .map(|d| (d.code, d.span(), d.message.clone()))
-        .collect();
+    let reported: std::collections::HashSet<_> =
+        diagnostics.iter().map(Diagnostic::identity).collect();
     diagnostics.extend(
         merger
             .take_problems()
             .into_iter()
-            .filter(|p| !reported.contains(&(p.code, p.span(), p.message.clone()))),
+            .filter(|p| !reported.contains(&p.identity())),
     );
     documents
 }
