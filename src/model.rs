@@ -222,7 +222,7 @@ pub enum Type {
     /// `json`: any value.
     Json,
     /// `object` with `properties`.
-    Object(Parameters),
+    Object(Box<Parameters>),
     /// `array` with `items`.
     Array(Box<Schema>),
     /// `map`: string keys, with `values`.

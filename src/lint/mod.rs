@@ -261,7 +261,7 @@ fn same_schema(a: &crate::model::Schema, b: &crate::model::Schema, how: Likeness
         (Type::Object(x), Type::Object(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .zip(y)
+                    .zip(y.iter())
                     .all(|((kx, px), (ky, py))| kx == ky && same_parameter(px, py, how))
         }
         (Type::Array(x), Type::Array(y)) | (Type::Map(x), Type::Map(y)) => same_schema(x, y, how),

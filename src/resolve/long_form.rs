@@ -195,7 +195,7 @@ impl Resolver<'_, '_> {
             "object" => {
                 let props = structural(ParameterKey::Properties, diagnostics)?;
                 let params = self.parameters(props.value, depth + 1, diagnostics)?;
-                (Type::Object(params), false)
+                (Type::Object(Box::new(params)), false)
             }
             "array" => {
                 let items = structural(ParameterKey::Items, diagnostics)?;
