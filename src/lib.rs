@@ -153,8 +153,8 @@ pub fn compile(options: &Options) -> Result<Compiled, Error> {
     Ok(compiled)
 }
 
-/// [`compile`], returning the YAML tree too so that the caller decides when to spend the time freeing it.
-fn front_end(options: &Options) -> Result<(Compiled, yaml::Tree), Error> {
+/// [`compile`], returning the YAML trees too so that the caller decides when to spend the time freeing them.
+fn front_end(options: &Options) -> Result<(Compiled, yaml::Forest), Error> {
     let files = load::discover(&options.paths())?;
     let mut diagnostics = Vec::new();
     let (sources, parseable) = load::read(&files, &mut diagnostics)?;
@@ -169,19 +169,21 @@ pub fn compile_sources(sources: source::SourceMap) -> Compiled {
     parse_and_resolve(sources, &parseable, Vec::new()).0
 }
 
+/// Parse and resolve, keeping the YAML trees of the groups the files were parsed in: only the commands that
+/// navigate the YAML (the language server) need them put together into one [`yaml::Tree`].
 fn parse_and_resolve(
     sources: source::SourceMap,
     parseable: &[bool],
     mut diagnostics: Vec<Diagnostic>,
-) -> (Compiled, yaml::Tree) {
-    let tree = yaml::parse_all(&sources, parseable, &mut diagnostics);
-    let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
+) -> (Compiled, yaml::Forest) {
+    let forest = yaml::parse_forest(&sources, parseable, &mut diagnostics);
+    let catalog = resolve::resolve_forest(std::sync::Arc::new(sources), &forest, &mut diagnostics);
     diagnostics::sort_and_dedup(&mut diagnostics);
     let compiled = Compiled {
         catalog,
         diagnostics,
     };
-    (compiled, tree)
+    (compiled, forest)
 }
 
 /// [`compile`], then the output names: what a backend that writes one file per event (JSON Schema, docs)
@@ -201,14 +203,8 @@ pub fn check_texts(files: &[(&str, &str)], config: &Config) -> Compiled {
     for (name, text) in files {
         sources.add(source::SourceFile::new(*name, *name, *text));
     }
-    let mut diagnostics = Vec::new();
-    let tree = yaml::parse_all(&sources, &vec![true; files.len()], &mut diagnostics);
-    let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
-    let mut compiled = Compiled {
-        catalog,
-        diagnostics,
-    };
-    lint_and_examples(&mut compiled, config, tree);
+    let (mut compiled, forest) = parse_and_resolve(sources, &vec![true; files.len()], Vec::new());
+    lint_and_examples(&mut compiled, config, forest);
     compiled
 }
 
@@ -232,15 +228,15 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
 /// buffers laid over the disk. Every file is parsed (decoding is the caller's job).
 pub fn check_sources(sources: source::SourceMap, config: &Config) -> (Compiled, yaml::Tree) {
     let parseable = vec![true; sources.len()];
-    let (mut compiled, tree) = parse_and_resolve(sources, &parseable, Vec::new());
-    // The tree is kept for navigation, so an empty one stands in for the one to free.
-    lint_and_examples(&mut compiled, config, yaml::Tree::default());
-    (compiled, tree)
+    let (mut compiled, forest) = parse_and_resolve(sources, &parseable, Vec::new());
+    // The tree is kept for navigation, so nothing stands in for the trees to free.
+    lint_and_examples(&mut compiled, config, yaml::Forest::default());
+    (compiled, forest.into_tree())
 }
 
 /// Check the output names, lint the catalog and check its examples, freeing the tree meanwhile, then apply
 /// the project's levels and suppressions; diagnostics end sorted.
-fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree) {
+fn lint_and_examples(compiled: &mut Compiled, config: &Config, trees: yaml::Forest) {
     let catalog = &compiled.catalog;
     // The names, lint, the examples and freeing the tree are independent: run them side by side. On one
     // thread the tree goes first, so that lint's tables reuse its memory instead of asking the system for
@@ -250,7 +246,7 @@ fn lint_and_examples(compiled: &mut Compiled, config: &Config, tree: yaml::Tree)
             rayon::join(
                 || {
                     rayon::join(
-                        || tree.free_in_parallel(),
+                        || trees.free_in_parallel(),
                         || {
                             let mut found = Vec::new();
                             examples::check(catalog, &config.envelope, &mut found);

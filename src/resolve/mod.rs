@@ -27,7 +27,30 @@ pub use raw::{EVENT_KEYS, EventKey, PARAMETER_KEYS, ParameterKey};
 
 /// Resolve every document of the tree into a catalog.
 pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
-    resolve_with(sources, tree, diagnostics, Merging::Templates)
+    resolve_trees(
+        sources,
+        std::slice::from_ref(tree),
+        0,
+        diagnostics,
+        Merging::Templates,
+    )
+}
+
+/// Resolve a run parsed in groups ([`yaml::parse_forest`]) without putting its trees together: the same
+/// catalog and diagnostics as [`resolve`] on the tree they make together. An event or fragment is resolved
+/// in its group's tree (its aliases reach only its own file and the preludes, which every tree holds).
+pub fn resolve_forest(
+    sources: Arc<SourceMap>,
+    forest: &yaml::Forest,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Catalog {
+    resolve_trees(
+        sources,
+        &forest.trees,
+        forest.shared,
+        diagnostics,
+        Merging::Templates,
+    )
 }
 
 /// How mappings of parameters that merge fragments are resolved: from the fragments' resolved parameters
@@ -40,27 +63,47 @@ enum Merging {
     General,
 }
 
+#[cfg(test)]
 fn resolve_with(
     sources: Arc<SourceMap>,
     tree: &Tree,
     diagnostics: &mut Vec<Diagnostic>,
     merging: Merging,
 ) -> Catalog {
+    resolve_trees(sources, std::slice::from_ref(tree), 0, diagnostics, merging)
+}
+
+/// Resolve the documents of `trees`, each tree after the same `shared` prelude nodes (see [`yaml::Forest`]).
+fn resolve_trees(
+    sources: Arc<SourceMap>,
+    trees: &[Tree],
+    shared: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+    merging: Merging,
+) -> Catalog {
     let mut catalog = Catalog::new(Arc::clone(&sources));
     // Everything below expands aliases and merges: only within the run's budget, decided on the text alone.
-    if !yaml::budget::check(tree, diagnostics) {
+    if !yaml::budget::check_forest(trees, shared, diagnostics) {
         return catalog;
     }
-    let mut merger = Merger::new(tree);
-    let top = top_level(&sources, tree, &mut merger, diagnostics);
-    let fragment_by_node: FxHashMap<NodeId, String> = top
-        .fragments
-        .iter()
-        .map(|f| (f.node, f.name.clone()))
-        .collect();
+    let mut mergers: Vec<Merger<'_>> = trees.iter().map(Merger::new).collect();
+    let top = top_level(&sources, trees, &mut mergers, diagnostics);
+    // Each tree's fragments by node: the preludes' (the first tree's nodes before `shared`, the same ids in
+    // every tree), then its own.
+    let mut fragment_by_node: Vec<FxHashMap<NodeId, String>> =
+        vec![FxHashMap::default(); trees.len()];
+    for f in &top.fragments {
+        if f.tree == 0 && (f.node as usize) < shared {
+            for map in &mut fragment_by_node {
+                map.insert(f.node, f.name.clone());
+            }
+        } else if let Some(map) = fragment_by_node.get_mut(f.tree) {
+            map.insert(f.node, f.name.clone());
+        }
+    }
     resolve_events(
         &sources,
-        tree,
+        trees,
         &top.events,
         &fragment_by_node,
         merging,
@@ -69,27 +112,37 @@ fn resolve_with(
     );
     resolve_fragments(
         &sources,
-        &mut merger,
+        &mut mergers,
         top.fragments,
         &fragment_by_node,
         merging,
         &mut catalog,
         diagnostics,
     );
-    diagnostics.append(&mut merger.take_problems());
+    for merger in &mut mergers {
+        diagnostics.append(&mut merger.take_problems());
+    }
     catalog
 }
 
 /// A fragment (`.name: ...`) found at the top level of a document.
 struct FragmentNode {
+    /// The tree it is in.
+    tree: usize,
     name: String,
     name_span: Span,
     node: NodeId,
     anchor: Option<yaml::Anchor>,
 }
 
-/// An event found at the top level of a document: its name, the name's span, and its definition.
-type EventNode = (Arc<str>, Span, NodeId);
+/// An event found at the top level of a document: the tree it is in, its name, the name's span, and its
+/// definition.
+struct EventNode {
+    tree: usize,
+    name: Arc<str>,
+    span: Span,
+    value: NodeId,
+}
 
 /// The top-level keys of every document, sorted into fragments and events.
 struct TopLevel {
@@ -101,12 +154,12 @@ struct TopLevel {
 /// diagnostics of empty files and of documents that are not mappings.
 fn top_level(
     sources: &SourceMap,
-    tree: &Tree,
-    merger: &mut Merger<'_>,
+    trees: &[Tree],
+    mergers: &mut [Merger<'_>],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> TopLevel {
     let mut documents_per_file: HashMap<crate::source::FileId, usize> = HashMap::new();
-    for doc in &tree.documents {
+    for doc in trees.iter().flat_map(|t| &t.documents) {
         *documents_per_file.entry(doc.file).or_default() += 1;
     }
     let mut top = TopLevel {
@@ -115,49 +168,53 @@ fn top_level(
     };
     // Keyed by the names the tree holds (shared, not copied).
     let mut event_spans: FxHashMap<Arc<str>, Span> = FxHashMap::default();
-    for doc in &tree.documents {
-        let Some(root) = doc.root else {
-            if sources.get(doc.file).text.trim().is_empty()
-                || documents_per_file.get(&doc.file) == Some(&1)
-            {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "empty-file",
-                        format!("`{}` defines nothing", sources.get(doc.file).name),
-                        Span::new(doc.file, 0..0),
-                    )
-                    .with_help("add event definitions, or delete the file"),
-                );
+    for (i, (tree, merger)) in trees.iter().zip(mergers.iter_mut()).enumerate() {
+        for doc in &tree.documents {
+            let Some(root) = doc.root else {
+                if sources.get(doc.file).text.trim().is_empty()
+                    || documents_per_file.get(&doc.file) == Some(&1)
+                {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "empty-file",
+                            format!("`{}` defines nothing", sources.get(doc.file).name),
+                            Span::new(doc.file, 0..0),
+                        )
+                        .with_help("add event definitions, or delete the file"),
+                    );
+                }
+                continue;
+            };
+            let root_node = tree.resolved(root);
+            if matches!(&root_node.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty()) {
+                continue;
             }
-            continue;
-        };
-        let root_node = tree.resolved(root);
-        if matches!(&root_node.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty()) {
-            continue;
-        }
-        let Some(mapping) = merger.mapping(root, diagnostics) else {
-            diagnostics.push(
-                Diagnostic::error(
-                    "invalid-document",
-                    format!("a definitions file must be a mapping of event names to definitions, not {}", tree.describe(root)),
-                    root_node.span,
-                )
-                .with_label("expected `event_name: {...}`"),
-            );
-            continue;
-        };
-        for entry in &mapping.entries {
-            top.add(tree, doc.prelude, entry, &mut event_spans, diagnostics);
+            let Some(mapping) = merger.mapping(root, diagnostics) else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "invalid-document",
+                        format!("a definitions file must be a mapping of event names to definitions, not {}", tree.describe(root)),
+                        root_node.span,
+                    )
+                    .with_label("expected `event_name: {...}`"),
+                );
+                continue;
+            };
+            for entry in &mapping.entries {
+                top.add(tree, i, doc.prelude, entry, &mut event_spans, diagnostics);
+            }
         }
     }
     top
 }
 
 impl TopLevel {
-    /// One top-level entry: a fragment, or an event (refused in a prelude, and when its name is taken).
+    /// One top-level entry of tree `at`: a fragment, or an event (refused in a prelude, and when its name
+    /// is taken).
     fn add(
         &mut self,
         tree: &Tree,
+        at: usize,
         prelude: bool,
         entry: &Entry,
         event_spans: &mut FxHashMap<Arc<str>, Span>,
@@ -167,6 +224,7 @@ impl TopLevel {
         if entry.key.starts_with('.') {
             let node = tree.deref(entry.value);
             self.fragments.push(FragmentNode {
+                tree: at,
                 name: String::from(&*entry.key),
                 name_span: key_span,
                 node,
@@ -197,8 +255,12 @@ impl TopLevel {
             );
         } else {
             event_spans.insert(Arc::clone(&entry.key), key_span);
-            self.events
-                .push((Arc::clone(&entry.key), key_span, entry.value));
+            self.events.push(EventNode {
+                tree: at,
+                name: Arc::clone(&entry.key),
+                span: key_span,
+                value: entry.value,
+            });
         }
     }
 }
@@ -206,38 +268,43 @@ impl TopLevel {
 /// Resolve the events into the catalog, in order.
 fn resolve_events(
     sources: &SourceMap,
-    tree: &Tree,
+    trees: &[Tree],
     event_nodes: &[EventNode],
-    fragment_by_node: &FxHashMap<NodeId, String>,
+    fragment_by_node: &[FxHashMap<NodeId, String>],
     merging: Merging,
     catalog: &mut Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     // Events are independent: resolve them in a few chunks per core (so a core that falls behind does not
     // hold the others up), each with its own merge memo (fragments are then flattened once per chunk, which
-    // is cheap next to the events). Order is kept.
+    // is cheap next to the events). A chunk holds events of one tree. Order is kept.
     let threads = rayon::current_num_threads().max(1);
     let chunk = event_nodes.len().div_ceil(threads * 4).max(256);
-    let resolved: Vec<ChunkResult> = event_nodes
-        .par_chunks(chunk)
+    let chunks: Vec<&[EventNode]> = event_nodes
+        .chunk_by(|a, b| a.tree == b.tree)
+        .flat_map(|same_tree| same_tree.chunks(chunk))
+        .collect();
+    let resolved: Vec<ChunkResult> = chunks
+        .par_iter()
+        .with_max_len(1)
         .map(|events| {
+            let at = events.first().map_or(0, |e| e.tree);
+            let (Some(tree), Some(fragments)) = (trees.get(at), fragment_by_node.get(at)) else {
+                return (Vec::new(), Vec::new(), Vec::new());
+            };
             let mut merger = Merger::new(tree);
-            let mut resolver = types::Resolver::new(&mut merger, fragment_by_node, sources);
+            let mut resolver = types::Resolver::new(&mut merger, fragments, sources);
             resolver.templates = merging == Merging::Templates;
             let mut found = Vec::new();
             let mut unresolved_uses = Vec::new();
             let out = events
                 .iter()
-                .map(|(name, span, value)| {
-                    let event = resolve_event(&mut resolver, name, *span, *value, &mut found);
+                .map(|e| {
+                    let event = resolve_event(&mut resolver, &e.name, e.span, e.value, &mut found);
                     if event.is_none() {
-                        unresolved_uses.extend(reach::fragments_used(
-                            tree,
-                            *value,
-                            fragment_by_node,
-                        ));
+                        unresolved_uses.extend(reach::fragments_used(tree, e.value, fragments));
                     }
-                    (String::from(&**name), event)
+                    (String::from(&*e.name), event)
                 })
                 .collect();
             drop(resolver);
@@ -257,46 +324,53 @@ fn resolve_events(
     }
 }
 
-/// Resolve the fragments into the catalog, warning when a name is used twice.
+/// Resolve the fragments into the catalog, each in its tree (`mergers` holds one a tree), warning when a
+/// name is used twice.
 fn resolve_fragments(
     sources: &SourceMap,
-    merger: &mut Merger<'_>,
+    mergers: &mut [Merger<'_>],
     fragments: Vec<FragmentNode>,
-    fragment_by_node: &FxHashMap<NodeId, String>,
+    fragment_by_node: &[FxHashMap<NodeId, String>],
     merging: Merging,
     catalog: &mut Catalog,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut resolver = types::Resolver::new(merger, fragment_by_node, sources);
-    resolver.templates = merging == Merging::Templates;
     let mut fragment_spans: HashMap<String, Span> = HashMap::new();
-    for f in fragments {
-        // The catalog keys fragments by name (provenance and docs name them), so a second `.name` would
-        // silently replace the first.
-        if let Some(first) = fragment_spans.insert(f.name.clone(), f.name_span) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    "duplicate-fragment",
-                    format!("fragment `{}` is defined twice", f.name),
-                    f.name_span,
-                )
-                .with_label("this definition replaces the first in the catalog")
-                .with_secondary(first, "first defined here")
-                .with_help(
-                    "give each fragment its own name; anchors may still be reused across documents",
-                ),
+    let mut fragments = fragments.into_iter().peekable();
+    while let Some(at) = fragments.peek().map(|f| f.tree) {
+        let (Some(merger), Some(by_node)) = (mergers.get_mut(at), fragment_by_node.get(at)) else {
+            break;
+        };
+        let mut resolver = types::Resolver::new(merger, by_node, sources);
+        resolver.templates = merging == Merging::Templates;
+        while let Some(f) = fragments.next_if(|f| f.tree == at) {
+            // The catalog keys fragments by name (provenance and docs name them), so a second `.name`
+            // would silently replace the first.
+            if let Some(first) = fragment_spans.insert(f.name.clone(), f.name_span) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "duplicate-fragment",
+                        format!("fragment `{}` is defined twice", f.name),
+                        f.name_span,
+                    )
+                    .with_label("this definition replaces the first in the catalog")
+                    .with_secondary(first, "first defined here")
+                    .with_help(
+                        "give each fragment its own name; anchors may still be reused across documents",
+                    ),
+                );
+            }
+            let name = f.name.clone();
+            let fragment = resolve_fragment(
+                &mut resolver,
+                f.name,
+                f.name_span,
+                f.node,
+                f.anchor,
+                diagnostics,
             );
+            catalog.fragments.insert(name, fragment);
         }
-        let name = f.name.clone();
-        let fragment = resolve_fragment(
-            &mut resolver,
-            f.name,
-            f.name_span,
-            f.node,
-            f.anchor,
-            diagnostics,
-        );
-        catalog.fragments.insert(name, fragment);
     }
 }
 

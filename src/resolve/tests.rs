@@ -272,3 +272,98 @@ fn merge_problems_reach_every_user_on_any_number_of_cores() {
         1
     );
 }
+
+/// The catalog and diagnostics of `files` parsed in groups and resolved without putting the groups' trees
+/// together (what `check` and the backends do), printed as [`resolved`] prints them.
+fn resolved_in_groups(files: &[(String, String)]) -> String {
+    let mut sources = SourceMap::new();
+    for (name, text) in files {
+        sources.add(SourceFile::new(name, name, text.as_str()));
+    }
+    let mut diagnostics = Vec::new();
+    let forest = crate::yaml::parse_forest(&sources, &vec![true; files.len()], &mut diagnostics);
+    let catalog = super::resolve_forest(Arc::new(sources), &forest, &mut diagnostics);
+    sort_and_dedup(&mut diagnostics);
+    format!(
+        "{:#?}\n{:#?}\n{:#?}\n{:#?}",
+        catalog.events, catalog.fragments, catalog.unresolved_uses, diagnostics
+    )
+}
+
+/// A run of several files: the preludes and events of seeded random definitions, spread over files that
+/// also define fragments of their own (used by their events through local anchors), repeat event and
+/// fragment names of earlier files, hold a document that is not a mapping, nothing at all, or two
+/// documents; now and then a file whose aliases blow the run's budget, or nest too deep.
+fn random_run(seed: u64) -> Vec<(String, String)> {
+    let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
+    let base = random_definitions(seed);
+    let mut files = vec![base[0].clone()];
+    if rng.chance(30) {
+        files.push((
+            "_more.yaml".to_string(),
+            ".f0: &f0\n  again: string\n.extra: &extra\n  x: integer\n".to_string(),
+        ));
+    }
+    for f in 0..3 + rng.below(10) {
+        let mut text = String::new();
+        match rng.below(12) {
+            0 => text.push_str("- not\n- a mapping\n"),
+            1 => {}
+            2 => {
+                text.push_str("one: {parameters: {a: string}}\n---\ntwo: {parameters: {b: *f0}}\n")
+            }
+            3 if rng.chance(20) => {
+                // An alias bomb: each level doubles the one before.
+                text.push_str("l0: &l0 [a, a]\n");
+                for l in 1..40 {
+                    let _ = writeln!(text, "l{l}: &l{l} [*l{}, *l{}]", l - 1, l - 1);
+                }
+            }
+            4 if rng.chance(20) => {
+                text.push_str("d0: &d0 {a: string}\n");
+                for l in 1..600 {
+                    let _ = writeln!(text, "d{l}: &d{l} {{<<: *d{}}}", l - 1);
+                }
+            }
+            _ => {
+                let _ = writeln!(text, ".local: &local\n  own{f}: string\n  p1: integer");
+                let _ = writeln!(
+                    text,
+                    "only_in_{f}:\n  parameters:\n    <<: *local\n    z: *f0"
+                );
+                // Events of another seed's definitions: their names repeat earlier files' now and then.
+                let other = random_definitions(seed.wrapping_add(1 + rng.below(3) as u64));
+                text.push_str(&other[1].1.replace("e1:", &format!("e1_{f}:")));
+            }
+        }
+        files.push((format!("events_{f:02}.yaml"), text));
+    }
+    files
+}
+
+/// `check` resolves the groups' trees it parsed without putting them together: the catalog and every
+/// diagnostic are those of the one tree they make, whatever the number of cores (which decides the groups).
+#[test]
+fn a_run_parsed_in_groups_resolves_as_its_one_tree_does() {
+    let mut duplicates = 0;
+    let mut budget = 0;
+    for seed in 0..120 {
+        let files = random_run(seed);
+        let one_tree = resolved(&files, Merging::Templates);
+        for threads in [1, 2, 3, 7] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let in_groups = pool.install(|| resolved_in_groups(&files));
+            assert!(
+                in_groups == one_tree,
+                "seed {seed}, {threads} threads: resolving in groups differs\n--- one tree:\n{one_tree}\n--- in groups:\n{in_groups}"
+            );
+        }
+        duplicates += usize::from(one_tree.contains("is defined twice"));
+        budget += usize::from(one_tree.contains("expand") || one_tree.contains("too-deep"));
+    }
+    // The runs do repeat names across files and do blow the budget now and then.
+    assert!(duplicates > 30 && budget > 3, "{duplicates} {budget}");
+}

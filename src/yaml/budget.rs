@@ -36,18 +36,34 @@ pub struct Budget {
 /// Compute the run's expansion and check it against the budget. `false` (with an error diagnostic) when
 /// the definitions expand too far or too deep: nothing should be expanded then.
 pub fn check(tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> bool {
-    let documents = expansion(tree);
-    let documents = &*documents;
-    let budget = budget(tree, documents);
-    // The documents with a root, each with what it expands to, in order.
+    check_forest(std::slice::from_ref(tree), 0, diagnostics)
+}
+
+/// [`check`] on a run parsed in groups (a [`super::Forest`]'s trees, each after the same `shared` prelude
+/// nodes, counted once): the same verdict and diagnostic as on the tree they make together.
+pub(crate) fn check_forest(
+    trees: &[Tree],
+    shared: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let expansions: Vec<_> = trees.iter().map(expansion).collect();
+    let written = trees
+        .iter()
+        .enumerate()
+        .map(|(i, t)| t.nodes.len() - if i == 0 { 0 } else { shared.min(t.nodes.len()) })
+        .sum::<usize>() as u64;
+    let budget = budget(written, expansions.iter().flat_map(|e| e.iter()));
+    // The documents with a root, each with its tree and what it expands to, in order.
     let roots = || {
-        tree.documents
-            .iter()
-            .zip(documents)
-            .filter_map(|(d, e)| d.root.map(|r| (r, *e)))
+        trees.iter().zip(&expansions).flat_map(|(tree, documents)| {
+            tree.documents
+                .iter()
+                .zip(documents.iter())
+                .filter_map(move |(d, e)| d.root.map(|r| (tree, r, *e)))
+        })
     };
     if budget.expanded > budget.limit {
-        if let Some((root, _)) = roots().max_by_key(|(_, e)| e.cost) {
+        if let Some((tree, root, _)) = roots().max_by_key(|(_, _, e)| e.cost) {
             // Where to point needs every node's expansion: walked again, on this failing run only.
             let sizes = sizes(tree);
             let at = descend(tree, root, |id| sizes[id as usize].cost);
@@ -55,7 +71,7 @@ pub fn check(tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> bool {
         }
         return false;
     }
-    if let Some((root, e)) = roots().max_by_key(|(_, e)| e.depth)
+    if let Some((tree, root, e)) = roots().max_by_key(|(_, _, e)| e.depth)
         && e.depth > EXPANDED_DEPTH_LIMIT
     {
         let sizes = sizes(tree);
@@ -68,7 +84,7 @@ pub fn check(tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> bool {
 
 /// The run's budget and expansion, without diagnostics.
 pub fn measure(tree: &Tree) -> Budget {
-    budget(tree, &expansion(tree))
+    budget(tree.nodes.len() as u64, expansion(tree).iter())
 }
 
 /// What each document expands to: as `yaml::parse_all` computed it while parsing (each parse group for its
@@ -92,11 +108,8 @@ pub(crate) fn by_document(tree: &Tree, sizes: &[Expansion]) -> Vec<Expansion> {
         .collect()
 }
 
-fn budget(tree: &Tree, documents: &[Expansion]) -> Budget {
-    let written = tree.nodes.len() as u64;
-    let expanded = documents
-        .iter()
-        .fold(0u64, |sum, e| sum.saturating_add(e.cost));
+fn budget<'a>(written: u64, documents: impl Iterator<Item = &'a Expansion>) -> Budget {
+    let expanded = documents.fold(0u64, |sum, e| sum.saturating_add(e.cost));
     Budget {
         written,
         limit: MIN_BUDGET.max(NODES_FACTOR.saturating_mul(written)),

@@ -47,6 +47,85 @@ pub fn parse_all(
     parseable: &[bool],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Tree {
+    parse_forest(sources, parseable, diagnostics).into_tree()
+}
+
+/// The files parsed in groups, one tree a group, not yet put together: what resolving needs when the caller
+/// does not keep the tree (see [`crate::resolve::resolve_forest`]), which spares copying every group's
+/// nodes into one arena on one core.
+///
+/// Every tree begins with the same `shared` nodes, the preludes' (each group parsed into its own copy, so
+/// that an alias to a prelude is the same id in every tree). The first tree also holds the preludes'
+/// documents; each tree holds its group's documents, the groups in file order.
+#[derive(Debug, Default)]
+pub struct Forest {
+    /// The groups' trees, in file order.
+    pub trees: Vec<Tree>,
+    /// How many nodes at the start of every tree are the preludes'.
+    pub shared: usize,
+}
+
+impl Forest {
+    /// One tree of every group's nodes, in file order: each later group's own nodes renumbered (on every
+    /// core) and moved after the earlier ones.
+    pub fn into_tree(self) -> Tree {
+        let Forest { trees, shared } = self;
+        let mut shift = 0;
+        let mut shifts = Vec::with_capacity(trees.len());
+        for (i, local) in trees.iter().enumerate() {
+            shifts.push(shift);
+            shift += local
+                .nodes
+                .len()
+                .saturating_sub(if i == 0 { 0 } else { shared });
+        }
+        // The first tree's own nodes come after the preludes' already: it keeps its numbering.
+        let mut trees: Vec<Tree> = trees
+            .into_par_iter()
+            .zip(shifts)
+            .enumerate()
+            .map(|(i, (mut local, shift))| {
+                if i > 0 {
+                    renumber(&mut local, shared, shift.saturating_sub(shared));
+                }
+                local
+            })
+            .collect();
+        let mut trees = trees.drain(..);
+        let Some(mut tree) = trees.next() else {
+            return Tree::default();
+        };
+        let added: usize = trees
+            .as_slice()
+            .iter()
+            .map(|t| t.nodes.len().saturating_sub(shared))
+            .sum();
+        tree.nodes.reserve_exact(added);
+        for mut local in trees {
+            tree.nodes
+                .extend(local.nodes.drain(shared.min(local.nodes.len())..));
+            tree.expansion.append(&mut local.expansion);
+            tree.documents.append(&mut local.documents);
+        }
+        tree.expansion_nodes = tree.nodes.len();
+        tree
+    }
+
+    /// Free every tree on every core.
+    pub fn free_in_parallel(self) {
+        self.trees
+            .into_par_iter()
+            .flat_map(|t| t.nodes.into_par_iter())
+            .for_each(drop);
+    }
+}
+
+/// [`parse_all`] without putting the groups' trees together.
+pub fn parse_forest(
+    sources: &SourceMap,
+    parseable: &[bool],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Forest {
     let mut tree = Tree::default();
     let (preludes, others): (Vec<_>, Vec<_>) = sources
         .files()
@@ -109,43 +188,39 @@ fn parse_preludes(
     prelude_anchors
 }
 
-/// Parse the files other than preludes after `tree`'s prelude nodes and return the whole tree, with what
-/// each document expands to (`prelude_sizes`: what each prelude node expands to).
+/// Parse the files other than preludes after `tree`'s prelude nodes, in groups, with what each document
+/// expands to (`prelude_sizes`: what each prelude node expands to). The first group's tree takes over the
+/// preludes' documents.
 fn parse_others(
     sources: &SourceMap,
     others: &[FileId],
     prelude_anchors: &HashMap<String, (NodeId, Span)>,
     prelude_sizes: &[node::Expansion],
-    mut tree: Tree,
+    tree: Tree,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Tree {
+) -> Forest {
     // The other files only read the preludes' nodes: parse them in parallel, a few groups of files per core
     // (so a core that falls behind does not hold the others up), each group into its own copy of the
-    // prelude tree, then append the groups' new nodes in file order.
-    let base = tree.nodes.len();
+    // prelude tree.
+    let shared = tree.nodes.len();
     let threads = rayon::current_num_threads().max(1);
-    let group = others.len().div_ceil(threads * 4).max(1);
+    let groups = balanced_groups(others, threads * 4, |f| sources.get(f).text.len());
     // The number of nodes is known only after parsing. Reserving by text size spares the arenas from
-    // growing by copying (pages never written cost nothing), and the first group's arena has room for
-    // every group's nodes: it becomes the tree, so only the later groups are copied.
+    // growing by copying (pages never written cost nothing).
     let room_for = |files: &[FileId]| -> usize {
         files
             .iter()
             .map(|&f| sources.get(f).text.len() / BYTES_PER_NODE)
             .sum()
     };
-    let parsed: Vec<(Tree, Vec<Diagnostic>)> = others
-        .par_chunks(group)
-        .enumerate()
-        .map(|(i, files)| {
-            let room = if i == 0 {
-                room_for(others)
-            } else {
-                room_for(files)
-            };
+    let parsed: Vec<(Tree, Vec<Diagnostic>)> = groups
+        .par_iter()
+        // One group a task, so that a core that is done takes the next group.
+        .with_max_len(1)
+        .map(|&files| {
             // Only a hint: if the room cannot be had (a huge input), the arena grows as it fills.
             let mut nodes = Vec::new();
-            let _ = nodes.try_reserve_exact(base + room);
+            let _ = nodes.try_reserve_exact(shared + room_for(files));
             nodes.extend_from_slice(&tree.nodes);
             let mut local = Tree {
                 nodes,
@@ -165,54 +240,61 @@ fn parse_others(
                     &mut found,
                 );
             }
+            local.expansion_nodes = local.nodes.len();
             (local, found)
         })
         .collect();
-    // Each later group's own nodes move up by the nodes of the groups before it: renumber them on every
-    // core, so that only moving them into the first group's arena is left to one thread.
-    let mut shift = 0;
-    let mut shifts = Vec::with_capacity(parsed.len());
-    for (local, _) in &parsed {
-        shifts.push(shift);
-        shift += local.nodes.len() - base;
+    let mut trees = Vec::with_capacity(parsed.len().max(1));
+    for (local, mut found) in parsed {
+        trees.push(local);
+        diagnostics.append(&mut found);
     }
-    let mut parsed: Vec<(Tree, Vec<Diagnostic>)> = parsed
-        .into_par_iter()
-        .zip(shifts)
-        .map(|((mut local, found), shift)| {
-            renumber(&mut local, base, shift);
-            (local, found)
-        })
-        .collect();
-    let mut parsed = parsed.drain(..);
-    if let Some((first, mut found)) = parsed.next() {
-        let mut documents = std::mem::take(&mut tree.documents);
-        documents.extend(first.documents);
-        let mut expansion = std::mem::take(&mut tree.expansion);
-        expansion.extend(first.expansion);
-        tree = Tree {
-            nodes: first.nodes,
+    // The preludes' documents go with the first tree (the preludes alone when there is no other file).
+    let Tree {
+        nodes,
+        mut documents,
+        mut expansion,
+        ..
+    } = tree;
+    match trees.first_mut() {
+        Some(first) => {
+            documents.append(&mut first.documents);
+            expansion.append(&mut first.expansion);
+            first.documents = documents;
+            first.expansion = expansion;
+        }
+        None => trees.push(Tree {
+            expansion_nodes: nodes.len(),
+            nodes,
             documents,
             expansion,
-            // Set once every group is in.
-            expansion_nodes: 0,
-        };
-        diagnostics.append(&mut found);
+        }),
     }
-    let added: usize = parsed
-        .as_slice()
-        .iter()
-        .map(|(local, _)| local.nodes.len() - base)
-        .sum();
-    tree.nodes.reserve_exact(added);
-    for (mut local, mut found) in parsed {
-        tree.nodes.extend(local.nodes.drain(base..));
-        tree.expansion.append(&mut local.expansion);
-        tree.documents.append(&mut local.documents);
-        diagnostics.append(&mut found);
+    Forest { trees, shared }
+}
+
+/// Split `files` into at most `count` runs of neighbouring files with about the same text each.
+fn balanced_groups(
+    files: &[FileId],
+    count: usize,
+    size: impl Fn(FileId) -> usize,
+) -> Vec<&[FileId]> {
+    let total: usize = files.iter().map(|&f| size(f).max(1)).sum();
+    let count = count.max(1);
+    let mut groups = Vec::with_capacity(count);
+    let (mut start, mut so_far) = (0, 0);
+    for (i, &f) in files.iter().enumerate() {
+        so_far += size(f).max(1);
+        // Close the group once the text up to here reaches its share of the whole.
+        if so_far.saturating_mul(count) >= total.saturating_mul(groups.len() + 1) {
+            groups.push(&files[start..=i]);
+            start = i + 1;
+        }
     }
-    tree.expansion_nodes = tree.nodes.len();
-    tree
+    if start < files.len() {
+        groups.push(&files[start..]);
+    }
+    groups
 }
 
 /// Renumber the nodes a group added after the first `base` (shared) nodes, and its documents, as if
@@ -245,14 +327,6 @@ fn renumber(local: &mut Tree, base: usize, shift: usize) {
     }
     for d in &mut local.documents {
         d.root = d.root.map(moved);
-    }
-}
-
-impl Tree {
-    /// Free the tree on every core: a large one has hundreds of thousands of nodes, each with its own
-    /// allocations.
-    pub fn free_in_parallel(self) {
-        self.nodes.into_par_iter().for_each(drop);
     }
 }
 
