@@ -5,6 +5,7 @@ mod long_form;
 mod pii;
 pub mod raw;
 mod reach;
+mod top;
 mod types;
 mod values;
 
@@ -15,6 +16,7 @@ mod tests;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use indexmap::IndexMap;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -22,6 +24,7 @@ use crate::diagnostics::{Diagnostic, Severity, Suggestion, did_you_mean};
 use crate::model::{Catalog, Event, Example, Fragment};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
+use top::{EventNode, FragmentNode, top_level};
 
 pub use raw::{EVENT_KEYS, EventKey, PARAMETER_KEYS, ParameterKey};
 
@@ -101,188 +104,52 @@ fn resolve_trees(
             map.insert(f.node, f.name.clone());
         }
     }
-    resolve_events(
-        &sources,
-        trees,
-        &top.events,
-        &fragment_by_node,
-        merging,
-        &mut catalog,
-        diagnostics,
-    );
-    resolve_fragments(
-        &sources,
-        &mut mergers,
-        top.fragments,
-        &fragment_by_node,
-        merging,
-        &mut catalog,
-        diagnostics,
-    );
+    let resolved = resolve_events(&sources, trees, &top.events, &fragment_by_node, merging);
+    // Putting the events into the catalog and resolving the fragments each take one core: side by side.
+    let mut fragments = IndexMap::default();
+    let mut fragment_diagnostics = Vec::new();
+    // (The mergers stay on this thread: their memo is not shared.)
+    rayon::in_place_scope(|scope| {
+        scope.spawn(|_| insert_events(resolved, &mut catalog, diagnostics));
+        resolve_fragments(
+            &sources,
+            &mut mergers,
+            top.fragments,
+            &fragment_by_node,
+            merging,
+            &mut fragments,
+            &mut fragment_diagnostics,
+        );
+    });
+    catalog.fragments = fragments;
+    diagnostics.append(&mut fragment_diagnostics);
     for merger in &mut mergers {
         diagnostics.append(&mut merger.take_problems());
     }
     catalog
 }
 
-/// A fragment (`.name: ...`) found at the top level of a document.
-struct FragmentNode {
-    /// The tree it is in.
-    tree: usize,
-    name: String,
-    name_span: Span,
-    node: NodeId,
-    anchor: Option<yaml::Anchor>,
-}
-
-/// An event found at the top level of a document: the tree it is in, its name, the name's span, and its
-/// definition.
-struct EventNode {
-    tree: usize,
-    name: Arc<str>,
-    span: Span,
-    value: NodeId,
-}
-
-/// The top-level keys of every document, sorted into fragments and events.
-struct TopLevel {
-    fragments: Vec<FragmentNode>,
-    events: Vec<EventNode>,
-}
-
-/// Read the top level of every document: fragments, events (each name once, none in a prelude), and the
-/// diagnostics of empty files and of documents that are not mappings.
-fn top_level(
-    sources: &SourceMap,
-    trees: &[Tree],
-    mergers: &mut [Merger<'_>],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> TopLevel {
-    let mut documents_per_file: HashMap<crate::source::FileId, usize> = HashMap::new();
-    for doc in trees.iter().flat_map(|t| &t.documents) {
-        *documents_per_file.entry(doc.file).or_default() += 1;
-    }
-    let mut top = TopLevel {
-        fragments: Vec::new(),
-        events: Vec::new(),
-    };
-    // Keyed by the names the tree holds (shared, not copied).
-    let mut event_spans: FxHashMap<Arc<str>, Span> = FxHashMap::default();
-    for (i, (tree, merger)) in trees.iter().zip(mergers.iter_mut()).enumerate() {
-        for doc in &tree.documents {
-            let Some(root) = doc.root else {
-                if sources.get(doc.file).text.trim().is_empty()
-                    || documents_per_file.get(&doc.file) == Some(&1)
-                {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            "empty-file",
-                            format!("`{}` defines nothing", sources.get(doc.file).name),
-                            Span::new(doc.file, 0..0),
-                        )
-                        .with_help("add event definitions, or delete the file"),
-                    );
-                }
-                continue;
-            };
-            let root_node = tree.resolved(root);
-            if matches!(&root_node.kind, NodeKind::Scalar(s) if s.plain && s.value.is_empty()) {
-                continue;
-            }
-            let Some(mapping) = merger.mapping(root, diagnostics) else {
-                diagnostics.push(
-                    Diagnostic::error(
-                        "invalid-document",
-                        format!("a definitions file must be a mapping of event names to definitions, not {}", tree.describe(root)),
-                        root_node.span,
-                    )
-                    .with_label("expected `event_name: {...}`"),
-                );
-                continue;
-            };
-            for entry in &mapping.entries {
-                top.add(tree, i, doc.prelude, entry, &mut event_spans, diagnostics);
-            }
-        }
-    }
-    top
-}
-
-impl TopLevel {
-    /// One top-level entry of tree `at`: a fragment, or an event (refused in a prelude, and when its name
-    /// is taken).
-    fn add(
-        &mut self,
-        tree: &Tree,
-        at: usize,
-        prelude: bool,
-        entry: &Entry,
-        event_spans: &mut FxHashMap<Arc<str>, Span>,
-        diagnostics: &mut Vec<Diagnostic>,
-    ) {
-        let key_span = tree.get(entry.key_node).span;
-        if entry.key.starts_with('.') {
-            let node = tree.deref(entry.value);
-            self.fragments.push(FragmentNode {
-                tree: at,
-                name: String::from(&*entry.key),
-                name_span: key_span,
-                node,
-                anchor: tree.get(node).anchor.as_deref().cloned(),
-            });
-        } else if prelude {
-            diagnostics.push(
-                Diagnostic::error(
-                    "event-in-prelude",
-                    format!("prelude files hold only fragments, but `{}` is an event", entry.key),
-                    key_span,
-                )
-                .with_help(format!(
-                    "move `{}` to a file whose name does not start with `_`, or rename it `.{}` to make it a fragment",
-                    entry.key, entry.key
-                )),
-            );
-        } else if let Some(first) = event_spans.get(&*entry.key) {
-            diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-event",
-                    format!("event `{}` is defined twice", entry.key),
-                    key_span,
-                )
-                .with_label("second definition")
-                .with_secondary(*first, "first defined here")
-                .with_help("event names must be unique across all definitions files"),
-            );
-        } else {
-            event_spans.insert(Arc::clone(&entry.key), key_span);
-            self.events.push(EventNode {
-                tree: at,
-                name: Arc::clone(&entry.key),
-                span: key_span,
-                value: entry.value,
-            });
-        }
-    }
-}
-
-/// Resolve the events into the catalog, in order.
+/// Resolve the events, in chunks, in order (see [`insert_events`]).
 fn resolve_events(
     sources: &SourceMap,
     trees: &[Tree],
     event_nodes: &[EventNode],
     fragment_by_node: &[FxHashMap<NodeId, String>],
     merging: Merging,
-    catalog: &mut Catalog,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Vec<ChunkResult> {
     // Events are independent: resolve them in a few chunks per core (so a core that falls behind does not
     // hold the others up), each with its own merge memo (fragments are then flattened once per chunk, which
     // is cheap next to the events). A chunk holds events of one tree. Order is kept.
     let threads = rayon::current_num_threads().max(1);
     let chunk = event_nodes.len().div_ceil(threads * 4).max(256);
+    // A tree's events in chunks of about `chunk` events, of equal size (no small remainder, which would
+    // flatten the fragments again for a few events).
     let chunks: Vec<&[EventNode]> = event_nodes
         .chunk_by(|a, b| a.tree == b.tree)
-        .flat_map(|same_tree| same_tree.chunks(chunk))
+        .flat_map(|same_tree| {
+            let count = same_tree.len().div_ceil(chunk).max(1);
+            same_tree.chunks(same_tree.len().div_ceil(count).max(1))
+        })
         .collect();
     let resolved: Vec<ChunkResult> = chunks
         .par_iter()
@@ -312,7 +179,18 @@ fn resolve_events(
             (out, found, unresolved_uses)
         })
         .collect();
-    catalog.events.reserve(event_nodes.len());
+    resolved
+}
+
+/// Put the events of [`resolve_events`]' chunks into the catalog, in order, with their diagnostics.
+fn insert_events(
+    resolved: Vec<ChunkResult>,
+    catalog: &mut Catalog,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    catalog
+        .events
+        .reserve(resolved.iter().map(|(events, _, _)| events.len()).sum());
     for (events, mut found, mut uses) in resolved {
         diagnostics.append(&mut found);
         catalog.unresolved_uses.append(&mut uses);
@@ -332,7 +210,7 @@ fn resolve_fragments(
     fragments: Vec<FragmentNode>,
     fragment_by_node: &[FxHashMap<NodeId, String>],
     merging: Merging,
-    catalog: &mut Catalog,
+    catalog: &mut IndexMap<String, Fragment>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let mut fragment_spans: HashMap<String, Span> = HashMap::new();
@@ -369,7 +247,7 @@ fn resolve_fragments(
                 f.anchor,
                 diagnostics,
             );
-            catalog.fragments.insert(name, fragment);
+            catalog.insert(name, fragment);
         }
     }
 }
