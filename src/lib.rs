@@ -148,13 +148,6 @@ impl Options {
 
 /// Load, parse and resolve the definitions: the front end shared by every command.
 pub fn compile(options: &Options) -> Result<Compiled, Error> {
-    let (compiled, tree) = front_end(options)?;
-    drop(tree);
-    Ok(compiled)
-}
-
-/// [`compile`], returning the YAML trees too so that the caller decides when to spend the time freeing them.
-fn front_end(options: &Options) -> Result<(Compiled, yaml::Forest), Error> {
     let files = load::discover(&options.paths())?;
     let mut diagnostics = Vec::new();
     let (sources, parseable) = load::read(&files, &mut diagnostics)?;
@@ -166,24 +159,23 @@ fn front_end(options: &Options) -> Result<(Compiled, yaml::Forest), Error> {
 /// [`source::SourceFile::path`]; files are taken in the order given.
 pub fn compile_sources(sources: source::SourceMap) -> Compiled {
     let parseable = vec![true; sources.len()];
-    parse_and_resolve(sources, &parseable, Vec::new()).0
+    parse_and_resolve(sources, &parseable, Vec::new())
 }
 
-/// Parse and resolve, keeping the YAML trees of the groups the files were parsed in: only the commands that
-/// navigate the YAML (the language server) need them put together into one [`yaml::Tree`].
+/// Parse and resolve, in the trees of the groups the files were parsed in, each freed as soon as its events
+/// are resolved: only the language server keeps the YAML ([`check_sources`]).
 fn parse_and_resolve(
     sources: source::SourceMap,
     parseable: &[bool],
     mut diagnostics: Vec<Diagnostic>,
-) -> (Compiled, yaml::Forest) {
+) -> Compiled {
     let forest = yaml::parse_forest(&sources, parseable, &mut diagnostics);
-    let catalog = resolve::resolve_forest(std::sync::Arc::new(sources), &forest, &mut diagnostics);
+    let catalog = resolve::resolve_forest(std::sync::Arc::new(sources), forest, &mut diagnostics);
     diagnostics::sort_and_dedup(&mut diagnostics);
-    let compiled = Compiled {
+    Compiled {
         catalog,
         diagnostics,
-    };
-    (compiled, forest)
+    }
 }
 
 /// [`compile`], then the output names: what a backend that writes one file per event (JSON Schema, docs)
@@ -203,8 +195,8 @@ pub fn check_texts(files: &[(&str, &str)], config: &Config) -> Compiled {
     for (name, text) in files {
         sources.add(source::SourceFile::new(*name, *name, *text));
     }
-    let (mut compiled, forest) = parse_and_resolve(sources, &vec![true; files.len()], Vec::new());
-    lint_and_examples(&mut compiled, config, forest);
+    let mut compiled = parse_and_resolve(sources, &vec![true; files.len()], Vec::new());
+    lint_and_examples(&mut compiled, config);
     compiled
 }
 
@@ -212,8 +204,8 @@ pub fn check_texts(files: &[(&str, &str)], config: &Config) -> Compiled {
 /// event name that `build` would refuse as a file name). With a focus ([`Options::with_focus`]), only the
 /// diagnostics that point into the focused files are kept.
 pub fn check(options: &Options) -> Result<Compiled, Error> {
-    let (mut compiled, tree) = front_end(options)?;
-    lint_and_examples(&mut compiled, &options.config, tree);
+    let mut compiled = compile(options)?;
+    lint_and_examples(&mut compiled, &options.config);
     if !options.focus.is_empty() {
         let focus = focus_files(&compiled.catalog.sources, &options.focus);
         compiled.diagnostics.retain(|d| {
@@ -227,32 +219,30 @@ pub fn check(options: &Options) -> Result<Compiled, Error> {
 /// [`check`] on files already in memory, keeping the YAML tree: what the language server runs on its open
 /// buffers laid over the disk. Every file is parsed (decoding is the caller's job).
 pub fn check_sources(sources: source::SourceMap, config: &Config) -> (Compiled, yaml::Tree) {
-    let parseable = vec![true; sources.len()];
-    let (mut compiled, forest) = parse_and_resolve(sources, &parseable, Vec::new());
-    // The tree is kept for navigation, so nothing stands in for the trees to free.
-    lint_and_examples(&mut compiled, config, yaml::Forest::default());
-    (compiled, forest.into_tree())
+    let mut diagnostics = Vec::new();
+    let tree = yaml::parse_all(&sources, &vec![true; sources.len()], &mut diagnostics);
+    let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
+    diagnostics::sort_and_dedup(&mut diagnostics);
+    let mut compiled = Compiled {
+        catalog,
+        diagnostics,
+    };
+    lint_and_examples(&mut compiled, config);
+    (compiled, tree)
 }
 
-/// Check the output names, lint the catalog and check its examples, freeing the tree meanwhile, then apply
-/// the project's levels and suppressions; diagnostics end sorted.
-fn lint_and_examples(compiled: &mut Compiled, config: &Config, trees: yaml::Forest) {
+/// Check the output names, lint the catalog and check its examples, then apply the project's levels and
+/// suppressions; diagnostics end sorted.
+fn lint_and_examples(compiled: &mut Compiled, config: &Config) {
     let catalog = &compiled.catalog;
-    // The names, lint, the examples and freeing the tree are independent: run them side by side. On one
-    // thread the tree goes first, so that lint's tables reuse its memory instead of asking the system for
-    // more.
-    let ((((), mut examples), mut names), mut linted) = rayon::join(
+    // The names, lint and the examples are independent: run them side by side.
+    let ((mut examples, mut names), mut linted) = rayon::join(
         || {
             rayon::join(
                 || {
-                    rayon::join(
-                        || trees.free_in_parallel(),
-                        || {
-                            let mut found = Vec::new();
-                            examples::check(catalog, &config.envelope, &mut found);
-                            found
-                        },
-                    )
+                    let mut found = Vec::new();
+                    examples::check(catalog, &config.envelope, &mut found);
+                    found
                 },
                 || {
                     let mut found = Vec::new();

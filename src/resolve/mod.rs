@@ -32,24 +32,30 @@ pub use raw::{EVENT_KEYS, EventKey, PARAMETER_KEYS, ParameterKey};
 pub fn resolve(sources: Arc<SourceMap>, tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
     resolve_trees(
         sources,
-        std::slice::from_ref(tree),
+        vec![TreeRef::Borrowed(tree)],
         0,
         diagnostics,
         Merging::Templates,
     )
 }
 
-/// Resolve a run parsed in groups ([`yaml::parse_forest`]) without putting its trees together: the same
+/// Resolve a run parsed in groups ([`yaml::parse_forest`]) without putting its trees together, freeing each
+/// tree once the last of its events is resolved (so that the events after it reuse its memory): the same
 /// catalog and diagnostics as [`resolve`] on the tree they make together. An event or fragment is resolved
 /// in its group's tree (its aliases reach only its own file and the preludes, which every tree holds).
 pub fn resolve_forest(
     sources: Arc<SourceMap>,
-    forest: &yaml::Forest,
+    forest: yaml::Forest,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Catalog {
+    let trees = forest
+        .trees
+        .into_iter()
+        .map(|t| TreeRef::Shared(Arc::new(t)))
+        .collect();
     resolve_trees(
         sources,
-        &forest.trees,
+        trees,
         forest.shared,
         diagnostics,
         Merging::Templates,
@@ -73,24 +79,51 @@ fn resolve_with(
     diagnostics: &mut Vec<Diagnostic>,
     merging: Merging,
 ) -> Catalog {
-    resolve_trees(sources, std::slice::from_ref(tree), 0, diagnostics, merging)
+    resolve_trees(
+        sources,
+        vec![TreeRef::Borrowed(tree)],
+        0,
+        diagnostics,
+        merging,
+    )
+}
+
+/// A tree to resolve in: the caller's, or one shared by the chunks of events that resolve in it (freed by
+/// the last of them to finish, on its core).
+#[derive(Clone)]
+enum TreeRef<'t> {
+    Borrowed(&'t Tree),
+    Shared(Arc<Tree>),
+}
+
+impl std::ops::Deref for TreeRef<'_> {
+    type Target = Tree;
+
+    fn deref(&self) -> &Tree {
+        match self {
+            TreeRef::Borrowed(tree) => tree,
+            TreeRef::Shared(tree) => tree,
+        }
+    }
 }
 
 /// Resolve the documents of `trees`, each tree after the same `shared` prelude nodes (see [`yaml::Forest`]).
 fn resolve_trees(
     sources: Arc<SourceMap>,
-    trees: &[Tree],
+    trees: Vec<TreeRef<'_>>,
     shared: usize,
     diagnostics: &mut Vec<Diagnostic>,
     merging: Merging,
 ) -> Catalog {
     let mut catalog = Catalog::new(Arc::clone(&sources));
     // Everything below expands aliases and merges: only within the run's budget, decided on the text alone.
-    if !yaml::budget::check_forest(trees, shared, diagnostics) {
+    if !yaml::budget::check_forest(&trees, shared, diagnostics) {
         return catalog;
     }
-    let mut mergers: Vec<Merger<'_>> = trees.iter().map(Merger::new).collect();
-    let top = top_level(&sources, trees, &mut mergers, diagnostics);
+    // The top level and the fragments, on this thread, each in its tree; their diagnostics are reported
+    // after the events', as one pass over the documents would find them.
+    let mut mergers: Vec<Merger<'_>> = trees.iter().map(|t| Merger::new(t)).collect();
+    let top = top_level(&sources, &mut mergers, diagnostics);
     // Each tree's fragments by node: the preludes' (the first tree's nodes before `shared`, the same ids in
     // every tree), then its own.
     let mut fragment_by_node: Vec<FxHashMap<NodeId, String>> =
@@ -104,62 +137,61 @@ fn resolve_trees(
             map.insert(f.node, f.name.clone());
         }
     }
-    let resolved = resolve_events(&sources, trees, &top.events, &fragment_by_node, merging);
-    // Putting the events into the catalog and resolving the fragments each take one core: side by side.
-    let mut fragments = IndexMap::default();
-    let mut fragment_diagnostics = Vec::new();
-    // (The mergers stay on this thread: their memo is not shared.)
-    rayon::in_place_scope(|scope| {
-        scope.spawn(|_| insert_events(resolved, &mut catalog, diagnostics));
-        resolve_fragments(
-            &sources,
-            &mut mergers,
-            top.fragments,
-            &fragment_by_node,
-            merging,
-            &mut fragments,
-            &mut fragment_diagnostics,
-        );
-    });
-    catalog.fragments = fragments;
-    diagnostics.append(&mut fragment_diagnostics);
+    let mut later = Vec::new();
+    resolve_fragments(
+        &sources,
+        &mut mergers,
+        top.fragments,
+        &fragment_by_node,
+        merging,
+        &mut catalog.fragments,
+        &mut later,
+    );
     for merger in &mut mergers {
-        diagnostics.append(&mut merger.take_problems());
+        later.append(&mut merger.take_problems());
     }
+    drop(mergers);
+    let resolved = resolve_events(&sources, trees, &top.events, &fragment_by_node, merging);
+    insert_events(resolved, &mut catalog, diagnostics);
+    diagnostics.append(&mut later);
     catalog
 }
 
-/// Resolve the events, in chunks, in order (see [`insert_events`]).
+/// Resolve the events, in chunks, in order (see [`insert_events`]). A chunk holds events of one tree and
+/// a share of it: the tree is freed when the last chunk in it is done.
 fn resolve_events(
     sources: &SourceMap,
-    trees: &[Tree],
+    trees: Vec<TreeRef<'_>>,
     event_nodes: &[EventNode],
     fragment_by_node: &[FxHashMap<NodeId, String>],
     merging: Merging,
 ) -> Vec<ChunkResult> {
     // Events are independent: resolve them in a few chunks per core (so a core that falls behind does not
     // hold the others up), each with its own merge memo (fragments are then flattened once per chunk, which
-    // is cheap next to the events). A chunk holds events of one tree. Order is kept.
+    // is cheap next to the events). Order is kept.
     let threads = rayon::current_num_threads().max(1);
     let chunk = event_nodes.len().div_ceil(threads * 4).max(256);
     // A tree's events in chunks of about `chunk` events, of equal size (no small remainder, which would
     // flatten the fragments again for a few events).
-    let chunks: Vec<&[EventNode]> = event_nodes
+    let chunks: Vec<(TreeRef<'_>, &[EventNode])> = event_nodes
         .chunk_by(|a, b| a.tree == b.tree)
         .flat_map(|same_tree| {
             let count = same_tree.len().div_ceil(chunk).max(1);
             same_tree.chunks(same_tree.len().div_ceil(count).max(1))
         })
+        .filter_map(|events| Some((trees.get(events.first()?.tree)?.clone(), events)))
         .collect();
-    let resolved: Vec<ChunkResult> = chunks
-        .par_iter()
+    // Only the chunks hold the trees now.
+    drop(trees);
+    chunks
+        .into_par_iter()
         .with_max_len(1)
-        .map(|events| {
+        .map(|(tree, events)| {
             let at = events.first().map_or(0, |e| e.tree);
-            let (Some(tree), Some(fragments)) = (trees.get(at), fragment_by_node.get(at)) else {
+            let Some(fragments) = fragment_by_node.get(at) else {
                 return (Vec::new(), Vec::new(), Vec::new());
             };
-            let mut merger = Merger::new(tree);
+            let mut merger = Merger::new(&tree);
             let mut resolver = types::Resolver::new(&mut merger, fragments, sources);
             resolver.templates = merging == Merging::Templates;
             let mut found = Vec::new();
@@ -169,7 +201,7 @@ fn resolve_events(
                 .map(|e| {
                     let event = resolve_event(&mut resolver, &e.name, e.span, e.value, &mut found);
                     if event.is_none() {
-                        unresolved_uses.extend(reach::fragments_used(tree, e.value, fragments));
+                        unresolved_uses.extend(reach::fragments_used(&tree, e.value, fragments));
                     }
                     (String::from(&*e.name), event)
                 })
@@ -178,8 +210,7 @@ fn resolve_events(
             found.append(&mut merger.take_problems());
             (out, found, unresolved_uses)
         })
-        .collect();
-    resolved
+        .collect()
 }
 
 /// Put the events of [`resolve_events`]' chunks into the catalog, in order, with their diagnostics.

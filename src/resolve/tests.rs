@@ -282,7 +282,7 @@ fn resolved_in_groups(files: &[(String, String)]) -> String {
     }
     let mut diagnostics = Vec::new();
     let forest = crate::yaml::parse_forest(&sources, &vec![true; files.len()], &mut diagnostics);
-    let catalog = super::resolve_forest(Arc::new(sources), &forest, &mut diagnostics);
+    let catalog = super::resolve_forest(Arc::new(sources), forest, &mut diagnostics);
     sort_and_dedup(&mut diagnostics);
     format!(
         "{:#?}\n{:#?}\n{:#?}\n{:#?}",

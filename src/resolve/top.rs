@@ -39,12 +39,11 @@ pub(super) struct TopLevel {
 /// diagnostics of empty files and of documents that are not mappings.
 pub(super) fn top_level(
     sources: &SourceMap,
-    trees: &[Tree],
     mergers: &mut [Merger<'_>],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> TopLevel {
     let mut documents_per_file: HashMap<crate::source::FileId, usize> = HashMap::new();
-    for doc in trees.iter().flat_map(|t| &t.documents) {
+    for doc in mergers.iter().flat_map(|m| &m.tree().documents) {
         *documents_per_file.entry(doc.file).or_default() += 1;
     }
     let mut top = TopLevel {
@@ -53,7 +52,8 @@ pub(super) fn top_level(
     };
     // Keyed by the names the tree holds (shared, not copied).
     let mut event_spans: FxHashMap<Arc<str>, Span> = FxHashMap::default();
-    for (i, (tree, merger)) in trees.iter().zip(mergers.iter_mut()).enumerate() {
+    for (i, merger) in mergers.iter_mut().enumerate() {
+        let tree = merger.tree();
         for doc in &tree.documents {
             let Some(root) = doc.root else {
                 if sources.get(doc.file).text.trim().is_empty()

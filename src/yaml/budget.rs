@@ -36,17 +36,17 @@ pub struct Budget {
 /// Compute the run's expansion and check it against the budget. `false` (with an error diagnostic) when
 /// the definitions expand too far or too deep: nothing should be expanded then.
 pub fn check(tree: &Tree, diagnostics: &mut Vec<Diagnostic>) -> bool {
-    check_forest(std::slice::from_ref(tree), 0, diagnostics)
+    check_forest(&[tree], 0, diagnostics)
 }
 
 /// [`check`] on a run parsed in groups (a [`super::Forest`]'s trees, each after the same `shared` prelude
 /// nodes, counted once): the same verdict and diagnostic as on the tree they make together.
-pub(crate) fn check_forest(
-    trees: &[Tree],
+pub(crate) fn check_forest<T: std::ops::Deref<Target = Tree>>(
+    trees: &[T],
     shared: usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> bool {
-    let expansions: Vec<_> = trees.iter().map(expansion).collect();
+    let expansions: Vec<_> = trees.iter().map(|t| expansion(t)).collect();
     let written = trees
         .iter()
         .enumerate()
@@ -56,6 +56,7 @@ pub(crate) fn check_forest(
     // The documents with a root, each with its tree and what it expands to, in order.
     let roots = || {
         trees.iter().zip(&expansions).flat_map(|(tree, documents)| {
+            let tree: &Tree = tree;
             tree.documents
                 .iter()
                 .zip(documents.iter())

@@ -110,14 +110,6 @@ impl Forest {
         tree.expansion_nodes = tree.nodes.len();
         tree
     }
-
-    /// Free every tree on every core.
-    pub fn free_in_parallel(self) {
-        self.trees
-            .into_par_iter()
-            .flat_map(|t| t.nodes.into_par_iter())
-            .for_each(drop);
-    }
 }
 
 /// [`parse_all`] without putting the groups' trees together.
