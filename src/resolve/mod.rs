@@ -296,7 +296,7 @@ fn resolve_event(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Event> {
     let before = error_count(diagnostics);
-    r.reset();
+    r.reset(value);
     let tree = r.tree();
     let Some(def) = r.merger.mapping(value, diagnostics) else {
         diagnostics.push(
@@ -395,7 +395,7 @@ fn resolve_fragment(
     anchor: Option<yaml::Anchor>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Fragment {
-    r.reset();
+    r.reset(value);
     let tree = r.tree();
     let mut merges = Vec::new();
     if let NodeKind::Mapping(pairs) = &tree.get(value).kind {

@@ -36,6 +36,12 @@ pub struct Resolver<'m, 't> {
     chains: FxHashMap<usize, (Via, InheritChain)>,
     /// One model step per merge step: the steps inside fragments are shared by every event.
     hops: FxHashMap<Hop, Arc<Inherit>>,
+    /// The steps written in the definition being resolved (its own merge keys): no other definition meets
+    /// them, so they are kept apart and forgotten at the next one, and `hops` does not grow with every
+    /// event of the run.
+    own_hops: FxHashMap<Hop, Arc<Inherit>>,
+    /// The text of the definition being resolved (see [`Self::reset`]).
+    within: Option<Span>,
     /// The chain asked for last: the entries one merge brought in come in a row with the same steps.
     last: Option<(Via, InheritChain)>,
     no_via: InheritChain,
@@ -64,6 +70,8 @@ impl<'m, 't> Resolver<'m, 't> {
             memo: FxHashMap::default(),
             chains: FxHashMap::default(),
             hops: FxHashMap::default(),
+            own_hops: FxHashMap::default(),
+            within: None,
             last: None,
             no_via: Arc::from([]),
             resolved_templates: FxHashMap::default(),
@@ -73,11 +81,14 @@ impl<'m, 't> Resolver<'m, 't> {
         }
     }
 
-    /// Start afresh for the next event or fragment: no provenance chains (each starts at the definition's
-    /// own merge keys, so none is shared with the next one).
-    pub fn reset(&mut self) {
+    /// Start afresh for the next event or fragment, whose definition is `definition`: no provenance chains
+    /// (each starts at the definition's own merge keys, so none is shared with the next one), and none of
+    /// the last definition's own merge steps.
+    pub fn reset(&mut self, definition: NodeId) {
         self.chains.clear();
         self.last = None;
+        self.own_hops.clear();
+        self.within = Some(self.tree().get(definition).span);
     }
 
     /// The source text.
@@ -127,7 +138,17 @@ impl<'m, 't> Resolver<'m, 't> {
     fn inherit(&mut self, hop: Hop) -> Arc<Inherit> {
         let tree = self.merger.tree();
         let fragments = self.fragments;
-        let step = self.hops.entry(hop).or_insert_with(|| {
+        let own = self.within.is_some_and(|within| {
+            within.file == hop.alias.file
+                && within.start <= hop.alias.start
+                && hop.alias.end <= within.end
+        });
+        let hops = if own {
+            &mut self.own_hops
+        } else {
+            &mut self.hops
+        };
+        let step = hops.entry(hop).or_insert_with(|| {
             let anchor = tree.get(hop.target).anchor.as_deref();
             Arc::new(Inherit {
                 anchor_name: anchor.map(|a| a.name.clone()),
