@@ -14,17 +14,16 @@ mod tests;
 
 /// The keys of a long-form parameter (re-exported for the language server's completion).
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use indexmap::IndexMap;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostics::{Diagnostic, Severity, Suggestion, did_you_mean};
 use crate::model::{Catalog, Event, Example, Fragment};
 use crate::source::{SourceMap, Span};
 use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
-use top::{EventNode, FragmentNode, top_level};
+use top::{EventNode, FragmentNode};
 
 pub use raw::{EVENT_KEYS, EventKey, PARAMETER_KEYS, ParameterKey};
 
@@ -108,6 +107,12 @@ impl std::ops::Deref for TreeRef<'_> {
 }
 
 /// Resolve the documents of `trees`, each tree after the same `shared` prelude nodes (see [`yaml::Forest`]).
+///
+/// One thread of the pool reads the top level and resolves the fragments a tree at a time, in order, and
+/// hands each tree's events to the pool as soon as its top level is read (the first definition of a name
+/// wins, so no later tree changes which of its events are resolved); the diagnostics are reported as one
+/// pass over the documents would find them: the top level's, the events', the fragments', then the merges'
+/// problems.
 fn resolve_trees(
     sources: Arc<SourceMap>,
     trees: Vec<TreeRef<'_>>,
@@ -120,100 +125,107 @@ fn resolve_trees(
     if !yaml::budget::check_forest(&trees, shared, diagnostics) {
         return catalog;
     }
-    // The top level and the fragments, on this thread, each in its tree; their diagnostics are reported
-    // after the events', as one pass over the documents would find them.
-    let mut mergers: Vec<Merger<'_>> = trees.iter().map(|t| Merger::new(t)).collect();
-    let top = top_level(&sources, &mut mergers, diagnostics);
-    // Each tree's fragments by node: the preludes' (the first tree's nodes before `shared`, the same ids in
-    // every tree), then its own.
-    let mut fragment_by_node: Vec<FxHashMap<NodeId, String>> =
-        vec![FxHashMap::default(); trees.len()];
-    for f in &top.fragments {
-        if f.tree == 0 && (f.node as usize) < shared {
-            for map in &mut fragment_by_node {
-                map.insert(f.node, f.name.clone());
+    let mut reader = top::Reader::new(trees.iter().map(|t| &**t));
+    // Events are independent: resolve them in a few chunks per core (so a core that falls behind does not
+    // hold the others up), each chunk in one tree, with its own merge memo (fragments are then flattened
+    // once per chunk, which is cheap next to the events).
+    let chunks_a_tree = (rayon::current_num_threads().max(1) * 4).div_ceil(trees.len().max(1));
+    let resolved: Mutex<Vec<(usize, ChunkResult)>> = Mutex::new(Vec::new());
+    let mut chunks = 0;
+    let mut fragment_spans: HashMap<String, Span> = HashMap::new();
+    // The preludes' fragments, by node (the first tree's nodes before `shared`, the same ids in every tree).
+    let mut prelude_fragments: Vec<(NodeId, String)> = Vec::new();
+    let (mut fragment_diagnostics, mut problems) = (Vec::new(), Vec::new());
+    let sources = &*sources;
+    // On the pool: a thread outside it would be one more at work while the pool resolves the events.
+    rayon::scope(|scope| {
+        for (at, tree) in trees.into_iter().enumerate() {
+            // (The merger stays on this thread: its memo is not shared.)
+            let mut merger = Merger::new(&tree);
+            let top = reader.read(sources, &mut merger, diagnostics);
+            let mut by_node: FxHashMap<NodeId, String> =
+                prelude_fragments.iter().cloned().collect();
+            by_node.extend(top.fragments.iter().map(|f| (f.node, f.name.clone())));
+            if at == 0 {
+                prelude_fragments = (top.fragments.iter())
+                    .filter(|f| (f.node as usize) < shared)
+                    .map(|f| (f.node, f.name.clone()))
+                    .collect();
             }
-        } else if let Some(map) = fragment_by_node.get_mut(f.tree) {
-            map.insert(f.node, f.name.clone());
+            let by_node = Arc::new(by_node);
+            // The tree's events to the pool, in chunks of equal size (no small remainder, which would
+            // flatten the fragments again for a few events). Each chunk holds the tree: the last one done
+            // frees it, on its core.
+            let count = top.events.len().div_ceil(256).clamp(1, chunks_a_tree);
+            let size = top.events.len().div_ceil(count).max(1);
+            let mut events = top.events.into_iter().peekable();
+            while events.peek().is_some() {
+                let chunk: Vec<EventNode> = events.by_ref().take(size).collect();
+                let (tree, by_node, resolved, index) =
+                    (tree.clone(), Arc::clone(&by_node), &resolved, chunks);
+                chunks += 1;
+                scope.spawn(move |_| {
+                    let result = resolve_chunk(sources, &tree, &chunk, &by_node, merging);
+                    drop(tree);
+                    if let Ok(mut resolved) = resolved.lock() {
+                        resolved.push((index, result));
+                    }
+                });
+            }
+            resolve_fragments(
+                sources,
+                &mut merger,
+                top.fragments,
+                &by_node,
+                merging,
+                &mut fragment_spans,
+                &mut catalog.fragments,
+                &mut fragment_diagnostics,
+            );
+            problems.append(&mut merger.take_problems());
         }
-    }
-    let mut later = Vec::new();
-    resolve_fragments(
-        &sources,
-        &mut mergers,
-        top.fragments,
-        &fragment_by_node,
-        merging,
-        &mut catalog.fragments,
-        &mut later,
+    });
+    let mut resolved = resolved.into_inner().unwrap_or_default();
+    resolved.sort_unstable_by_key(|(index, _)| *index);
+    insert_events(
+        resolved.into_iter().map(|(_, r)| r).collect(),
+        &mut catalog,
+        diagnostics,
     );
-    for merger in &mut mergers {
-        later.append(&mut merger.take_problems());
-    }
-    drop(mergers);
-    let resolved = resolve_events(&sources, trees, &top.events, &fragment_by_node, merging);
-    insert_events(resolved, &mut catalog, diagnostics);
-    diagnostics.append(&mut later);
+    diagnostics.append(&mut fragment_diagnostics);
+    diagnostics.append(&mut problems);
     catalog
 }
 
-/// Resolve the events, in chunks, in order (see [`insert_events`]). A chunk holds events of one tree and
-/// a share of it: the tree is freed when the last chunk in it is done.
-fn resolve_events(
+/// Resolve a chunk of the events of `tree`.
+fn resolve_chunk(
     sources: &SourceMap,
-    trees: Vec<TreeRef<'_>>,
-    event_nodes: &[EventNode],
-    fragment_by_node: &[FxHashMap<NodeId, String>],
+    tree: &Tree,
+    events: &[EventNode],
+    fragments: &FxHashMap<NodeId, String>,
     merging: Merging,
-) -> Vec<ChunkResult> {
-    // Events are independent: resolve them in a few chunks per core (so a core that falls behind does not
-    // hold the others up), each with its own merge memo (fragments are then flattened once per chunk, which
-    // is cheap next to the events). Order is kept.
-    let threads = rayon::current_num_threads().max(1);
-    let chunk = event_nodes.len().div_ceil(threads * 4).max(256);
-    // A tree's events in chunks of about `chunk` events, of equal size (no small remainder, which would
-    // flatten the fragments again for a few events).
-    let chunks: Vec<(TreeRef<'_>, &[EventNode])> = event_nodes
-        .chunk_by(|a, b| a.tree == b.tree)
-        .flat_map(|same_tree| {
-            let count = same_tree.len().div_ceil(chunk).max(1);
-            same_tree.chunks(same_tree.len().div_ceil(count).max(1))
+) -> ChunkResult {
+    let mut merger = Merger::new(tree);
+    let mut resolver = types::Resolver::new(&mut merger, fragments, sources);
+    resolver.templates = merging == Merging::Templates;
+    let mut found = Vec::new();
+    let mut unresolved_uses = Vec::new();
+    let out = events
+        .iter()
+        .map(|e| {
+            let event = resolve_event(&mut resolver, &e.name, e.span, e.value, &mut found);
+            if event.is_none() {
+                unresolved_uses.extend(reach::fragments_used(tree, e.value, fragments));
+            }
+            (String::from(&*e.name), event)
         })
-        .filter_map(|events| Some((trees.get(events.first()?.tree)?.clone(), events)))
         .collect();
-    // Only the chunks hold the trees now.
-    drop(trees);
-    chunks
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|(tree, events)| {
-            let at = events.first().map_or(0, |e| e.tree);
-            let Some(fragments) = fragment_by_node.get(at) else {
-                return (Vec::new(), Vec::new(), Vec::new());
-            };
-            let mut merger = Merger::new(&tree);
-            let mut resolver = types::Resolver::new(&mut merger, fragments, sources);
-            resolver.templates = merging == Merging::Templates;
-            let mut found = Vec::new();
-            let mut unresolved_uses = Vec::new();
-            let out = events
-                .iter()
-                .map(|e| {
-                    let event = resolve_event(&mut resolver, &e.name, e.span, e.value, &mut found);
-                    if event.is_none() {
-                        unresolved_uses.extend(reach::fragments_used(&tree, e.value, fragments));
-                    }
-                    (String::from(&*e.name), event)
-                })
-                .collect();
-            drop(resolver);
-            found.append(&mut merger.take_problems());
-            (out, found, unresolved_uses)
-        })
-        .collect()
+    drop(resolver);
+    found.append(&mut merger.take_problems());
+    (out, found, unresolved_uses)
 }
 
-/// Put the events of [`resolve_events`]' chunks into the catalog, in order, with their diagnostics.
+/// Put the events of the chunks into the catalog, in order, with their diagnostics.
 fn insert_events(
     resolved: Vec<ChunkResult>,
     catalog: &mut Catalog,
@@ -233,53 +245,48 @@ fn insert_events(
     }
 }
 
-/// Resolve the fragments into the catalog, each in its tree (`mergers` holds one a tree), warning when a
-/// name is used twice.
+/// Resolve a tree's fragments (`merger`'s) into the catalog, warning when a name is used twice
+/// (`fragment_spans`: the names met so far).
+#[allow(clippy::too_many_arguments)]
 fn resolve_fragments(
     sources: &SourceMap,
-    mergers: &mut [Merger<'_>],
+    merger: &mut Merger<'_>,
     fragments: Vec<FragmentNode>,
-    fragment_by_node: &[FxHashMap<NodeId, String>],
+    by_node: &FxHashMap<NodeId, String>,
     merging: Merging,
+    fragment_spans: &mut HashMap<String, Span>,
     catalog: &mut IndexMap<String, Fragment>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut fragment_spans: HashMap<String, Span> = HashMap::new();
-    let mut fragments = fragments.into_iter().peekable();
-    while let Some(at) = fragments.peek().map(|f| f.tree) {
-        let (Some(merger), Some(by_node)) = (mergers.get_mut(at), fragment_by_node.get(at)) else {
-            break;
-        };
-        let mut resolver = types::Resolver::new(merger, by_node, sources);
-        resolver.templates = merging == Merging::Templates;
-        while let Some(f) = fragments.next_if(|f| f.tree == at) {
-            // The catalog keys fragments by name (provenance and docs name them), so a second `.name`
-            // would silently replace the first.
-            if let Some(first) = fragment_spans.insert(f.name.clone(), f.name_span) {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        "duplicate-fragment",
-                        format!("fragment `{}` is defined twice", f.name),
-                        f.name_span,
-                    )
-                    .with_label("this definition replaces the first in the catalog")
-                    .with_secondary(first, "first defined here")
-                    .with_help(
-                        "give each fragment its own name; anchors may still be reused across documents",
-                    ),
-                );
-            }
-            let name = f.name.clone();
-            let fragment = resolve_fragment(
-                &mut resolver,
-                f.name,
-                f.name_span,
-                f.node,
-                f.anchor,
-                diagnostics,
+    let mut resolver = types::Resolver::new(merger, by_node, sources);
+    resolver.templates = merging == Merging::Templates;
+    for f in fragments {
+        // The catalog keys fragments by name (provenance and docs name them), so a second `.name` would
+        // silently replace the first.
+        if let Some(first) = fragment_spans.insert(f.name.clone(), f.name_span) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "duplicate-fragment",
+                    format!("fragment `{}` is defined twice", f.name),
+                    f.name_span,
+                )
+                .with_label("this definition replaces the first in the catalog")
+                .with_secondary(first, "first defined here")
+                .with_help(
+                    "give each fragment its own name; anchors may still be reused across documents",
+                ),
             );
-            catalog.insert(name, fragment);
         }
+        let name = f.name.clone();
+        let fragment = resolve_fragment(
+            &mut resolver,
+            f.name,
+            f.name_span,
+            f.node,
+            f.anchor,
+            diagnostics,
+        );
+        catalog.insert(name, fragment);
     }
 }
 

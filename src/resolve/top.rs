@@ -12,52 +12,62 @@ use crate::yaml::{self, Entry, Merger, NodeId, NodeKind, Tree};
 
 /// A fragment (`.name: ...`) found at the top level of a document.
 pub(super) struct FragmentNode {
-    /// The tree it is in.
-    pub(super) tree: usize,
     pub(super) name: String,
     pub(super) name_span: Span,
     pub(super) node: NodeId,
     pub(super) anchor: Option<yaml::Anchor>,
 }
 
-/// An event found at the top level of a document: the tree it is in, its name, the name's span, and its
-/// definition.
+/// An event found at the top level of a document: its name, the name's span, and its definition.
 pub(super) struct EventNode {
-    pub(super) tree: usize,
     pub(super) name: Arc<str>,
     pub(super) span: Span,
     pub(super) value: NodeId,
 }
 
-/// The top-level keys of every document, sorted into fragments and events.
+/// The top-level keys of a tree's documents, sorted into fragments and events.
 pub(super) struct TopLevel {
     pub(super) fragments: Vec<FragmentNode>,
     pub(super) events: Vec<EventNode>,
 }
 
-/// Read the top level of every document: fragments, events (each name once, none in a prelude), and the
-/// diagnostics of empty files and of documents that are not mappings.
-pub(super) fn top_level(
-    sources: &SourceMap,
-    mergers: &mut [Merger<'_>],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> TopLevel {
-    let mut documents_per_file: HashMap<crate::source::FileId, usize> = HashMap::new();
-    for doc in mergers.iter().flat_map(|m| &m.tree().documents) {
-        *documents_per_file.entry(doc.file).or_default() += 1;
+/// Reads the top level of every document, a tree at a time in order: fragments, events (each name once,
+/// none in a prelude), and the diagnostics of empty files and of documents that are not mappings.
+pub(super) struct Reader {
+    documents_per_file: HashMap<crate::source::FileId, usize>,
+    /// Keyed by the names the tree holds (shared, not copied).
+    event_spans: FxHashMap<Arc<str>, Span>,
+}
+
+impl Reader {
+    /// A reader for the documents of `trees`.
+    pub(super) fn new<'t>(trees: impl Iterator<Item = &'t Tree>) -> Self {
+        let mut documents_per_file: HashMap<crate::source::FileId, usize> = HashMap::new();
+        for doc in trees.flat_map(|t| &t.documents) {
+            *documents_per_file.entry(doc.file).or_default() += 1;
+        }
+        Reader {
+            documents_per_file,
+            event_spans: FxHashMap::default(),
+        }
     }
-    let mut top = TopLevel {
-        fragments: Vec::new(),
-        events: Vec::new(),
-    };
-    // Keyed by the names the tree holds (shared, not copied).
-    let mut event_spans: FxHashMap<Arc<str>, Span> = FxHashMap::default();
-    for (i, merger) in mergers.iter_mut().enumerate() {
+
+    /// The top level of the documents of `merger`'s tree, after every earlier tree's.
+    pub(super) fn read(
+        &mut self,
+        sources: &SourceMap,
+        merger: &mut Merger<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> TopLevel {
+        let mut top = TopLevel {
+            fragments: Vec::new(),
+            events: Vec::new(),
+        };
         let tree = merger.tree();
         for doc in &tree.documents {
             let Some(root) = doc.root else {
                 if sources.get(doc.file).text.trim().is_empty()
-                    || documents_per_file.get(&doc.file) == Some(&1)
+                    || self.documents_per_file.get(&doc.file) == Some(&1)
                 {
                     diagnostics.push(
                         Diagnostic::warning(
@@ -86,20 +96,19 @@ pub(super) fn top_level(
                 continue;
             };
             for entry in &mapping.entries {
-                top.add(tree, i, doc.prelude, entry, &mut event_spans, diagnostics);
+                top.add(tree, doc.prelude, entry, &mut self.event_spans, diagnostics);
             }
         }
+        top
     }
-    top
 }
 
 impl TopLevel {
-    /// One top-level entry of tree `at`: a fragment, or an event (refused in a prelude, and when its name
-    /// is taken).
+    /// One top-level entry of `tree`: a fragment, or an event (refused in a prelude, and when its name is
+    /// taken).
     fn add(
         &mut self,
         tree: &Tree,
-        at: usize,
         prelude: bool,
         entry: &Entry,
         event_spans: &mut FxHashMap<Arc<str>, Span>,
@@ -109,7 +118,6 @@ impl TopLevel {
         if entry.key.starts_with('.') {
             let node = tree.deref(entry.value);
             self.fragments.push(FragmentNode {
-                tree: at,
                 name: String::from(&*entry.key),
                 name_span: key_span,
                 node,
@@ -141,7 +149,6 @@ impl TopLevel {
         } else {
             event_spans.insert(Arc::clone(&entry.key), key_span);
             self.events.push(EventNode {
-                tree: at,
                 name: Arc::clone(&entry.key),
                 span: key_span,
                 value: entry.value,
