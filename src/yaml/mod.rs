@@ -1,5 +1,6 @@
-//! YAML front end: parses every file into one spanned [`Tree`] (preludes first, then the other files in
-//! parallel; `builder` turns one file's `granit-parser` events into nodes), links aliases to anchors
+//! YAML front end: parses every file into spanned [`Tree`]s (preludes first, then the other files in
+//! parallel groups, a tree each, see [`Forest`]; [`parse_all`] puts them together into one; `builder`
+//! turns one file's `granit-parser` events into nodes), links aliases to anchors
 //! (prelude anchors are visible in every file), rejects alias cycles and duplicate keys, and resolves
 //! merge keys ([`merge`]). It knows nothing about events.
 
