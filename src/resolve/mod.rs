@@ -14,7 +14,7 @@ mod tests;
 
 /// The keys of a long-form parameter (re-exported for the language server's completion).
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use indexmap::IndexMap;
 use rustc_hash::FxHashMap;
@@ -167,9 +167,8 @@ fn resolve_trees(
                 scope.spawn(move |_| {
                     let result = resolve_chunk(sources, &tree, &chunk, &by_node, merging);
                     drop(tree);
-                    if let Ok(mut resolved) = resolved.lock() {
-                        resolved.push((index, result));
-                    }
+                    // A poisoned lock still holds every chunk pushed before: keep them.
+                    (resolved.lock().unwrap_or_else(PoisonError::into_inner)).push((index, result));
                 });
             }
             resolve_fragments(
@@ -185,7 +184,9 @@ fn resolve_trees(
             problems.append(&mut merger.take_problems());
         }
     });
-    let mut resolved = resolved.into_inner().unwrap_or_default();
+    let mut resolved = resolved
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
     resolved.sort_unstable_by_key(|(index, _)| *index);
     insert_events(
         resolved.into_iter().map(|(_, r)| r).collect(),
