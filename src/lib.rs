@@ -171,6 +171,11 @@ fn parse_and_resolve(
 ) -> Compiled {
     let forest = yaml::parse_forest(&sources, parseable, &mut diagnostics);
     let catalog = resolve::resolve_forest(std::sync::Arc::new(sources), forest, &mut diagnostics);
+    resolved(catalog, diagnostics)
+}
+
+/// The front end's result: the catalog and its diagnostics, sorted and each once.
+fn resolved(catalog: model::Catalog, mut diagnostics: Vec<Diagnostic>) -> Compiled {
     diagnostics::sort_and_dedup(&mut diagnostics);
     Compiled {
         catalog,
@@ -222,11 +227,7 @@ pub fn check_sources(sources: source::SourceMap, config: &Config) -> (Compiled, 
     let mut diagnostics = Vec::new();
     let tree = yaml::parse_all(&sources, &vec![true; sources.len()], &mut diagnostics);
     let catalog = resolve::resolve(std::sync::Arc::new(sources), &tree, &mut diagnostics);
-    diagnostics::sort_and_dedup(&mut diagnostics);
-    let mut compiled = Compiled {
-        catalog,
-        diagnostics,
-    };
+    let mut compiled = resolved(catalog, diagnostics);
     lint_and_examples(&mut compiled, config);
     (compiled, tree)
 }
