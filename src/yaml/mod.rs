@@ -196,8 +196,6 @@ fn parse_others(
     // (so a core that falls behind does not hold the others up), each group into its own copy of the
     // prelude tree.
     let shared = tree.nodes.len();
-    let threads = rayon::current_num_threads().max(1);
-    let groups = balanced_groups(others, threads * 4, |f| sources.get(f).text.len());
     // The number of nodes is known only after parsing. Reserving by text size spares the arenas from
     // growing by copying (pages never written cost nothing).
     let room_for = |files: &[FileId]| -> usize {
@@ -206,6 +204,11 @@ fn parse_others(
             .map(|&f| sources.get(f).text.len() / BYTES_PER_NODE)
             .sum()
     };
+    let groups = balanced_groups(
+        others,
+        group_count(rayon::current_num_threads(), shared, room_for(others)),
+        |f| sources.get(f).text.len(),
+    );
     let parsed: Vec<(Tree, Vec<Diagnostic>)> = groups
         .par_iter()
         // One group a task, so that a core that is done takes the next group.
@@ -264,6 +267,18 @@ fn parse_others(
         }),
     }
     Forest { trees, shared }
+}
+
+/// How many groups to parse the other files in: a few a core (so that a core that falls behind does not
+/// hold the others up), but no more than keep the copies of the preludes' `shared` nodes within the other
+/// files' own room (`room`, nodes as estimated from their text): every group copies the preludes, so a
+/// large prelude beside small files would otherwise cost memory in proportion to the number of cores.
+fn group_count(threads: usize, shared: usize, room: usize) -> usize {
+    let per_cores = threads.max(1).saturating_mul(4);
+    match room.checked_div(shared) {
+        Some(copies) => per_cores.min(copies.max(1)),
+        None => per_cores,
+    }
 }
 
 /// Split `files` into at most `count` runs of neighbouring files with about the same text each.
@@ -411,6 +426,44 @@ mod tests {
             let thrice = text.find("k1: thrice").unwrap() as u32;
             assert_eq!(found, [(again, first), (thrice, first)], "size {size}");
         }
+    }
+
+    /// Every parse group copies the preludes' nodes: a large prelude beside small files is parsed in one
+    /// group (its copies would outweigh the files), a small one in a few groups a core, whatever the cores.
+    #[test]
+    fn a_large_prelude_is_not_copied_into_a_group_a_core() {
+        let files = |prelude: String| {
+            let mut sources = SourceMap::new();
+            sources.add(crate::source::SourceFile::new(
+                "_p.yaml", "_p.yaml", prelude,
+            ));
+            for f in 0..40 {
+                let name = format!("f{f:02}.yaml");
+                let text = format!("e{f}:\n  parameters:\n    <<: *f0\n    b: integer\n");
+                sources.add(crate::source::SourceFile::new(
+                    name.as_str(),
+                    name.as_str(),
+                    text,
+                ));
+            }
+            sources
+        };
+        let large: String = (0..2000)
+            .map(|f| format!(".f{f}: &f{f}\n  a: string\n"))
+            .collect();
+        let small = ".f0: &f0\n  a: string\n".to_string();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(7)
+            .build()
+            .unwrap();
+        let groups = |sources: &SourceMap| {
+            let mut diagnostics = Vec::new();
+            let forest = pool.install(|| parse_forest(sources, &[true; 41], &mut diagnostics));
+            assert_eq!(diagnostics.len(), 0, "{diagnostics:?}");
+            forest.trees.len()
+        };
+        assert_eq!(groups(&files(large)), 1);
+        assert!(groups(&files(small)) > 7);
     }
 
     /// The parse groups compute what their documents expand to while parsing; the budget reads that
