@@ -27,15 +27,23 @@ impl UnusedFragment {
                 stack.extend(fragment.uses.iter().map(String::as_str));
             }
         }
+        // The fragments that refer to each unreached one, in catalog order, each once: one pass over every
+        // fragment's uses (asking every fragment about every unused one took 11 s on 60,000 fragments).
+        let mut users_of: rustc_hash::FxHashMap<&str, Vec<&str>> = Default::default();
+        for f in catalog.fragments.values() {
+            for used in f.uses.iter().filter(|u| !reached.contains(u.as_str())) {
+                let users = users_of.entry(used.as_str()).or_default();
+                if users.last() != Some(&f.name.as_str()) {
+                    users.push(&f.name);
+                }
+            }
+        }
         for fragment in catalog.fragments.values() {
             if reached.contains(fragment.name.as_str()) {
                 continue;
             }
-            let users: Vec<String> = catalog
-                .fragments
-                .values()
-                .filter(|f| f.uses.contains(&fragment.name))
-                .map(|f| format!("`{}`", f.name))
+            let users: Vec<String> = (users_of.get(fragment.name.as_str()).into_iter().flatten())
+                .map(|f| format!("`{f}`"))
                 .collect();
             let label = if users.is_empty() {
                 "no event merges or refers to this fragment".to_string()
