@@ -2,7 +2,7 @@
 //! into a [`SourceFile`]; line and column are derived only when something is rendered.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in a [`SourceMap`].
 pub type FileId = u32;
@@ -64,6 +64,8 @@ pub struct SourceFile {
     /// The text. A file that is not UTF-8 is stored lossily so its diagnostics can still show a snippet.
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    /// Built on the first column asked for on a long line (see [`CharIndex`]).
+    chars: OnceLock<CharIndex>,
 }
 
 impl SourceFile {
@@ -82,6 +84,7 @@ impl SourceFile {
             path: path.into(),
             text,
             line_starts,
+            chars: OnceLock::new(),
         }
     }
 
@@ -93,32 +96,62 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let mut col_end = offset;
-        while !self.text.is_char_boundary(col_end) {
-            col_end -= 1;
-        }
+        let chars = CharIndex::between(&self.text, &self.chars, start, offset).0;
         LineCol {
             line: line + 1,
-            column: self.text[start..col_end].chars().count() + 1,
+            column: chars + 1,
         }
     }
 
-    /// The byte range of the lines around `range` (up to `context` lines before and after, whole lines),
-    /// and the 0-based number of its first line: what a snippet of `range` needs, found by binary search
-    /// so that rendering many diagnostics of one large file stays linear.
+    /// The number of characters (Unicode scalar values) before a byte offset (clamped to the text, moved
+    /// back to a character boundary).
+    pub fn char_offset(&self, offset: usize) -> usize {
+        CharIndex::between(&self.text, &self.chars, 0, offset).0
+    }
+
+    /// The byte range of the line that holds `offset` (clamped to the text), without its `\n`.
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        self.line_starts[line]..end
+    }
+
+    /// The byte range of the lines around `range` (up to `context` lines before and after, whole lines,
+    /// none longer than `longest` bytes: a context line is only there to help read the snippet), and the
+    /// 0-based number of its first line: what a snippet of `range` needs, found by binary search so that
+    /// rendering many diagnostics of one large file stays linear.
     pub fn window(
         &self,
         range: std::ops::Range<usize>,
         context: usize,
+        longest: usize,
     ) -> (std::ops::Range<usize>, usize) {
         let len = self.text.len();
         let line_of = |offset: usize| match self.line_starts.binary_search(&offset.min(len)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let first = line_of(range.start).saturating_sub(context);
-        let last = line_of(range.end) + context + 1;
-        let end = self.line_starts.get(last).copied().unwrap_or(len);
+        let line_len = |line: usize| {
+            let end = self.line_starts.get(line + 1).map_or(len, |next| next - 1);
+            end - self.line_starts[line]
+        };
+        let (from, to) = (line_of(range.start), line_of(range.end));
+        let mut first = from;
+        while first > 0 && from - first < context && line_len(first - 1) <= longest {
+            first -= 1;
+        }
+        let mut last = to;
+        while last + 1 < self.line_starts.len()
+            && last - to < context
+            && line_len(last + 1) <= longest
+        {
+            last += 1;
+        }
+        let end = self.line_starts.get(last + 1).copied().unwrap_or(len);
         (self.line_starts[first]..end, first)
     }
 
@@ -126,6 +159,71 @@ impl SourceFile {
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
     }
+}
+
+/// How many characters and UTF-16 code units come before every [`CharIndex::STRIDE`]-th byte of a text, so
+/// that a column far into a long line (a whole file written as one flow mapping, say) costs at most a
+/// stride's count instead of one from the line's start: with a diagnostic on each of its entries, counting
+/// from the start made rendering grow with the square of the line.
+#[derive(Debug, Clone, Default)]
+pub struct CharIndex {
+    /// (characters, UTF-16 units) before byte `i * STRIDE`.
+    marks: Vec<(usize, usize)>,
+}
+
+impl CharIndex {
+    /// Bytes between two marks.
+    pub const STRIDE: usize = 1024;
+
+    /// Index a text.
+    pub fn new(text: &str) -> Self {
+        let mut marks = Vec::with_capacity(text.len() / Self::STRIDE + 1);
+        let mut at = (0, 0);
+        marks.push(at);
+        for chunk in text.as_bytes().chunks_exact(Self::STRIDE) {
+            let (chars, units) = counts(chunk);
+            at = (at.0 + chars, at.1 + units);
+            marks.push(at);
+        }
+        CharIndex { marks }
+    }
+
+    /// (characters, UTF-16 units) of `text[..offset]`, `offset` a character boundary.
+    fn before(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mark = (offset / Self::STRIDE).min(self.marks.len() - 1);
+        let (chars, units) = counts(&text.as_bytes()[mark * Self::STRIDE..offset]);
+        (self.marks[mark].0 + chars, self.marks[mark].1 + units)
+    }
+
+    /// (characters, UTF-16 units) from byte `from` (a character boundary) to byte `to` (clamped to the
+    /// text, moved back to a character boundary): counted directly when near, through the index, built
+    /// once in `index`, when far.
+    pub fn between(
+        text: &str,
+        index: &OnceLock<CharIndex>,
+        from: usize,
+        to: usize,
+    ) -> (usize, usize) {
+        let mut to = to.min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let from = from.min(to);
+        if to - from <= 2 * Self::STRIDE {
+            return counts(&text.as_bytes()[from..to]);
+        }
+        let index = index.get_or_init(|| CharIndex::new(text));
+        let (end, start) = (index.before(text, to), index.before(text, from));
+        (end.0 - start.0, end.1 - start.1)
+    }
+}
+
+/// (characters, UTF-16 units) in UTF-8 bytes: a character starts at every byte that is not a continuation
+/// byte, and those of four bytes (lead byte `0xF0` or above) take two UTF-16 units.
+fn counts(bytes: &[u8]) -> (usize, usize) {
+    let chars = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    let wide = bytes.iter().filter(|&&b| b >= 0xF0).count();
+    (chars, chars + wide)
 }
 
 /// Every file of one run, addressed by [`FileId`].
@@ -206,6 +304,7 @@ impl SourceMap {
                     path: f.path.clone(),
                     text: f.text.clone(),
                     line_starts: f.line_starts.clone(),
+                    chars: f.chars.clone(),
                 }
             })
             .collect();
@@ -271,6 +370,63 @@ impl std::fmt::Display for Location {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Columns, character offsets and line ranges through the index agree with counting from the start,
+    /// on texts of short lines and of lines many strides long, in ASCII and in characters of two, three
+    /// and four bytes, at every kind of offset: on a character, inside one, at a line's end, past the text.
+    #[test]
+    fn columns_far_into_long_lines_count_as_from_the_start() {
+        let mut rng = crate::testing::Rng(0xc01_u64 << 20 | 7);
+        for case in 0..200 {
+            let mut text = String::new();
+            let pieces = ["a", "é", "€", "😀", "\n", "bc: d"];
+            let long = rng.chance(60);
+            for _ in 0..rng.below(if long { 6000 } else { 300 }) {
+                let piece = rng.pick(&pieces);
+                // Long texts keep their lines long: few newlines.
+                if piece == "\n" && long && !rng.chance(2) {
+                    continue;
+                }
+                text.push_str(piece);
+            }
+            let file = SourceFile::new("t.yaml", "t.yaml", text.as_str());
+            for _ in 0..60 {
+                let offset = rng.below(text.len() + 3);
+                let clamped = offset.min(text.len());
+                let boundary = (0..=clamped)
+                    .rev()
+                    .find(|&o| text.is_char_boundary(o))
+                    .unwrap();
+                let bytes = text.as_bytes();
+                let line_start = bytes[..clamped]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+                let line_end = (bytes[clamped..].iter().position(|&b| b == b'\n'))
+                    .map_or(text.len(), |i| clamped + i);
+                let column = text[line_start..boundary].chars().count() + 1;
+                let line = bytes[..clamped].iter().filter(|&&b| b == b'\n').count() + 1;
+                let at = format!("case {case}, offset {offset} of {}", text.len());
+                assert_eq!(file.line_col(offset), LineCol { line, column }, "{at}");
+                assert_eq!(
+                    file.char_offset(offset),
+                    text[..boundary].chars().count(),
+                    "{at}"
+                );
+                assert_eq!(file.line_range(offset), line_start..line_end, "{at}");
+                let units: usize = text[line_start..boundary]
+                    .chars()
+                    .map(char::len_utf16)
+                    .sum();
+                let index = OnceLock::new();
+                assert_eq!(
+                    CharIndex::between(&text, &index, line_start, offset),
+                    (column - 1, units),
+                    "{at}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn messages_name_files_under_the_working_directory_relatively() {

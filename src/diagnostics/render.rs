@@ -70,16 +70,12 @@ pub fn human(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> St
         .without_syntax_highlighting();
     let mut out = String::new();
     for d in diagnostics {
-        let mut report = Report::new(sources, d);
-        if touches_long_line(sources, d) {
-            // A snippet of a megabyte-long line helps nobody: name the position instead.
-            if let Some(span) = d.span() {
-                report.message = format!("{} (at {})", report.message, sources.locate(span));
-            }
-            report.source = None;
-            report.labels.clear();
-            report.related.clear();
-        }
+        // A snippet of a megabyte-long line helps nobody: name the position instead (and copy no line).
+        let report = if touches_long_line(sources, d) {
+            Report::without_snippet(sources, d)
+        } else {
+            Report::new(sources, d)
+        };
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&plain_line(sources, d));
         }
@@ -92,12 +88,12 @@ pub fn human(sources: &SourceMap, diagnostics: &[Diagnostic], color: bool) -> St
 const MAX_SNIPPET_LINE: usize = 300;
 
 fn touches_long_line(sources: &SourceMap, d: &Diagnostic) -> bool {
-    d.primary.iter().chain(&d.secondary).any(|l| {
-        let text = &sources.get(l.span.file).text;
-        let at = (l.span.start as usize).min(text.len());
-        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-        end - start > MAX_SNIPPET_LINE
+    (d.primary.iter().chain(&d.secondary)).any(|l| {
+        sources
+            .get(l.span.file)
+            .line_range(l.span.start as usize)
+            .len()
+            > MAX_SNIPPET_LINE
     })
 }
 
@@ -192,6 +188,23 @@ impl Report {
         }
     }
 
+    /// The diagnostic's message, with the position of its span, and nothing else.
+    fn without_snippet(sources: &SourceMap, d: &Diagnostic) -> Report {
+        let message = match d.span() {
+            Some(span) => format!("{} (at {})", d.message, sources.locate(span)),
+            None => d.message.clone(),
+        };
+        Report {
+            code: d.code.to_string(),
+            severity: d.severity,
+            message,
+            help: d.help.clone(),
+            source: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
     /// A label shown on its own, after the main snippet.
     fn related(sources: &SourceMap, l: &Label) -> Report {
         let span = l.span.start as usize..l.span.end as usize;
@@ -231,7 +244,7 @@ impl Window {
     ) -> Window {
         let file = sources.get(file);
         // miette shows one line of context on each side; two leaves room for multi-line labels.
-        let (lines, first_line) = file.window(range, 2);
+        let (lines, first_line) = file.window(range, 2, MAX_SNIPPET_LINE);
         Window {
             name: file.name.clone(),
             text: file.text.get(lines.clone()).unwrap_or("").to_string(),
@@ -520,6 +533,37 @@ mod tests {
             !out.contains("2500 │"),
             "lines between are not shown: {out}"
         );
+    }
+
+    /// Lines longer than a snippet shows are left out of the context around a label; a label on such a
+    /// line gets its position instead of a snippet.
+    #[test]
+    fn long_lines_are_neither_context_nor_snippet() {
+        let long = "x".repeat(super::MAX_SNIPPET_LINE + 1);
+        let text = format!("a: 1\nlong: {long}\nbad: here\nb: 2\nalso: {long} there\n");
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("a.yaml", "a.yaml", text.as_str()));
+        let at = |needle: &str| {
+            let start = text.find(needle).unwrap();
+            Span::new(file, start..start + needle.len())
+        };
+        let short =
+            Diagnostic::error("test-code", "on a short line", at("here")).with_label("label");
+        let out = super::human(&sources, &[short], false);
+        assert!(
+            out.contains("3 │ bad: here") && out.contains("4 │ b: 2"),
+            "{out}"
+        );
+        assert!(!out.contains("xxx") && !out.contains("1 │ a: 1"), "{out}");
+        let on_long =
+            Diagnostic::error("test-code", "on a long line", at("there")).with_label("label");
+        let out = super::human(&sources, &[on_long], false);
+        let column = "also: ".len() + long.len() + 2;
+        assert!(
+            out.contains(&format!("on a long line (at a.yaml:5:{column})")),
+            "{out}"
+        );
+        assert!(!out.contains("xxx"), "{out}");
     }
 
     #[test]

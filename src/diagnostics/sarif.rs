@@ -16,16 +16,18 @@ pub fn sarif(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
         let start = file.line_col(span.start as usize);
         let end = file.line_col(span.end as usize);
         // `columnKind` is `unicodeCodePoints`: offsets count scalar values, like the columns.
-        let chars =
-            |range: std::ops::Range<usize>| file.text.get(range).map_or(0, |t| t.chars().count());
+        let (from, to) = (
+            file.char_offset(span.start as usize),
+            file.char_offset(span.end as usize),
+        );
         json!({
             "physicalLocation": {
                 "artifactLocation": {"uri": file.name.replace('\\', "/")},
                 "region": {
                     "startLine": start.line, "startColumn": start.column,
                     "endLine": end.line, "endColumn": end.column,
-                    "charOffset": chars(0..span.start as usize),
-                    "charLength": chars(span.range()),
+                    "charOffset": from,
+                    "charLength": to.saturating_sub(from),
                 }
             }
         })

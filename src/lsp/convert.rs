@@ -3,13 +3,15 @@
 
 use lsp_types::{Position, Range};
 
-use crate::source::Span;
+use crate::source::{CharIndex, Span};
 
 /// Line starts of one text, for converting in both directions.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     text: std::sync::Arc<str>,
     starts: Vec<usize>,
+    /// Built on the first column asked for far into a long line.
+    units: std::sync::OnceLock<CharIndex>,
 }
 
 impl LineIndex {
@@ -17,7 +19,11 @@ impl LineIndex {
     pub fn new(text: std::sync::Arc<str>) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            units: std::sync::OnceLock::new(),
+        }
     }
 
     /// The text indexed.
@@ -27,16 +33,13 @@ impl LineIndex {
 
     /// The LSP position of a byte offset (clamped to the text, moved back to a character boundary).
     pub fn position(&self, offset: usize) -> Position {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = offset.min(self.text.len());
         let line = self
             .starts
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
-        let column: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
+        let column = CharIndex::between(&self.text, &self.units, start, offset).1;
         Position::new(to_u32(line), to_u32(column))
     }
 
