@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::raw::ParameterKey;
@@ -302,7 +303,9 @@ impl Resolver<'_, '_> {
             return None;
         }
         let mut values = Vec::new();
-        let mut seen = Vec::<(Value, Span)>::new();
+        // Where each value was first listed, by a key that equal values share (looking through every value
+        // listed before grew with the square of the list: 2.5 s for 40,000 values).
+        let mut seen = FxHashMap::<String, Vec<(Value, Span)>>::default();
         for &item in items {
             let span = tree.get(item).span;
             let v = match (ty, tree.scalar(item)) {
@@ -338,7 +341,8 @@ impl Resolver<'_, '_> {
                 ));
                 continue;
             }
-            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == v) {
+            let listed = seen.entry(equality_key(&v)).or_default();
+            if let Some((_, first)) = listed.iter().find(|(s, _)| *s == v) {
                 diagnostics.push(
                     Diagnostic::error(
                         "duplicate-enum-value",
@@ -349,11 +353,46 @@ impl Resolver<'_, '_> {
                 );
                 continue;
             }
-            seen.push((v.clone(), span));
+            listed.push((v.clone(), span));
             values.push(v);
         }
         Some(values)
     }
+}
+
+/// A text that values equal as `serde_json::Value`s share: numbers as their JSON text (`1` and `1.0` are
+/// not equal values), but `0.0` and `-0.0` alike (they are); an object's entries in key order (objects are
+/// equal whatever their order).
+fn equality_key(v: &Value) -> String {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Number(n) if n.as_f64() == Some(0.0) && n.is_f64() => out.push_str("0.0"),
+            Value::Array(items) => {
+                out.push('[');
+                for item in items {
+                    write(item, out);
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_unstable_by_key(|(k, _)| *k);
+                out.push('{');
+                for (k, item) in entries {
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(item, out);
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(v, &mut out);
+    out
 }
 
 /// `properties`, `items` and `values` on a type they do not belong to.

@@ -367,3 +367,53 @@ fn a_run_parsed_in_groups_resolves_as_its_one_tree_does() {
     // The runs do repeat names across files and do blow the budget now and then.
     assert!(duplicates > 30 && budget > 3, "{duplicates} {budget}");
 }
+
+/// `duplicate-enum-value` flags exactly the values equal (as JSON values) to one listed before them, as
+/// comparing each with every earlier one does: numbers by their JSON value (`1` is not `1.0`, `0.0` is
+/// `-0.0`), objects whatever the order of their keys, arrays in order.
+#[test]
+fn duplicate_enum_values_are_those_equal_to_an_earlier_one() {
+    let pool = [
+        "1",
+        "1.0",
+        "0.0",
+        "-0.0",
+        "0",
+        "\"a\"",
+        "\"A\"",
+        "\"1\"",
+        "null",
+        "true",
+        "[1, 2]",
+        "[2, 1]",
+        "{\"a\": 1, \"b\": [0.0]}",
+        "{\"b\": [-0.0], \"a\": 1}",
+        "{\"a\": 1}",
+    ];
+    let mut rng = Rng(0xe9_u64 << 32 | 0x0dd);
+    for case in 0..200 {
+        let mut text = String::from(
+            "e:\n  description: one event to list values\n  parameters:\n    p:\n      type: json\n      enum: [",
+        );
+        let (mut expected, mut listed) = (Vec::new(), Vec::<serde_json::Value>::new());
+        for i in 0..1 + rng.below(12) {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            let item = pool[rng.below(pool.len())];
+            let value: serde_json::Value = serde_json::from_str(item).unwrap();
+            if listed.contains(&value) {
+                expected.push(text.len());
+            }
+            listed.push(value);
+            text.push_str(item);
+        }
+        text.push_str("]\n");
+        let compiled = crate::check_texts(&[("e.yaml", &text)], &crate::config::Config::default());
+        let found: Vec<usize> = (compiled.diagnostics.iter())
+            .filter(|d| d.code == "duplicate-enum-value")
+            .map(|d| d.span().unwrap().start as usize)
+            .collect();
+        assert_eq!(found, expected, "case {case}: {text}");
+    }
+}
