@@ -260,6 +260,49 @@ fn fragment_usage_and_graph_edges() {
     );
 }
 
+/// A chain of 150 merges (its expansion grows with the square of its length): every fragment sits one column right of the one it merges,
+/// and the event right of them all (layers and rows found by lookups, not by searching the columns).
+#[test]
+fn a_long_chain_of_merges_is_layered_link_by_link() {
+    const LINKS: usize = 150;
+    // Anchors come before their aliases: the chain is written from its end.
+    let mut prelude = format!(".f{LINKS}: &f{LINKS}\n  last: string\n");
+    for k in (0..LINKS).rev() {
+        prelude.push_str(&format!(
+            ".f{k}: &f{k}\n  p{k}: string\n  <<: *f{}\n",
+            k + 1
+        ));
+    }
+    let events = "e:\n  description: the end of a long chain\n  parameters:\n    <<: *f0\n";
+    let compiled = evdef::compile_sources({
+        let mut sources = evdef::source::SourceMap::new();
+        sources.add(evdef::source::SourceFile::new(
+            "_p.yaml",
+            "_p.yaml",
+            prelude.as_str(),
+        ));
+        sources.add(evdef::source::SourceFile::new("e.yaml", "e.yaml", events));
+        sources
+    });
+    assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+    let files = docs::emit(&compiled.catalog, &DocsOptions::new());
+    let svg = by_path(&files)["inheritance.svg"];
+    let x_of = |node: &str| -> f64 {
+        let at = svg.find(&format!("data-node=\"{node}\"")).unwrap();
+        let rest = &svg[at..];
+        let x = &rest[rest.find("<rect x=\"").unwrap() + 9..];
+        x[..x.find('"').unwrap()].parse().unwrap()
+    };
+    for k in 0..LINKS {
+        assert!(
+            x_of(&format!("f:.f{k}")) > x_of(&format!("f:.f{}", k + 1)),
+            "`.f{k}` merges `.f{}`",
+            k + 1
+        );
+    }
+    assert!(x_of("e:e") > x_of("f:.f0"));
+}
+
 #[test]
 fn cli_writes_the_chosen_format_and_refuses_broken_definitions() {
     let out = tempfile::tempdir().unwrap();

@@ -2,14 +2,15 @@
 //! fragment it merges), events in the rightmost column, edges as curves from what is merged to what
 //! merges it. Drawn by hand as SVG so the docs need no tool and no network.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Site;
 use super::text::escape;
 
 /// A node of the picture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Node<'a> {
     /// A fragment, by name (`.user`).
     Fragment(&'a str),
@@ -44,13 +45,38 @@ struct Graph<'a> {
 }
 
 impl<'a> Graph<'a> {
-    /// What `n` merges directly.
-    fn successors(&self, n: Node<'a>) -> Vec<Node<'a>> {
-        self.edges
-            .iter()
-            .filter(|e| e.0 == n)
-            .map(|e| e.1)
-            .collect()
+    /// What merges each node directly, in the order of the edges.
+    fn successors(&self) -> FxHashMap<Node<'a>, Vec<Node<'a>>> {
+        let mut successors: FxHashMap<Node<'a>, Vec<Node<'a>>> = FxHashMap::default();
+        for &(from, to) in &self.edges {
+            successors.entry(from).or_default().push(to);
+        }
+        successors
+    }
+}
+
+/// Where each node sits: its column and its place in it, kept up to date as columns are reordered, so
+/// that finding a neighbour's row is one lookup (searching the columns made large pictures quadratic).
+struct Places<'a>(FxHashMap<Node<'a>, (usize, usize)>);
+
+impl<'a> Places<'a> {
+    fn new(columns: &[Vec<Node<'a>>]) -> Self {
+        let mut places = Places(FxHashMap::default());
+        for i in 0..columns.len() {
+            places.update(columns, i);
+        }
+        places
+    }
+
+    /// Column `i` was reordered.
+    fn update(&mut self, columns: &[Vec<Node<'a>>], i: usize) {
+        for (at, &n) in columns[i].iter().enumerate() {
+            self.0.insert(n, (i, at));
+        }
+    }
+
+    fn get(&self, n: Node<'a>) -> Option<(usize, usize)> {
+        self.0.get(&n).copied()
     }
 }
 
@@ -86,7 +112,6 @@ pub(crate) fn render<'a>(site: &Site<'a>, link: &dyn Fn(Node<'a>) -> String) -> 
 /// layer 0 for a fragment that merges nothing, else one more than the deepest fragment it merges.
 /// `None` when no event merges anything.
 fn layer<'a>(site: &Site<'a>) -> Option<Graph<'a>> {
-    let catalog = site.catalog;
     let events: Vec<&'a str> = site
         .direct
         .iter()
@@ -97,39 +122,18 @@ fn layer<'a>(site: &Site<'a>) -> Option<Graph<'a>> {
         return None;
     }
     // Fragments that take part in an edge.
+    let merged_by_events: FxHashSet<&str> = site.direct.values().flatten().copied().collect();
     let mut used: Vec<&'a str> = Vec::new();
     for f in site.fragments() {
         let name = f.name.as_str();
         let in_graph = !f.merges.is_empty()
             || site.merged_by.get(name).is_some_and(|m| !m.is_empty())
-            || site.direct.values().any(|fs| fs.contains(&name));
+            || merged_by_events.contains(name);
         if in_graph {
             used.push(name);
         }
     }
-    let mut layer: BTreeMap<&'a str, usize> = BTreeMap::new();
-    for _ in 0..=used.len() {
-        let mut changed = false;
-        for &f in &used {
-            let merges = catalog
-                .fragments
-                .get(f)
-                .map(|x| x.merges.as_slice())
-                .unwrap_or(&[]);
-            let l = merges
-                .iter()
-                .filter_map(|m| layer.get(m.as_str()).map(|l| l + 1))
-                .max()
-                .unwrap_or(0);
-            if layer.get(f) != Some(&l) {
-                layer.insert(f, l);
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
+    let layer = layers(site, &used);
     let fragment_columns = layer.values().max().map_or(0, |m| m + 1);
     let mut columns: Vec<Vec<Node<'a>>> = vec![Vec::new(); fragment_columns + 1];
     for &f in &used {
@@ -150,6 +154,44 @@ fn layer<'a>(site: &Site<'a>) -> Option<Graph<'a>> {
         fragment_columns,
         edges,
     })
+}
+
+/// Each fragment's layer: 0 when it merges no fragment of `used`, else one more than the deepest one it
+/// merges. Each fragment is measured once, after what it merges (a walk with its own stack: a chain of
+/// merges may be as long as the catalog).
+fn layers<'a>(site: &Site<'a>, used: &[&'a str]) -> FxHashMap<&'a str, usize> {
+    let in_graph: FxHashSet<&str> = used.iter().copied().collect();
+    let merges = |f: &str| -> &'a [String] {
+        (site.catalog.fragments.get(f)).map_or(&[], |x| x.merges.as_slice())
+    };
+    let mut layer: FxHashMap<&'a str, usize> = FxHashMap::default();
+    let mut open: FxHashSet<&'a str> = FxHashSet::default();
+    for &start in used {
+        let mut stack = vec![start];
+        while let Some(&f) = stack.last() {
+            if layer.contains_key(f) {
+                stack.pop();
+                continue;
+            }
+            // Merges are never circular (YAML refuses alias cycles); were one, it would count as absent.
+            let waiting: Vec<&'a str> = (merges(f).iter())
+                .map(String::as_str)
+                .filter(|m| in_graph.contains(m) && !layer.contains_key(m) && !open.contains(m))
+                .collect();
+            if open.insert(f) && !waiting.is_empty() {
+                stack.extend(waiting);
+                continue;
+            }
+            let l = (merges(f).iter())
+                .filter_map(|m| layer.get(m.as_str()).map(|l| l + 1))
+                .max()
+                .unwrap_or(0);
+            layer.insert(f, l);
+            open.remove(f);
+            stack.pop();
+        }
+    }
+    layer
 }
 
 /// What a node merges directly.
@@ -179,18 +221,17 @@ fn predecessors<'a>(site: &Site<'a>, n: Node<'a>) -> Vec<Node<'a>> {
 /// successors, then the events again. Stable sorts keep catalog order on ties.
 fn order<'a>(site: &Site<'a>, graph: &mut Graph<'a>) {
     let preds = |n: Node<'a>| predecessors(site, n);
-    let edges = std::mem::take(&mut graph.edges);
-    let succs =
-        |n: Node<'a>| -> Vec<Node<'a>> { edges.iter().filter(|e| e.0 == n).map(|e| e.1).collect() };
+    let successors = graph.successors();
+    let succs = |n: Node<'a>| -> Vec<Node<'a>> { successors.get(&n).cloned().unwrap_or_default() };
     let columns = &mut graph.columns;
+    let mut places = Places::new(columns);
     for i in 1..columns.len() {
-        sort_column(columns, i, &preds);
+        sort_column(columns, &mut places, i, &preds);
     }
     for i in (0..graph.fragment_columns).rev() {
-        sort_column(columns, i, &succs);
+        sort_column(columns, &mut places, i, &succs);
     }
-    sort_column(columns, graph.fragment_columns, &preds);
-    graph.edges = edges;
+    sort_column(columns, &mut places, graph.fragment_columns, &preds);
 }
 
 /// The height of every node. Columns start centred; then, right to left, each fragment moves to the mean
@@ -210,21 +251,15 @@ fn heights(graph: &mut Graph) -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect();
+    let successors = graph.successors();
+    let mut places = Places::new(&graph.columns);
     for i in (0..graph.fragment_columns).rev() {
         let desired: Vec<f64> = graph.columns[i]
             .iter()
             .zip(&ys[i])
             .map(|(&n, &y)| {
-                let targets: Vec<f64> = graph
-                    .successors(n)
-                    .into_iter()
-                    .filter_map(|m| {
-                        graph
-                            .columns
-                            .iter()
-                            .zip(&ys)
-                            .find_map(|(c, cy)| c.iter().position(|&k| k == m).map(|j| cy[j]))
-                    })
+                let targets: Vec<f64> = (successors.get(&n).into_iter().flatten())
+                    .filter_map(|&m| places.get(m).map(|(c, j)| ys[c][j]))
                     .collect();
                 if targets.is_empty() {
                     y
@@ -236,6 +271,7 @@ fn heights(graph: &mut Graph) -> Vec<Vec<f64>> {
         let mut order: Vec<usize> = (0..graph.columns[i].len()).collect();
         order.sort_by(|&a, &b| desired[a].total_cmp(&desired[b]));
         graph.columns[i] = order.iter().map(|&k| graph.columns[i][k]).collect();
+        places.update(&graph.columns, i);
         let wanted: Vec<f64> = order.iter().map(|&k| desired[k]).collect();
         ys[i] = spread(&wanted, top, bottom);
     }
@@ -303,7 +339,8 @@ fn write_heads(out: &mut String, column_x: &[(f64, f64)], fragment_columns: usiz
 
 /// The edges, as curves from the right side of what is merged to the left side of what merges it.
 fn write_edges(out: &mut String, edges: &[(Node, Node)], placed: &[Placed]) {
-    let find = |n: Node| placed.iter().find(|p| p.node == n);
+    let by_node: FxHashMap<Node, &Placed> = placed.iter().map(|p| (p.node, p)).collect();
+    let find = |n: Node| by_node.get(&n).copied();
     out.push_str("<g class=\"evg-edges\">\n");
     for (from, to) in edges {
         let (Some(a), Some(b)) = (find(*from), find(*to)) else {
@@ -357,27 +394,26 @@ fn write_nodes<'a>(out: &mut String, placed: &[Placed<'a>], link: &dyn Fn(Node<'
 }
 
 /// The row of a node (columns are centred on the tallest), if placed.
-fn row_of(columns: &[Vec<Node>], n: Node) -> Option<f64> {
-    let tallest = max_len(columns);
-    columns.iter().find_map(|c| {
-        let offset = (tallest - c.len()) as f64 / 2.0;
-        c.iter().position(|&m| m == n).map(|i| i as f64 + offset)
-    })
+fn row_of(columns: &[Vec<Node>], places: &Places, tallest: usize, n: Node) -> Option<f64> {
+    let (c, at) = places.get(n)?;
+    Some(at as f64 + (tallest - columns[c].len()) as f64 / 2.0)
 }
 
 /// Sort column `i` by the mean row of each node's neighbours (its own position when it has none).
 fn sort_column<'a>(
     columns: &mut [Vec<Node<'a>>],
+    places: &mut Places<'a>,
     i: usize,
     neighbours: &dyn Fn(Node<'a>) -> Vec<Node<'a>>,
 ) {
+    let tallest = max_len(columns);
     let mut keys: Vec<(Node<'a>, f64)> = columns[i]
         .iter()
         .enumerate()
         .map(|(pos, &n)| {
             let rows: Vec<f64> = neighbours(n)
                 .into_iter()
-                .filter_map(|m| row_of(columns, m))
+                .filter_map(|m| row_of(columns, places, tallest, m))
                 .collect();
             let key = if rows.is_empty() {
                 pos as f64
@@ -389,6 +425,7 @@ fn sort_column<'a>(
         .collect();
     keys.sort_by(|a, b| a.1.total_cmp(&b.1));
     columns[i] = keys.into_iter().map(|(n, _)| n).collect();
+    places.update(columns, i);
 }
 
 /// Positions as close to `wanted` (ascending) as possible, at least [`PITCH`] apart, within `top..=bottom`
